@@ -1,0 +1,163 @@
+// Package config holds flashcall's settings: defaults, then a strict TOML file, then environment overrides,
+// then Validate, which explains every problem it finds and how to fix it.
+package config
+
+import (
+	"io/fs"
+	"strings"
+	"time"
+)
+
+// SimulatorURL is the restcomm.base_url value that selects the embedded simulator.
+const SimulatorURL = "sim"
+
+// Config is the whole configuration file. Every field maps to one key of config.example.toml.
+type Config struct {
+	// Restcomm is the [restcomm] table: where the Voice API lives and how to authenticate.
+	Restcomm RestcommConfig `toml:"restcomm"`
+	// Call is the [call] table: how flash calls are placed.
+	Call CallConfig `toml:"call"`
+	// RCML is the [rcml] table: what a customer who answers hears.
+	RCML RCMLConfig `toml:"rcml"`
+	// Server is the [server] table: the local HTTP server for the RCML document and status callbacks.
+	Server ServerConfig `toml:"server"`
+	// Verify is the [verify] table: how codes are checked.
+	Verify VerifyConfig `toml:"verify"`
+	// History is the [history] table: where attempts are recorded.
+	History HistoryConfig `toml:"history"`
+	// Sim is the [sim] table: the embedded simulator.
+	Sim SimConfig `toml:"sim"`
+	// Log is the [log] table: the log file.
+	Log LogConfig `toml:"log"`
+	// Console is the [console] table: the operator console.
+	Console ConsoleConfig `toml:"console"`
+
+	// source is the file Load read ("" when none); sourceMode its permission bits; tokenInFile reports
+	// whether that file holds a non-empty auth token. They feed Warnings.
+	source      string
+	sourceMode  fs.FileMode
+	tokenInFile bool
+}
+
+// RestcommConfig is the [restcomm] table.
+type RestcommConfig struct {
+	// BaseURL is "sim" (or empty) for the embedded simulator, or the API root ending in /restcomm,
+	// e.g. https://cloud.restcomm.com/restcomm. Overridden by $FLASHCALL_BASE_URL.
+	BaseURL string `toml:"base_url"`
+	// AccountSID is the account's SID (AC + 32 characters) or its e-mail. Overridden by $FLASHCALL_ACCOUNT_SID.
+	AccountSID string `toml:"account_sid"`
+	// AuthToken is the account's auth token. Overridden by $FLASHCALL_AUTH_TOKEN. Never printed.
+	AuthToken Secret `toml:"auth_token"`
+	// RequestTimeout bounds every HTTP request to Restcomm.
+	RequestTimeout Duration `toml:"request_timeout"`
+}
+
+// CallConfig is the [call] table.
+type CallConfig struct {
+	// From is the caller-ID pool; the code is the last CodeDigits digits of the number used.
+	From []string `toml:"from"`
+	// CodeDigits is how many trailing digits of the caller ID make the code.
+	CodeDigits int `toml:"code_digits"`
+	// Timeout is Restcomm's Timeout: seconds of ringing before the call gives up.
+	Timeout int `toml:"timeout"`
+	// RCMLURL is the RCML document Restcomm fetches if the customer answers; empty means flashcall serves
+	// it itself at Server.PublicURL (or on loopback for the simulator).
+	RCMLURL string `toml:"rcml_url"`
+	// RCMLMethod is the HTTP method Restcomm uses to fetch RCMLURL: GET or POST.
+	RCMLMethod string `toml:"rcml_method"`
+	// PollInterval is how often live calls are polled.
+	PollInterval Duration `toml:"poll_interval"`
+	// DefaultRegion is the ISO 3166 region (e.g. "GB") used to read national numbers; empty means every
+	// number must be entered in international form, starting with +.
+	DefaultRegion string `toml:"default_region"`
+}
+
+// RCMLConfig is the [rcml] table: the <Say> verb of the flash-call document.
+type RCMLConfig struct {
+	// Text is spoken to a customer who answers; "{code}" is replaced by the code.
+	Text string `toml:"text"`
+	// Voice is "man" or "woman".
+	Voice string `toml:"voice"`
+	// Language is a lower-case TTS language key such as "en-gb".
+	Language string `toml:"language"`
+	// Loop is how many times the text is spoken.
+	Loop int `toml:"loop"`
+}
+
+// ServerConfig is the [server] table.
+type ServerConfig struct {
+	// Listen is the host:port of the RCML and status-callback server.
+	Listen string `toml:"listen"`
+	// PublicURL is where Restcomm reaches Listen; setting it enables status callbacks.
+	PublicURL string `toml:"public_url"`
+}
+
+// VerifyConfig is the [verify] table.
+type VerifyConfig struct {
+	// MaxChecks is how many read-backs a verification allows before it locks.
+	MaxChecks int `toml:"max_checks"`
+	// Expiry is how long after the first call a verification can still be completed.
+	Expiry Duration `toml:"expiry"`
+}
+
+// HistoryConfig is the [history] table.
+type HistoryConfig struct {
+	// Path is the SQLite history file; empty means DataDir()/history.db.
+	Path string `toml:"path"`
+}
+
+// SimConfig is the [sim] table.
+type SimConfig struct {
+	// Speed scales the simulator's clock: 2 runs calls twice as fast.
+	Speed float64 `toml:"speed"`
+}
+
+// LogConfig is the [log] table.
+type LogConfig struct {
+	// Path is the log file; empty means DataDir()/flashcall.log.
+	Path string `toml:"path"`
+	// Level is debug, info, warn or error.
+	Level string `toml:"level"`
+}
+
+// ConsoleConfig is the [console] table.
+type ConsoleConfig struct {
+	// Operator names the operator in the history; empty means the OS user (or the SSH user when served).
+	Operator string `toml:"operator"`
+}
+
+// Default returns the configuration used when no file exists: the embedded simulator on loopback.
+func Default() *Config {
+	return &Config{
+		Restcomm: RestcommConfig{
+			BaseURL:        SimulatorURL,
+			RequestTimeout: Duration{10 * time.Second},
+		},
+		Call: CallConfig{
+			From:         []string{"447418340465"},
+			CodeDigits:   4,
+			Timeout:      10,
+			RCMLMethod:   "GET",
+			PollInterval: Duration{time.Second},
+		},
+		RCML: RCMLConfig{
+			Text:     "Your phone number has been confirmed.",
+			Voice:    "woman",
+			Language: "en-gb",
+			Loop:     1,
+		},
+		Server: ServerConfig{Listen: "127.0.0.1:8780"},
+		Verify: VerifyConfig{MaxChecks: 3, Expiry: Duration{5 * time.Minute}},
+		Sim:    SimConfig{Speed: 1.0},
+		Log:    LogConfig{Level: "info"},
+	}
+}
+
+// UsesSimulator reports whether calls go to the embedded simulator (base_url "sim" or empty).
+func (c *Config) UsesSimulator() bool {
+	u := strings.TrimSpace(c.Restcomm.BaseURL)
+	return u == "" || u == SimulatorURL
+}
+
+// Source returns the file Load read, or "" when the configuration came from defaults and environment only.
+func (c *Config) Source() string { return c.source }

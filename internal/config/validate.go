@@ -1,0 +1,291 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Problem is one thing Validate found wrong: the key and what to do about it.
+type Problem struct {
+	// Key is the dotted key, e.g. "call.timeout".
+	Key string
+	// Message says what is wrong and how to fix it; it never contains the auth token.
+	Message string
+}
+
+// Error returns "key: message".
+func (p *Problem) Error() string { return p.Key + ": " + p.Message }
+
+// problems collects Validate's findings.
+type problems []*Problem
+
+func (ps *problems) add(key, format string, args ...any) {
+	*ps = append(*ps, &Problem{Key: key, Message: fmt.Sprintf(format, args...)})
+}
+
+// Validate checks every setting and returns nil, or one *Problem per problem joined with errors.Join, each
+// naming its key and saying how to fix it. The auth token never appears in a message.
+func (c *Config) Validate() error {
+	var ps problems
+	c.validateRestcomm(&ps)
+	c.validateCall(&ps)
+	c.validateRCML(&ps)
+	c.validateServer(&ps)
+	c.validateRest(&ps)
+	errs := make([]error, len(ps))
+	for i, p := range ps {
+		p.Message = scrubSecret(p.Message, c.Restcomm.AuthToken)
+		errs[i] = p
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) validateRestcomm(ps *problems) {
+	r := c.Restcomm
+	if d := r.RequestTimeout.Duration; d < time.Second || d > 5*time.Minute {
+		ps.add("restcomm.request_timeout", "is %s: use between 1s and 5m, e.g. \"10s\"", d)
+	}
+	if c.UsesSimulator() {
+		return
+	}
+	checkBaseURL(ps, strings.TrimSpace(r.BaseURL))
+	switch sid := r.AccountSID; {
+	case sid == "":
+		ps.add("restcomm.account_sid", "is required for a real Restcomm account: set it (AC followed by 32 "+
+			"letters or digits, or the account e-mail) or %s; or set restcomm.base_url = \"sim\" to use the "+
+			"simulator", EnvAccountSID)
+	case !validAccountSID(sid):
+		hint := ""
+		if looksLikeToken(sid) {
+			hint = "; it looks like an auth token: are account_sid and auth_token swapped?"
+		}
+		ps.add("restcomm.account_sid", "is not an Account SID (it has %d characters): use AC followed by 32 "+
+			"letters or digits, or the account e-mail, as shown in the Restcomm console%s", len(sid), hint)
+	}
+	if r.AuthToken == "" {
+		ps.add("restcomm.auth_token", "is required for a real Restcomm account: set restcomm.auth_token in a "+
+			"file only you can read (chmod 600), or %s", EnvAuthToken)
+	} else if strings.ContainsFunc(r.AuthToken.Reveal(), unicode.IsSpace) {
+		ps.add("restcomm.auth_token", "contains white space: copy the token again from the Restcomm console")
+	}
+}
+
+// checkBaseURL validates a real (non-simulator) base URL. It never echoes a URL that holds credentials.
+func checkBaseURL(ps *problems, s string) {
+	const example = "https://cloud.restcomm.com/restcomm"
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		shown := ""
+		if !strings.Contains(s, "@") {
+			shown = strconv.Quote(s) + " "
+		}
+		ps.add("restcomm.base_url", "%sis not \"sim\" or an http(s) URL: use \"sim\" for the embedded simulator "+
+			"or the Restcomm API root, e.g. %s", shown, example)
+	case u.User != nil:
+		ps.add("restcomm.base_url", "must not contain credentials: remove the \"user:password@\" part and set "+
+			"restcomm.account_sid and restcomm.auth_token (or %s) instead", EnvAuthToken)
+	case u.RawQuery != "" || u.Fragment != "":
+		ps.add("restcomm.base_url", "must not have a query or fragment: use the API root, e.g. %s", example)
+	}
+}
+
+// validAccountSID accepts AC + 32 letters or digits, or an e-mail address (Restcomm takes either for Basic
+// auth).
+func validAccountSID(s string) bool {
+	if len(s) == 34 && strings.HasPrefix(s, "AC") && isAlnum(s[2:]) {
+		return true
+	}
+	at := strings.IndexByte(s, '@')
+	return at > 0 && at < len(s)-1 && !strings.ContainsFunc(s, unicode.IsSpace)
+}
+
+// looksLikeToken reports a 32-hex-digit string, the shape of a Restcomm auth token.
+func looksLikeToken(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func (c *Config) validateCall(ps *problems) {
+	k := c.Call
+	if k.CodeDigits < 3 || k.CodeDigits > 8 {
+		ps.add("call.code_digits", "is %d: use 3 to 8 digits (4 is usual)", k.CodeDigits)
+	}
+	if len(k.From) == 0 {
+		ps.add("call.from", "is empty: list at least one caller ID you may call from, "+
+			"e.g. from = [\"447418340465\"]")
+	}
+	seen := map[string]bool{}
+	for i, n := range k.From {
+		key := fmt.Sprintf("call.from[%d]", i)
+		digits := strings.TrimPrefix(n, "+")
+		switch {
+		case !isDigits(digits):
+			ps.add(key, "%q must be digits with an optional leading +, e.g. \"447418340465\" "+
+				"(no spaces or dashes)", n)
+		case len(digits) > 15:
+			ps.add(key, "%q has %d digits: an E.164 number has at most 15", n, len(digits))
+		case k.CodeDigits > 0 && len(digits) < k.CodeDigits:
+			ps.add(key, "%q is shorter than call.code_digits (%d): the code is the last %d digits of the "+
+				"caller ID", n, k.CodeDigits, k.CodeDigits)
+		case seen[digits]:
+			ps.add(key, "%q is listed twice: remove the duplicate", n)
+		}
+		seen[digits] = true
+	}
+	if k.Timeout < 1 || k.Timeout > 60 {
+		ps.add("call.timeout", "is %d: use 1 to 60 seconds of ringing (a flash call rings briefly; 10 is usual)",
+			k.Timeout)
+	}
+	if k.RCMLURL != "" && !isHTTPURL(k.RCMLURL) {
+		ps.add("call.rcml_url", "%q is not an absolute http(s) URL: give the full address of an RCML document, "+
+			"or leave it empty to let flashcall serve it", k.RCMLURL)
+	}
+	switch k.RCMLMethod {
+	case "GET", "POST":
+	case "get", "post":
+		ps.add("call.rcml_method", "must be upper case: use %q", strings.ToUpper(k.RCMLMethod))
+	default:
+		ps.add("call.rcml_method", "%q is not GET or POST: use \"GET\" (static hosting usually needs it) or "+
+			"\"POST\"", k.RCMLMethod)
+	}
+	if d := k.PollInterval.Duration; d < 200*time.Millisecond || d > time.Minute {
+		ps.add("call.poll_interval", "is %s: use between 200ms and 1m, e.g. \"1s\"", d)
+	}
+	if r := k.DefaultRegion; r != "" && !isRegion(r) {
+		if isRegion(strings.ToUpper(r)) {
+			ps.add("call.default_region", "must be upper case: use %q", strings.ToUpper(r))
+		} else {
+			ps.add("call.default_region", "%q is not a region code: use two letters such as \"GB\" or \"US\", "+
+				"or leave it empty to require numbers starting with +", r)
+		}
+	}
+	if !c.UsesSimulator() && k.RCMLURL == "" && c.Server.PublicURL == "" {
+		ps.add("server.public_url", "is empty, and so is call.rcml_url: Restcomm must be able to fetch the RCML "+
+			"document: set server.public_url to the address where Restcomm reaches server.listen, or "+
+			"call.rcml_url to an RCML document hosted elsewhere")
+	}
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isRegion(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+// isHTTPURL reports an absolute http or https URL with a host.
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// languages are the TTS language keys Restcomm's engines share (see docs/restcomm.md); matching is exact
+// and lower case, because Restcomm turns "en-GB" silently into "en".
+func languages() []string {
+	return []string{"en", "en-gb", "en-au", "en-in", "en-ca", "es", "es-mx", "fr", "fr-ca", "de", "it", "nl",
+		"pt", "pt-br", "pl", "ru", "da", "fi", "sv", "nb", "ja", "ko", "zh-cn"}
+}
+
+func (c *Config) validateRCML(ps *problems) {
+	r := c.RCML
+	if strings.TrimSpace(r.Text) == "" {
+		ps.add("rcml.text", "is empty: write what a customer who answers hears, "+
+			"e.g. \"Your phone number has been confirmed.\"")
+	}
+	if r.Voice != "man" && r.Voice != "woman" {
+		if v := strings.ToLower(r.Voice); v == "man" || v == "woman" {
+			ps.add("rcml.voice", "must be lower case: use %q", v)
+		} else {
+			ps.add("rcml.voice", "%q is not a voice: use \"man\" or \"woman\"", r.Voice)
+		}
+	}
+	langs := languages()
+	if !slices.Contains(langs, r.Language) {
+		fixed := strings.ReplaceAll(strings.ToLower(r.Language), "_", "-")
+		if slices.Contains(langs, fixed) {
+			ps.add("rcml.language", "%q must be lower case: use %q (Restcomm silently falls back to \"en\" "+
+				"otherwise)", r.Language, fixed)
+		} else {
+			ps.add("rcml.language", "%q is not a language Restcomm's text-to-speech knows: use one of %s",
+				r.Language, strings.Join(langs, ", "))
+		}
+	}
+	switch {
+	case r.Loop == 0:
+		ps.add("rcml.loop", "is 0, which Restcomm reads as \"repeat forever\": use 1 to 10")
+	case r.Loop < 0 || r.Loop > 10:
+		ps.add("rcml.loop", "is %d: use 1 to 10", r.Loop)
+	}
+}
+
+func (c *Config) validateServer(ps *problems) {
+	s := c.Server
+	host, port, err := net.SplitHostPort(s.Listen)
+	if err != nil {
+		ps.add("server.listen", "%q is not host:port: use e.g. \"127.0.0.1:8780\"", s.Listen)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		ps.add("server.listen", "%q has no valid port: use a number from 0 to 65535, e.g. \"%s:8780\"",
+			s.Listen, host)
+	}
+	if s.PublicURL != "" {
+		u, err := url.Parse(s.PublicURL)
+		switch {
+		case err != nil || !isHTTPURL(s.PublicURL):
+			ps.add("server.public_url", "%q is not an absolute http(s) URL: give the address at which Restcomm "+
+				"reaches server.listen, e.g. \"https://flashcall.example.com\"", s.PublicURL)
+		case u.RawQuery != "" || u.Fragment != "":
+			ps.add("server.public_url", "must not have a query or fragment: flashcall appends its own paths")
+		}
+	}
+}
+
+func (c *Config) validateRest(ps *problems) {
+	if m := c.Verify.MaxChecks; m < 1 || m > 10 {
+		ps.add("verify.max_checks", "is %d: allow 1 to 10 read-backs before a verification locks (3 is usual)", m)
+	}
+	if d := c.Verify.Expiry.Duration; d < 30*time.Second || d > 24*time.Hour {
+		ps.add("verify.expiry", "is %s: use between 30s and 24h, e.g. \"5m\"", d)
+	}
+	if s := c.Sim.Speed; !(s > 0) || s > 1000 || math.IsInf(s, 0) {
+		ps.add("sim.speed", "is %g: use a number above 0 and at most 1000 (1.0 is real time)", s)
+	}
+	switch strings.ToLower(c.Log.Level) {
+	case "debug", "info", "warn", "error":
+	default:
+		ps.add("log.level", "%q is not a level: use \"debug\", \"info\", \"warn\" or \"error\"", c.Log.Level)
+	}
+	if op := c.Console.Operator; strings.ContainsFunc(op, unicode.IsControl) || len(op) > 64 {
+		ps.add("console.operator", "must be at most 64 printable characters, or empty for the OS user")
+	}
+}
