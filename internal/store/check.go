@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// Check is one read-back of the code by a customer. Only whether it matched is kept: the digits themselves are
+// never stored (the schema has no column for them).
+type Check struct {
+	// ID is assigned by the store; VerificationID is the verification checked.
+	ID, VerificationID int64
+	// At is when the operator entered the read-back (set by the caller).
+	At time.Time
+	// Operator is who entered it.
+	Operator string
+	// OK reports whether it matched.
+	OK bool
+}
+
+// AddCheck stores c (its ID is ignored). The verification must exist.
+func (s *Store) AddCheck(ctx context.Context, c Check) error {
+	const op = "add check"
+	if c.VerificationID == 0 {
+		return errors.New(op + ": no verification ID")
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO checks (verification_id, at, operator, ok) VALUES (?, ?, ?, ?)`,
+			c.VerificationID, nanos(c.At), c.Operator, c.OK)
+		return err
+	})
+}
+
+// Checks returns the checks of a verification, oldest first.
+func (s *Store) Checks(ctx context.Context, verificationID int64) ([]Check, error) {
+	const op = "list checks"
+	rows, err := s.r.QueryContext(ctx, `SELECT id, verification_id, at, operator, ok FROM checks
+		WHERE verification_id = ? ORDER BY at, id`, verificationID)
+	if err != nil {
+		return nil, s.wrap(op, err)
+	}
+	defer rows.Close()
+	var out []Check
+	for rows.Next() {
+		var (
+			c  Check
+			at int64
+		)
+		if err := rows.Scan(&c.ID, &c.VerificationID, &at, &c.Operator, &c.OK); err != nil {
+			return nil, s.wrap(op, err)
+		}
+		c.At = fromNanos(at)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(op, err)
+	}
+	return out, nil
+}

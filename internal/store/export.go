@@ -1,0 +1,163 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// ExportOptions select what Export writes.
+type ExportOptions struct {
+	// Format is "csv" (the default when empty: a header line, then one line per attempt) or "json" (one
+	// array of objects).
+	Format string
+	// Since keeps attempts created at or after it (zero: all).
+	Since time.Time
+	// Mask, when set, is applied to each customer number written; nil writes numbers as stored.
+	Mask func(number string) string
+}
+
+// ExportColumns returns the CSV header and the JSON keys of Export, in order.
+func ExportColumns() []string {
+	return []string{"time", "number", "country", "line_type", "from", "call_sid", "state", "status",
+		"outcome", "verification_status", "checks", "duration", "operator", "error"}
+}
+
+// exportRecord is one exported attempt; the field order is ExportColumns'.
+type exportRecord struct {
+	Time               string `json:"time"`
+	Number             string `json:"number"`
+	Country            string `json:"country"`
+	LineType           string `json:"line_type"`
+	From               string `json:"from"`
+	CallSID            string `json:"call_sid"`
+	State              string `json:"state"`
+	Status             string `json:"status"`
+	Outcome            string `json:"outcome"`
+	VerificationStatus string `json:"verification_status"`
+	Checks             int    `json:"checks"`
+	Duration           int    `json:"duration"`
+	Operator           string `json:"operator"`
+	Error              string `json:"error"`
+}
+
+func (r *exportRecord) csv() []string {
+	return []string{r.Time, r.Number, r.Country, r.LineType, r.From, r.CallSID, r.State, r.Status, r.Outcome,
+		r.VerificationStatus, strconv.Itoa(r.Checks), strconv.Itoa(r.Duration), r.Operator, r.Error}
+}
+
+// Export writes the history to w, oldest first, streaming rows as they are read. Times are RFC 3339 in UTC
+// with nanoseconds ("" for the zero time).
+func (s *Store) Export(ctx context.Context, w io.Writer, o ExportOptions) error {
+	const op = "export history"
+	var enc recordWriter
+	switch o.Format {
+	case "", "csv":
+		enc = &csvWriter{w: csv.NewWriter(w)}
+	case "json":
+		enc = &jsonWriter{w: bufio.NewWriter(w)}
+	default:
+		return fmt.Errorf("%s: unknown format %q: use csv or json", op, o.Format)
+	}
+	mask := o.Mask
+	if mask == nil {
+		mask = func(n string) string { return n }
+	}
+
+	rows, err := s.r.QueryContext(ctx, `SELECT `+historyColumns+historyFrom+`ORDER BY a.created_at, a.id`,
+		sinceNanos(o.Since))
+	if err != nil {
+		return s.wrap(op, err)
+	}
+	defer rows.Close()
+	if err := enc.begin(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	for rows.Next() {
+		var h HistoryRow
+		if err := scanAttempt(rows, &h.Attempt, &h.VerificationStatus, &h.Checks, &h.MaxChecks); err != nil {
+			return s.wrap(op, err)
+		}
+		rec := exportRecord{
+			Number: mask(h.Number), Country: h.Country, LineType: h.LineType, From: h.From,
+			CallSID: h.CallSID, State: h.State, Status: h.Status, Outcome: h.Outcome,
+			VerificationStatus: h.VerificationStatus, Checks: h.Checks, Duration: h.Duration,
+			Operator: h.Operator, Error: h.Error,
+		}
+		if !h.CreatedAt.IsZero() {
+			rec.Time = h.CreatedAt.Format(time.RFC3339Nano)
+		}
+		if err := enc.record(&rec); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.wrap(op, err)
+	}
+	if err := enc.end(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}
+
+// recordWriter is one export format.
+type recordWriter interface {
+	begin() error
+	record(r *exportRecord) error
+	end() error
+}
+
+type csvWriter struct{ w *csv.Writer }
+
+func (c *csvWriter) begin() error { return c.w.Write(ExportColumns()) }
+
+func (c *csvWriter) record(r *exportRecord) error { return c.w.Write(r.csv()) }
+
+func (c *csvWriter) end() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// jsonWriter writes one JSON array, an object per line.
+type jsonWriter struct {
+	w *bufio.Writer
+	n int
+}
+
+func (j *jsonWriter) begin() error {
+	_, err := j.w.WriteString("[")
+	return err
+}
+
+func (j *jsonWriter) record(r *exportRecord) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	sep := ",\n"
+	if j.n == 0 {
+		sep = "\n"
+	}
+	j.n++
+	if _, err := j.w.WriteString(sep); err != nil {
+		return err
+	}
+	_, err = j.w.Write(b)
+	return err
+}
+
+func (j *jsonWriter) end() error {
+	tail := "\n]\n"
+	if j.n == 0 {
+		tail = "]\n"
+	}
+	if _, err := j.w.WriteString(tail); err != nil {
+		return err
+	}
+	return j.w.Flush()
+}

@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migration is one step of the schema: it takes user_version from version-1 to version.
+type migration struct {
+	version int
+	name    string
+	stmts   []string
+}
+
+// migrations returns the schema steps in order. Append new steps; never edit one that has shipped.
+func migrations() []migration {
+	return []migration{{
+		version: 1,
+		name:    "verifications, attempts, transitions, checks",
+		stmts: []string{
+			`CREATE TABLE verifications (
+				id         INTEGER PRIMARY KEY,
+				number     TEXT    NOT NULL,
+				country    TEXT    NOT NULL DEFAULT '',
+				operator   TEXT    NOT NULL DEFAULT '',
+				created_at INTEGER NOT NULL DEFAULT 0,
+				updated_at INTEGER NOT NULL DEFAULT 0,
+				expires_at INTEGER NOT NULL DEFAULT 0,
+				status     TEXT    NOT NULL,
+				checks     INTEGER NOT NULL DEFAULT 0,
+				max_checks INTEGER NOT NULL DEFAULT 0,
+				reason     TEXT    NOT NULL DEFAULT ''
+			) STRICT`,
+			`CREATE INDEX verifications_by_number ON verifications (number, created_at)`,
+			`CREATE TABLE attempts (
+				id               INTEGER PRIMARY KEY,
+				verification_id  INTEGER REFERENCES verifications (id),
+				created_at       INTEGER NOT NULL DEFAULT 0,
+				updated_at       INTEGER NOT NULL DEFAULT 0,
+				ended_at         INTEGER NOT NULL DEFAULT 0,
+				operator         TEXT    NOT NULL DEFAULT '',
+				remote           TEXT    NOT NULL DEFAULT '',
+				number           TEXT    NOT NULL DEFAULT '',
+				country          TEXT    NOT NULL DEFAULT '',
+				line_type        TEXT    NOT NULL DEFAULT '',
+				from_number      TEXT    NOT NULL DEFAULT '',
+				call_sid         TEXT    NOT NULL DEFAULT '',
+				state            TEXT    NOT NULL,
+				status           TEXT    NOT NULL DEFAULT '',
+				outcome          TEXT    NOT NULL DEFAULT '',
+				ringing_seen     INTEGER NOT NULL DEFAULT 0,
+				answered_by      TEXT    NOT NULL DEFAULT '',
+				duration         INTEGER NOT NULL DEFAULT 0,
+				ring_duration    INTEGER NOT NULL DEFAULT 0,
+				error            TEXT    NOT NULL DEFAULT '',
+				stale_since      INTEGER NOT NULL DEFAULT 0,
+				no_call_reported INTEGER NOT NULL DEFAULT 0
+			) STRICT`,
+			`CREATE INDEX attempts_by_time ON attempts (created_at, id)`,
+			`CREATE INDEX attempts_by_verification ON attempts (verification_id, created_at)`,
+			`CREATE INDEX attempts_unfinished ON attempts (created_at) WHERE ` + unfinishedWhere,
+			`CREATE TABLE transitions (
+				id         INTEGER PRIMARY KEY,
+				attempt_id INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+				at         INTEGER NOT NULL DEFAULT 0,
+				status     TEXT    NOT NULL DEFAULT '',
+				source     TEXT    NOT NULL DEFAULT '',
+				detail     TEXT    NOT NULL DEFAULT ''
+			) STRICT`,
+			`CREATE INDEX transitions_by_attempt ON transitions (attempt_id, at)`,
+			`CREATE TABLE checks (
+				id              INTEGER PRIMARY KEY,
+				verification_id INTEGER NOT NULL REFERENCES verifications (id) ON DELETE CASCADE,
+				at              INTEGER NOT NULL DEFAULT 0,
+				operator        TEXT    NOT NULL DEFAULT '',
+				ok              INTEGER NOT NULL DEFAULT 0 CHECK (ok IN (0, 1))
+			) STRICT`,
+			`CREATE INDEX checks_by_verification ON checks (verification_id, at)`,
+		},
+	}}
+}
+
+// userVersion reads PRAGMA user_version.
+func userVersion(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}) (int, error) {
+	var v int
+	err := q.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
+	return v, err
+}
+
+// newerSchema is the error for a database this build must not touch.
+func (s *Store) newerSchema(op string, found, known int) error {
+	return &Error{Op: op, Path: s.path, Kind: ErrNewerSchema,
+		Err: fmt.Errorf("schema version %d, this flashcall knows up to %d", found, known)}
+}
+
+// migrate brings the schema up to date, one transaction per step. It writes nothing when the schema is
+// current, and refuses a schema newer than it knows.
+func (s *Store) migrate(ctx context.Context) error {
+	steps := migrations()
+	latest := steps[len(steps)-1].version
+	v, err := userVersion(ctx, s.w)
+	if err != nil {
+		return s.wrap("open", err)
+	}
+	if v > latest {
+		return s.newerSchema("open", v, latest)
+	}
+	for _, m := range steps {
+		if m.version <= v {
+			continue
+		}
+		if err := s.apply(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply runs one migration step in a transaction, unless another process has applied it meanwhile.
+func (s *Store) apply(ctx context.Context, m migration) error {
+	op := fmt.Sprintf("migrate to schema %d (%s)", m.version, m.name)
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		v, err := userVersion(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if v >= m.version {
+			return nil
+		}
+		if v != m.version-1 {
+			return fmt.Errorf("schema is at version %d, expected %d", v, m.version-1)
+		}
+		if v == 0 {
+			// A database with tables but no version is someone else's: do not add ours to it.
+			var n int
+			if err := tx.QueryRowContext(ctx,
+				`SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\'`).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return &Error{Op: "open", Path: s.path, Kind: ErrNotDatabase,
+					Err: fmt.Errorf("an SQLite database with %d objects of its own and no flashcall schema", n)}
+			}
+		}
+		for _, stmt := range m.stmts {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, m.version))
+		return err
+	})
+}
+
+// checkVersion verifies, without writing, that a database opened read-only has exactly the current schema.
+func (s *Store) checkVersion(ctx context.Context) error {
+	steps := migrations()
+	latest := steps[len(steps)-1].version
+	v, err := userVersion(ctx, s.w)
+	if err != nil {
+		return s.wrap("open", err)
+	}
+	switch {
+	case v > latest:
+		return s.newerSchema("open", v, latest)
+	case v < latest:
+		return fmt.Errorf("open: history database %s has schema version %d, not %d: run flashcall once without read-only access to upgrade it",
+			s.path, v, latest)
+	}
+	return nil
+}
