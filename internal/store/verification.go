@@ -155,7 +155,7 @@ func (s *Store) OpenVerificationFor(ctx context.Context, number string) (*Verifi
 	return v, nil
 }
 
-func scanVerification(row *sql.Row) (*Verification, error) {
+func scanVerification(row scanner) (*Verification, error) {
 	var (
 		v                         Verification
 		created, updated, expires int64

@@ -1,0 +1,27 @@
+package store
+
+import "context"
+
+// OpenVerifications returns every verification whose status is not final, oldest first. The verify service
+// re-arms their expiry timers at start-up.
+func (s *Store) OpenVerifications(ctx context.Context) ([]Verification, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+verificationColumns+` FROM verifications
+		WHERE status IN (?, ?, ?) ORDER BY created_at, id`,
+		StatusCalling, StatusAwaitingCode, StatusNotDelivered)
+	if err != nil {
+		return nil, s.wrap("list open verifications", err)
+	}
+	defer rows.Close()
+	var out []Verification
+	for rows.Next() {
+		v, err := scanVerification(rows)
+		if err != nil {
+			return nil, s.wrap("list open verifications", err)
+		}
+		out = append(out, *v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap("list open verifications", err)
+	}
+	return out, nil
+}
