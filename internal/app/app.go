@@ -1,0 +1,230 @@
+// Package app wires flashcall together from a configuration: the log, the history, the Restcomm client (or
+// the embedded simulator behind a loopback listener), the RCML and status-callback server, and the verify
+// service. Every command and the SSH server start from here, so they all run the same flow.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/clock"
+	"github.com/flashcall/flashcall/internal/config"
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/verify"
+	"github.com/flashcall/flashcall/rcml"
+	"github.com/flashcall/flashcall/restcomm"
+	"github.com/flashcall/flashcall/restcomm/sim"
+)
+
+// Version is stamped into the User-Agent.
+const Version = "0.1.0"
+
+// Options tune Open for tests and commands.
+type Options struct {
+	// Getenv reads the environment; nil means os.Getenv.
+	Getenv func(string) string
+	// Logger overrides the log file; nil opens the configured file.
+	Logger *slog.Logger
+	// Clock drives the service and the simulator; nil means the wall clock.
+	Clock clock.Clock
+	// NoServer skips the RCML/callback server (commands that only read the history).
+	NoServer bool
+	// NoHistory skips opening the store (the rcml and sim commands).
+	NoHistory bool
+}
+
+// App is a running flashcall backend.
+type App struct {
+	// Config is the configuration it was built from.
+	Config *config.Config
+	// Store is the history.
+	Store *store.Store
+	// Client talks to Restcomm or the simulator.
+	Client *restcomm.Client
+	// Service is the verification flow shared by every screen.
+	Service *verify.Service
+	// Sim is the embedded simulator, nil with a real backend.
+	Sim *sim.Server
+	// SimURL is the simulator's base URL on loopback, empty with a real backend.
+	SimURL string
+	// RCMLURL is the document URL sent with every call.
+	RCMLURL string
+	// Logger is the log.
+	Logger *slog.Logger
+
+	closers []func()
+}
+
+// Open builds and starts everything the configuration describes. Close undoes it.
+func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error) {
+	a = &App{Config: cfg}
+	defer func() {
+		if err != nil {
+			a.Close()
+			a = nil
+		}
+	}()
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = defaultGetenv
+	}
+	clk := o.Clock
+	if clk == nil {
+		clk = clock.Real()
+	}
+	if o.Logger != nil {
+		a.Logger = o.Logger
+	} else {
+		lg, closeLog, err := OpenLog(cfg, getenv)
+		if err != nil {
+			return nil, err
+		}
+		a.Logger = lg
+		a.closers = append(a.closers, closeLog)
+	}
+	base, sid, token := cfg.Restcomm.BaseURL, cfg.Restcomm.AccountSID, cfg.Restcomm.AuthToken.Reveal()
+	if cfg.UsesSimulator() {
+		// A fresh seed per run: the history outlives the embedded simulator, and call SIDs must never repeat.
+		a.Sim = sim.New(sim.Options{Clock: clk, Speed: cfg.Sim.Speed, Seed: time.Now().UnixNano(),
+			Logger: a.Logger.With("component", "sim")})
+		url, stop, err := serveLoopback(a.Sim)
+		if err != nil {
+			return nil, fmt.Errorf("starting the embedded simulator: %w", err)
+		}
+		a.closers = append(a.closers, stop, a.Sim.Close)
+		a.SimURL = url + "/restcomm"
+		base, sid, token = a.SimURL, a.Sim.AccountSID(), a.Sim.AuthToken()
+	}
+	a.Client, err = restcomm.New(base, sid, token,
+		restcomm.WithUserAgent("flashcall/"+Version),
+		restcomm.WithLogger(a.Logger.With("component", "restcomm")))
+	if err != nil {
+		return nil, err
+	}
+	if o.NoHistory {
+		return a, nil
+	}
+	path := cfg.History.Path
+	if path == "" {
+		path = cfg.HistoryPath(getenv)
+	}
+	a.Store, err = store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { _ = a.Store.Close() })
+
+	var ln net.Listener
+	if !o.NoServer {
+		ln, err = listen(cfg)
+		if err != nil {
+			return nil, err
+		}
+	}
+	set := verify.Settings{
+		From: cfg.Call.From, CodeDigits: cfg.Call.CodeDigits, Timeout: cfg.Call.Timeout,
+		RCMLURL: cfg.Call.RCMLURL, RCMLMethod: cfg.Call.RCMLMethod,
+		PollInterval: cfg.Call.PollInterval.Duration, MaxChecks: cfg.Verify.MaxChecks,
+		Expiry: cfg.Verify.Expiry.Duration, DefaultRegion: cfg.Call.DefaultRegion,
+	}
+	public := strings.TrimRight(cfg.Server.PublicURL, "/")
+	if public == "" && ln != nil && cfg.UsesSimulator() {
+		public = "http://" + ln.Addr().String()
+	}
+	if set.RCMLURL == "" && public != "" {
+		set.RCMLURL = public + "/rcml.xml"
+	}
+	if public != "" {
+		set.StatusCallbackURL = public + "/status"
+	}
+	a.RCMLURL = set.RCMLURL
+	info := verify.Info{Simulated: cfg.UsesSimulator(), Backend: "SIMULATOR", AccountSID: verify.MaskSID(sid)}
+	if !info.Simulated {
+		info.Backend = verify.HostOf(base)
+	}
+	a.Service, err = verify.New(verify.Deps{
+		Calls: a.Client, Store: a.Store, Clock: clk, Settings: set, Info: info,
+		Logger: a.Logger.With("component", "verify"), RequestTimeout: cfg.Restcomm.RequestTimeout.Duration,
+	})
+	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
+		return nil, err
+	}
+	a.closers = append(a.closers, a.Service.Close)
+	if ln != nil {
+		h, err := rcml.NewHandler(FlashOptions(cfg), a.Service.CodeFor, a.Logger.With("component", "rcml"))
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/rcml.xml", h)
+		mux.Handle("/status", a.Service.CallbackHandler())
+		a.closers = append(a.closers, serveOn(ln, mux))
+	}
+	if err := a.Service.Start(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close stops everything Open started, newest first.
+func (a *App) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}
+
+// FlashOptions turns the [rcml] table into the document options.
+func FlashOptions(cfg *config.Config) rcml.FlashOptions {
+	return rcml.FlashOptions{Text: cfg.RCML.Text, Voice: cfg.RCML.Voice, Language: cfg.RCML.Language, Loop: cfg.RCML.Loop}
+}
+
+// listen opens the RCML/callback listener. With the simulator a busy default port is not worth failing for:
+// any loopback port will do, since only the in-process simulator fetches from it.
+func listen(cfg *config.Config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.Server.Listen)
+	if err == nil {
+		return ln, nil
+	}
+	if cfg.UsesSimulator() {
+		return net.Listen("tcp", "127.0.0.1:0")
+	}
+	return nil, fmt.Errorf("server.listen %s: %w (another flashcall running? pick a free port)", cfg.Server.Listen, err)
+}
+
+// serveLoopback serves h on a fresh loopback port and returns its root URL and a stop function.
+func serveLoopback(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	return "http://" + ln.Addr().String(), serveOn(ln, h), nil
+}
+
+// serveOn serves h on ln until the returned function is called.
+func serveOn(ln net.Listener, h http.Handler) func() {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			_ = err // the listener closed under us: nothing left to serve
+		}
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	}
+}

@@ -1,0 +1,169 @@
+package verify
+
+import (
+	"context"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/restcomm"
+)
+
+// apply merges a call as Restcomm reported it into the tracked attempt, stores every change with its time,
+// and publishes it. It returns the attempt as it stands afterwards.
+func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, source string) store.Attempt {
+	now := s.clk.Now()
+	s.mu.Lock()
+	t, ok := s.live[attemptID]
+	if !ok {
+		s.mu.Unlock()
+		a, err := s.st.GetAttempt(ctx, attemptID)
+		if err != nil {
+			return store.Attempt{}
+		}
+		return *a
+	}
+	a := t.attempt
+	prev := a.Status
+	st := c.Status
+	a.Status = string(st)
+	if st == restcomm.StatusRinging || st == restcomm.StatusInProgress || c.RingDuration > 0 {
+		a.RingingSeen = true
+	}
+	if c.AnsweredBy != "" {
+		a.AnsweredBy = c.AnsweredBy
+	}
+	if c.HasDuration {
+		a.Duration = c.Duration
+	}
+	if c.RingDuration > 0 {
+		a.RingDuration = c.RingDuration
+	}
+	stale := !a.StaleSince.IsZero()
+	a.StaleSince = time.Time{}
+	if stale || a.State == store.StateUnknown {
+		a.Error = ""
+	}
+	a.State = store.StateLive
+	final := st.Final()
+	if final {
+		a.State = store.StateEnded
+		a.Outcome = outcomeOf(c, a.RingingSeen)
+		a.EndedAt = now
+		if !c.EndTime.IsZero() {
+			a.EndedAt = c.EndTime
+		}
+	}
+	changed := prev != a.Status || stale || final
+	t.attempt = a
+	if final {
+		delete(s.bySID, a.CallSID)
+		delete(s.live, a.ID)
+	}
+	s.mu.Unlock()
+	if !changed {
+		return a
+	}
+	a.UpdatedAt = now
+	if prev != a.Status {
+		s.addTransition(ctx, a.ID, a.Status, source, c.RawStatus)
+	}
+	if err := s.st.UpdateAttempt(ctx, &a); err != nil {
+		s.log.Error("attempt update failed", "attempt", a.ID, "err", err)
+	}
+	if final {
+		s.log.Info("call ended", "attempt", a.ID, "sid", a.CallSID, "status", a.Status, "outcome", a.Outcome)
+		s.afterAttempt(ctx, a.VerificationID)
+	}
+	s.publishAttempt(ctx, a)
+	return a
+}
+
+// finish ends a tracked attempt that will get no final state from Restcomm.
+func (s *Service) finish(attemptID int64, outcome, note string) {
+	now := s.clk.Now()
+	s.mu.Lock()
+	t, ok := s.live[attemptID]
+	if !ok {
+		s.mu.Unlock()
+		return
+	}
+	a := t.attempt
+	delete(s.bySID, a.CallSID)
+	delete(s.live, attemptID)
+	s.mu.Unlock()
+	a.State = store.StateEnded
+	if a.CallSID == "" {
+		a.State = store.StateUnknown
+	}
+	a.Outcome = outcome
+	a.Error = note
+	a.EndedAt = now
+	a.UpdatedAt = now
+	s.addTransition(s.ctx, a.ID, outcome, store.SourceReconcile, note)
+	if err := s.st.UpdateAttempt(s.ctx, &a); err != nil {
+		s.log.Error("attempt update failed", "attempt", a.ID, "err", err)
+	}
+	s.afterAttempt(s.ctx, a.VerificationID)
+	s.publishAttempt(s.ctx, a)
+}
+
+// afterAttempt recomputes a verification's status once one of its attempts has ended.
+func (s *Service) afterAttempt(ctx context.Context, verificationID int64) store.Verification {
+	v, err := s.st.GetVerification(ctx, verificationID)
+	if err != nil {
+		s.log.Error("verification read failed", "verification", verificationID, "err", err)
+		return store.Verification{}
+	}
+	if finalVerification(v.Status) {
+		return *v
+	}
+	as, err := s.st.AttemptsFor(ctx, verificationID)
+	if err != nil {
+		s.log.Error("attempts read failed", "verification", verificationID, "err", err)
+		return *v
+	}
+	status := store.StatusNotDelivered
+	for _, a := range as {
+		switch {
+		case a.State == store.StateLive || a.State == store.StatePlacing:
+			status = store.StatusCalling
+		case a.State == store.StateUnknown && a.Outcome == OutcomeUnknown && s.isTracked(a.ID):
+			status = store.StatusCalling
+		case delivered(a.Outcome) && !a.NoCallReported && status != store.StatusCalling:
+			status = store.StatusAwaitingCode
+		}
+	}
+	if status != v.Status {
+		v.Status = status
+		v.UpdatedAt = s.clk.Now()
+		if err := s.st.UpdateVerification(ctx, v); err != nil {
+			s.log.Error("verification update failed", "verification", v.ID, "err", err)
+		}
+	}
+	return *v
+}
+
+// isTracked reports whether an attempt is in the live set.
+func (s *Service) isTracked(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.live[id]
+	return ok
+}
+
+// addTransition stores one state change; a failure is logged, never fatal to tracking.
+func (s *Service) addTransition(ctx context.Context, attemptID int64, status, source, detail string) {
+	tr := store.Transition{AttemptID: attemptID, At: s.clk.Now(), Status: status, Source: source, Detail: detail}
+	if err := s.st.AddTransition(ctx, tr); err != nil {
+		s.log.Error("transition write failed", "attempt", attemptID, "err", err)
+	}
+}
+
+// publishAttempt publishes an attempt together with its verification as stored.
+func (s *Service) publishAttempt(ctx context.Context, a store.Attempt) {
+	ev := Event{Kind: EventAttempt, Attempt: a}
+	if v, err := s.st.GetVerification(ctx, a.VerificationID); err == nil {
+		ev.Verification = *v
+	}
+	s.publish(ev)
+}

@@ -1,0 +1,232 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/restcomm"
+)
+
+// ParseNumber runs number intake for live feedback and for Place. It does no I/O.
+func (s *Service) ParseNumber(input string) (policy.Number, error) {
+	return policy.ParseNumber(input, s.set.DefaultRegion)
+}
+
+// Place starts a verification of the typed number, or retries the open one for that number, and places the
+// flash call. The attempt is written to the history before the call is created; if that write fails, nothing
+// is dialled. A create is never retried: when its outcome is unknown, the attempt is kept for reconciliation.
+func (s *Service) Place(ctx context.Context, op Operator, input string) (Result, error) {
+	num, err := s.ParseNumber(input)
+	if err != nil {
+		return Result{}, &NumberError{Input: strings.TrimSpace(input), Reason: reasonOf(err)}
+	}
+	if !s.claim(num.E164) {
+		return Result{}, ErrLiveCall
+	}
+	defer s.release(num.E164)
+
+	v, err := s.st.OpenVerificationFor(ctx, num.E164)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
+	}
+	retry := false
+	if v != nil && s.expireIfDue(ctx, v) {
+		v = nil
+	}
+	if v != nil {
+		if v.Status == store.StatusCalling {
+			return Result{}, ErrLiveCall
+		}
+		retry = true
+	} else {
+		now := s.clk.Now()
+		v = &store.Verification{
+			Number: num.E164, Country: num.Country, Operator: op.String(),
+			CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.set.Expiry),
+			Status: store.StatusCalling, MaxChecks: s.set.MaxChecks,
+		}
+		if err := s.st.CreateVerification(ctx, v); err != nil {
+			return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
+		}
+		s.scheduleExpiry(*v)
+	}
+	return s.dial(ctx, op, *v, num, retry)
+}
+
+// Retry places another call for an open verification, from a caller ID it has not used yet where the pool
+// allows.
+func (s *Service) Retry(ctx context.Context, op Operator, verificationID int64) (Result, error) {
+	v, err := s.st.GetVerification(ctx, verificationID)
+	if err != nil {
+		return Result{}, err
+	}
+	if s.expireIfDue(ctx, v) || finalVerification(v.Status) {
+		return Result{}, ErrClosed
+	}
+	if v.Status == store.StatusCalling {
+		return Result{}, ErrLiveCall
+	}
+	num, err := s.ParseNumber(v.Number)
+	if err != nil {
+		return Result{}, &NumberError{Input: v.Number, Reason: reasonOf(err)}
+	}
+	if !s.claim(num.E164) {
+		return Result{}, ErrLiveCall
+	}
+	defer s.release(num.E164)
+	return s.dial(ctx, op, *v, num, true)
+}
+
+// dial writes the attempt, creates the call and starts tracking it.
+func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, num policy.Number, retry bool) (Result, error) {
+	used, err := s.usedFroms(ctx, v.ID)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
+	}
+	from := s.pickFrom(used)
+	now := s.clk.Now()
+	a := store.Attempt{
+		VerificationID: v.ID, CreatedAt: now, UpdatedAt: now,
+		Operator: op.String(), Remote: op.Remote,
+		Number: num.E164, Country: num.Country, LineType: string(num.Type), From: from,
+		State: store.StatePlacing,
+	}
+	if err := s.st.InsertAttempt(ctx, &a); err != nil {
+		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
+	}
+	v.Status = store.StatusCalling
+	v.UpdatedAt = now
+	if err := s.st.UpdateVerification(ctx, &v); err != nil {
+		s.log.Error("verification update failed", "verification", v.ID, "err", err)
+	}
+
+	params := restcomm.CallParams{
+		From: from, To: num.E164, URL: s.set.RCMLURL, Method: s.set.RCMLMethod, Timeout: s.set.Timeout,
+	}
+	if s.set.StatusCallbackURL != "" {
+		params.StatusCallback = s.set.StatusCallbackURL
+		params.StatusCallbackMethod = "POST"
+	}
+	rctx, cancel := s.reqCtx(ctx)
+	calls, err := s.calls.CreateCall(rctx, params)
+	cancel()
+	res := Result{Retry: retry}
+	if err != nil {
+		a, v = s.createFailed(ctx, a, v, now, err)
+		res.Attempt, res.Verification = a, v
+		s.publish(Event{Kind: EventAttempt, Attempt: a, Verification: v})
+		return res, err
+	}
+	c := calls[0]
+	a.CallSID = c.SID
+	a.State = store.StateLive
+	s.log.Info("call placed", "attempt", a.ID, "sid", c.SID, "operator", a.Operator)
+	if err := s.st.UpdateAttempt(ctx, &a); err != nil {
+		s.log.Error("attempt update failed", "attempt", a.ID, "err", err)
+	}
+	s.track(a, now)
+	a = s.apply(ctx, a.ID, &c, store.SourceCreate)
+	v2, err := s.st.GetVerification(ctx, v.ID)
+	if err == nil {
+		v = *v2
+	}
+	res.Attempt, res.Verification = a, v
+	return res, nil
+}
+
+// createFailed records a create that did not succeed: not placed, or outcome unknown.
+// sentAt is our clock's time just before the request went out: the look-up window starts there.
+func (s *Service) createFailed(ctx context.Context, a store.Attempt, v store.Verification, sentAt time.Time, err error) (store.Attempt, store.Verification) {
+	now := s.clk.Now()
+	a.UpdatedAt = now
+	a.Error = err.Error()
+	var unk *restcomm.OutcomeUnknownError
+	if errors.As(err, &unk) {
+		a.State = store.StateUnknown
+		a.Outcome = OutcomeUnknown
+		s.log.Warn("call outcome unknown", "attempt", a.ID, "err", err)
+		s.addTransition(ctx, a.ID, "unknown", store.SourceCreate, a.Error)
+		if uerr := s.st.UpdateAttempt(ctx, &a); uerr != nil {
+			s.log.Error("attempt update failed", "attempt", a.ID, "err", uerr)
+		}
+		// Keep it tracked: the tracker looks it up with ListCalls and never dials again.
+		s.track(a, sentAt)
+		return a, v
+	}
+	a.State = store.StateNotPlaced
+	a.EndedAt = now
+	s.log.Warn("call not placed", "attempt", a.ID, "err", err)
+	s.addTransition(ctx, a.ID, "not-placed", store.SourceCreate, a.Error)
+	if uerr := s.st.UpdateAttempt(ctx, &a); uerr != nil {
+		s.log.Error("attempt update failed", "attempt", a.ID, "err", uerr)
+	}
+	v = s.afterAttempt(ctx, v.ID)
+	return a, v
+}
+
+// claim marks a number as being dialled by this process; false when it already is.
+func (s *Service) claim(e164 string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dialling[e164] {
+		return false
+	}
+	for _, t := range s.live {
+		if t.attempt.Number == e164 {
+			return false
+		}
+	}
+	s.dialling[e164] = true
+	return true
+}
+
+func (s *Service) release(e164 string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.dialling, e164)
+}
+
+// usedFroms lists the caller IDs a verification's attempts have used.
+func (s *Service) usedFroms(ctx context.Context, verificationID int64) ([]string, error) {
+	as, err := s.st.AttemptsFor(ctx, verificationID)
+	if err != nil {
+		return nil, err
+	}
+	var used []string
+	for _, a := range as {
+		used = append(used, a.From)
+	}
+	return used, nil
+}
+
+// pickFrom chooses a caller ID at random, preferring ones this verification has not used.
+func (s *Service) pickFrom(used []string) string {
+	var fresh []string
+	for _, f := range s.set.From {
+		if !slices.Contains(used, f) {
+			fresh = append(fresh, f)
+		}
+	}
+	pool := fresh
+	if len(pool) == 0 {
+		pool = s.set.From
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return pool[s.rnd.IntN(len(pool))]
+}
+
+// reasonOf turns a number-intake error into the text after the number.
+func reasonOf(err error) string {
+	var ne *policy.NumberError
+	if errors.As(err, &ne) {
+		return ne.Reason
+	}
+	return err.Error()
+}

@@ -1,0 +1,39 @@
+package verify
+
+import (
+	"context"
+	"sort"
+
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// History returns up to limit attempts, newest first (0 = all).
+func (s *Service) History(ctx context.Context, limit int) ([]store.HistoryRow, error) {
+	return s.st.History(ctx, store.HistoryQuery{Limit: limit})
+}
+
+// Timeline returns an attempt's state changes, oldest first.
+func (s *Service) Timeline(ctx context.Context, attemptID int64) ([]store.Transition, error) {
+	return s.st.Transitions(ctx, attemptID)
+}
+
+// Verification returns one verification as stored.
+func (s *Service) Verification(ctx context.Context, id int64) (store.Verification, error) {
+	v, err := s.st.GetVerification(ctx, id)
+	if err != nil {
+		return store.Verification{}, err
+	}
+	return *v, nil
+}
+
+// Live returns a snapshot of the attempts being tracked, oldest first.
+func (s *Service) Live() []store.Attempt {
+	s.mu.Lock()
+	out := make([]store.Attempt, 0, len(s.live))
+	for _, t := range s.live {
+		out = append(out, t.attempt)
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

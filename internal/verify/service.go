@@ -1,0 +1,237 @@
+// Package verify runs the flash-call flow that every screen and the headless command share: number intake,
+// caller-ID choice, the write-ahead attempt row, call creation, one tracker for every live call, read-back
+// checks, expiry, and reconciliation after a crash. One Service serves every operator session.
+package verify
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"log/slog"
+	"math/rand/v2"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/clock"
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/restcomm"
+)
+
+// Caller is the part of *restcomm.Client the flow uses. Tests and the simulator wiring pass the real client.
+type Caller interface {
+	// CreateCall places a call; it is never retried.
+	CreateCall(ctx context.Context, p restcomm.CallParams) ([]restcomm.Call, error)
+	// GetCall fetches one call.
+	GetCall(ctx context.Context, sid string) (*restcomm.Call, error)
+	// ListCalls pages through calls matching f.
+	ListCalls(ctx context.Context, f restcomm.ListFilter) iter.Seq2[restcomm.Call, error]
+	// CancelCall ends a queued or ringing call.
+	CancelCall(ctx context.Context, sid string) (*restcomm.Call, error)
+	// HangUpCall ends a call in any state.
+	HangUpCall(ctx context.Context, sid string) (*restcomm.Call, error)
+}
+
+// Deps are what a Service is built from.
+type Deps struct {
+	// Calls talks to Restcomm or the simulator.
+	Calls Caller
+	// Store keeps the history.
+	Store *store.Store
+	// Clock drives polling and expiry; nil means the wall clock.
+	Clock clock.Clock
+	// Settings are the flow's settings.
+	Settings Settings
+	// Info describes the backend for the header.
+	Info Info
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+	// Rand picks caller IDs; nil uses a randomly seeded source.
+	Rand *rand.Rand
+	// RequestTimeout bounds each Restcomm request; zero means 10 s.
+	RequestTimeout time.Duration
+}
+
+// Service is the flash-call flow. It is safe for concurrent use by many sessions.
+type Service struct {
+	calls    Caller
+	st       *store.Store
+	clk      clock.Clock
+	set      Settings
+	info     Info
+	log      *slog.Logger
+	reqTO    time.Duration
+	ctx      context.Context
+	cancel   context.CancelFunc
+	callback restcomm.CallbackOrder
+
+	mu        sync.Mutex
+	rnd       *rand.Rand
+	live      map[int64]*tracked // attempt ID -> live (or unknown-outcome) attempt
+	bySID     map[string]int64   // call SID -> attempt ID
+	dialling  map[string]bool    // E.164 numbers with a create in flight
+	expiries  map[int64]clock.Timer
+	subs      map[int]chan Event
+	nextSub   int
+	pollTimer clock.Timer
+	polling   bool
+	authHold  time.Time // no polling before this after a 401
+	closed    bool
+	wg        sync.WaitGroup
+}
+
+// tracked is the tracker's view of one live attempt.
+type tracked struct {
+	attempt store.Attempt
+	sentAt  time.Time // when the create was sent, for ListCalls look-ups
+}
+
+// New builds a Service. Call Start before use and Close when done.
+func New(d Deps) (*Service, error) {
+	if d.Calls == nil || d.Store == nil {
+		return nil, errors.New("verify: Calls and Store are required")
+	}
+	s := d.Settings
+	if len(s.From) == 0 {
+		return nil, errors.New("verify: the From pool is empty: set call.from")
+	}
+	if s.CodeDigits <= 0 {
+		s.CodeDigits = 4
+	}
+	if s.PollInterval <= 0 {
+		s.PollInterval = time.Second
+	}
+	if s.MaxChecks <= 0 {
+		s.MaxChecks = 3
+	}
+	if s.Expiry <= 0 {
+		s.Expiry = 5 * time.Minute
+	}
+	if s.RCMLMethod == "" {
+		s.RCMLMethod = "GET"
+	}
+	clk := d.Clock
+	if clk == nil {
+		clk = clock.Real()
+	}
+	log := d.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	rnd := d.Rand
+	if rnd == nil {
+		rnd = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	reqTO := d.RequestTimeout
+	if reqTO <= 0 {
+		reqTO = 10 * time.Second
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	info := d.Info
+	info.PoolSize = len(s.From)
+	info.Timeout = s.Timeout
+	info.CodeDigits = s.CodeDigits
+	info.MaxChecks = s.MaxChecks
+	info.Expiry = s.Expiry
+	return &Service{
+		calls: d.Calls, st: d.Store, clk: clk, set: s, info: info, log: log, reqTO: reqTO,
+		ctx: ctx, cancel: cancel, rnd: rnd,
+		live: map[int64]*tracked{}, bySID: map[string]int64{}, dialling: map[string]bool{},
+		expiries: map[int64]clock.Timer{}, subs: map[int]chan Event{},
+	}, nil
+}
+
+// Info describes the backend and call settings for the header.
+func (s *Service) Info() Info { return s.info }
+
+// Settings returns the settings the service runs with.
+func (s *Service) Settings() Settings { return s.set }
+
+// Close stops polling and expiry timers. Live attempts stay recorded as live, so the next start reconciles them.
+func (s *Service) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	if s.pollTimer != nil {
+		s.pollTimer.Stop()
+	}
+	for _, t := range s.expiries {
+		t.Stop()
+	}
+	for id, ch := range s.subs {
+		close(ch)
+		delete(s.subs, id)
+	}
+	s.mu.Unlock()
+	s.cancel()
+	s.wg.Wait()
+}
+
+// Subscribe returns a channel of events and a function that ends the subscription. Events are dropped for a
+// subscriber that falls more than a few hundred behind; the screen reloads history on its next refresh.
+func (s *Service) Subscribe() (<-chan Event, func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := make(chan Event, 512)
+	if s.closed {
+		close(ch)
+		return ch, func() {}
+	}
+	id := s.nextSub
+	s.nextSub++
+	s.subs[id] = ch
+	return ch, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if c, ok := s.subs[id]; ok {
+			close(c)
+			delete(s.subs, id)
+		}
+	}
+}
+
+// publish sends ev to every subscriber without blocking.
+func (s *Service) publish(ev Event) {
+	if ev.At.IsZero() {
+		ev.At = s.clk.Now()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ch := range s.subs {
+		select {
+		case ch <- ev:
+		default:
+			s.log.Warn("event dropped for a slow subscriber")
+		}
+	}
+}
+
+// notice publishes a status-bar message.
+func (s *Service) notice(msg string, isErr bool) {
+	s.publish(Event{Kind: EventNotice, Notice: msg, Err: isErr})
+}
+
+// reqCtx bounds one Restcomm request.
+func (s *Service) reqCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.reqTO)
+}
+
+// MaskSID shows the first four and last four characters of an account or call SID.
+func MaskSID(sid string) string {
+	if len(sid) <= 10 {
+		return "****"
+	}
+	return sid[:4] + "…" + sid[len(sid)-4:]
+}
+
+// HostOf returns the host of a base URL, for the header.
+func HostOf(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return base
+	}
+	return u.Host
+}

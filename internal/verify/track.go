@@ -1,0 +1,237 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/restcomm"
+)
+
+// lookupWindow is how long the tracker keeps looking for a call whose create had an unknown outcome before
+// it gives up and leaves the attempt as unknown for the operator.
+const lookupWindow = 5 * time.Minute
+
+// authPause is how long polling stops after Restcomm rejected the credentials, so a rotated token does not
+// turn into a storm of failing requests.
+const authPause = 30 * time.Second
+
+// track adds an attempt to the live set and makes sure the poller runs.
+func (s *Service) track(a store.Attempt, sentAt time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.live[a.ID] = &tracked{attempt: a, sentAt: sentAt}
+	if a.CallSID != "" {
+		s.bySID[a.CallSID] = a.ID
+	}
+	s.armLocked()
+}
+
+// untrack removes an attempt from the live set.
+func (s *Service) untrack(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.live[id]; ok {
+		delete(s.bySID, t.attempt.CallSID)
+		delete(s.live, id)
+	}
+}
+
+// armLocked schedules the next poll if there is something to poll and none is scheduled or running.
+func (s *Service) armLocked() {
+	if s.closed || s.polling || s.pollTimer != nil || len(s.live) == 0 {
+		return
+	}
+	s.pollTimer = s.clk.AfterFunc(s.set.PollInterval, s.poll)
+}
+
+// poll fetches every live call once, then re-arms. One poller serves every live call, whatever the number of
+// sessions: no goroutine per call.
+func (s *Service) poll() {
+	s.mu.Lock()
+	s.pollTimer = nil
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.polling = true
+	hold := s.authHold
+	var batch []tracked
+	for _, t := range s.live {
+		batch = append(batch, *t)
+	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+
+	if !s.clk.Now().Before(hold) {
+		for _, t := range batch {
+			if s.ctx.Err() != nil {
+				break
+			}
+			if t.attempt.CallSID == "" {
+				s.lookUp(t)
+			} else {
+				s.refresh(t.attempt)
+			}
+		}
+	}
+
+	s.mu.Lock()
+	s.polling = false
+	s.armLocked()
+	s.mu.Unlock()
+}
+
+// refresh GETs one call and applies what it says. Errors keep the last known state, marked stale.
+func (s *Service) refresh(a store.Attempt) {
+	ctx, cancel := s.reqCtx(s.ctx)
+	defer cancel()
+	c, err := s.calls.GetCall(ctx, a.CallSID)
+	if err != nil {
+		s.pollFailed(a, err)
+		return
+	}
+	s.apply(s.ctx, a.ID, c, store.SourcePoll)
+}
+
+// PollNow fetches one live attempt's call at once, outside the poll schedule (after a final callback).
+func (s *Service) pollNow(attemptID int64) {
+	s.mu.Lock()
+	t, ok := s.live[attemptID]
+	var a store.Attempt
+	if ok {
+		a = t.attempt
+	}
+	s.mu.Unlock()
+	if ok && a.CallSID != "" {
+		s.refresh(a)
+	}
+}
+
+// pollFailed marks an attempt stale and, for credential errors, pauses polling and tells the operator.
+func (s *Service) pollFailed(a store.Attempt, err error) {
+	now := s.clk.Now()
+	if errors.Is(err, restcomm.ErrNotFound) && !errors.Is(err, restcomm.ErrUnauthorized) {
+		var apiErr *restcomm.APIError
+		if errors.As(err, &apiErr) && apiErr.Op == "get call" {
+			// Restcomm does not know this SID: it will never report an end.
+			s.finish(a.ID, OutcomeUnknown, "Restcomm does not know this call (404): check the account in use")
+			return
+		}
+	}
+	if errors.Is(err, restcomm.ErrUnauthorized) || errors.Is(err, restcomm.ErrForbidden) {
+		s.mu.Lock()
+		first := !now.Before(s.authHold)
+		s.authHold = now.Add(authPause)
+		s.mu.Unlock()
+		if first {
+			s.notice(fmt.Sprintf("Restcomm rejected the credentials while tracking calls: %v. Live calls keep their last known state; polling resumes in %s.", err, authPause), true)
+		}
+	}
+	s.mu.Lock()
+	t, ok := s.live[a.ID]
+	if !ok {
+		s.mu.Unlock()
+		return
+	}
+	changed := t.attempt.StaleSince.IsZero()
+	if changed {
+		t.attempt.StaleSince = now
+	}
+	t.attempt.Error = err.Error()
+	cur := t.attempt
+	s.mu.Unlock()
+	s.log.Warn("tracking failed", "attempt", a.ID, "sid", a.CallSID, "err", err)
+	if changed {
+		if uerr := s.st.UpdateAttempt(s.ctx, &cur); uerr != nil {
+			s.log.Error("attempt update failed", "attempt", cur.ID, "err", uerr)
+		}
+		s.publishAttempt(s.ctx, cur)
+	}
+}
+
+// lookUp searches Restcomm for a call whose create had an unknown outcome: same To and From, created at or
+// after the time the create was sent. It never dials.
+func (s *Service) lookUp(t tracked) {
+	ctx, cancel := s.reqCtx(s.ctx)
+	defer cancel()
+	c, err := s.findCall(ctx, t.attempt, t.sentAt)
+	if err != nil {
+		s.pollFailed(t.attempt, err)
+		return
+	}
+	if c == nil {
+		if s.clk.Now().Sub(t.sentAt) > lookupWindow {
+			s.finish(t.attempt.ID, OutcomeUnknown, "no call found in Restcomm for this attempt: it was probably not placed")
+		}
+		return
+	}
+	s.mu.Lock()
+	if lt, ok := s.live[t.attempt.ID]; ok {
+		lt.attempt.CallSID = c.SID
+		lt.attempt.State = store.StateLive
+		lt.attempt.Outcome = ""
+		lt.attempt.Error = ""
+		s.bySID[c.SID] = t.attempt.ID
+	}
+	s.mu.Unlock()
+	s.log.Info("call found after an unknown create outcome", "attempt", t.attempt.ID, "sid", c.SID)
+	s.apply(s.ctx, t.attempt.ID, c, store.SourceReconcile)
+}
+
+// clockSkew is how far Restcomm's clock may run behind ours when matching a call to the time a create was sent.
+const clockSkew = 5 * time.Minute
+
+// findCall lists calls to the attempt's number from its caller ID and returns the oldest created at or after
+// sentAt (less the allowed clock skew) that no other attempt owns, or nil.
+func (s *Service) findCall(ctx context.Context, a store.Attempt, sentAt time.Time) (*restcomm.Call, error) {
+	since := sentAt.Add(-clockSkew)
+	var found *restcomm.Call
+	f := restcomm.ListFilter{To: a.Number, From: a.From, StartTime: sentAt.UTC().Add(-24 * time.Hour), PageSize: 50}
+	for c, err := range s.calls.ListCalls(ctx, f) {
+		if err != nil {
+			return nil, err
+		}
+		if !sameNumber(c.To, a.Number) || !sameNumber(c.From, a.From) {
+			continue
+		}
+		if !c.DateCreated.IsZero() && c.DateCreated.Before(since) {
+			break // newest first: everything after this is older
+		}
+		if s.claimedSID(c.SID) {
+			continue
+		}
+		cc := c
+		found = &cc
+	}
+	return found, nil
+}
+
+// claimedSID reports whether another tracked attempt already owns a call SID.
+func (s *Service) claimedSID(sid string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.bySID[sid]
+	return ok
+}
+
+// sameNumber compares two numbers by their digits, since Restcomm drops the leading +.
+func sameNumber(a, b string) bool {
+	return digitsOf(a) == digitsOf(b)
+}
+
+func digitsOf(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			out = append(out, s[i])
+		}
+	}
+	return string(out)
+}

@@ -1,0 +1,153 @@
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// Settings are the parts of the configuration the flow needs. They are copied in at construction, so a
+// running service never sees a half-edited configuration.
+type Settings struct {
+	// From is the caller-ID pool; the verification code is the last CodeDigits digits of the one used.
+	From []string
+	// CodeDigits is how many trailing digits of the caller ID the customer reads back.
+	CodeDigits int
+	// Timeout is Restcomm's Timeout: seconds of ringing before the call gives up.
+	Timeout int
+	// RCMLURL is the document Restcomm fetches when the callee answers.
+	RCMLURL string
+	// RCMLMethod is GET or POST for RCMLURL.
+	RCMLMethod string
+	// StatusCallbackURL, when set, is sent as StatusCallback so Restcomm pushes call progress.
+	StatusCallbackURL string
+	// PollInterval is how often the tracker fetches every live call.
+	PollInterval time.Duration
+	// MaxChecks is how many wrong read-backs lock a verification.
+	MaxChecks int
+	// Expiry is how long a verification stays open after it was started.
+	Expiry time.Duration
+	// DefaultRegion is the ISO region used for numbers typed without a country code.
+	DefaultRegion string
+}
+
+// Operator identifies who acted: the OS user locally, the SSH user and key over SSH.
+type Operator struct {
+	// Name is the user name.
+	Name string
+	// Remote is "local" or the SSH client's address.
+	Remote string
+	// Fingerprint is the SSH key fingerprint, empty locally.
+	Fingerprint string
+}
+
+// String renders the operator as stored with attempts: the name, plus a short key fingerprint over SSH.
+func (o Operator) String() string {
+	name := o.Name
+	if name == "" {
+		name = "unknown"
+	}
+	if o.Fingerprint != "" {
+		fp := o.Fingerprint
+		if len(fp) > 16 {
+			fp = fp[:16]
+		}
+		return name + " (" + fp + ")"
+	}
+	return name
+}
+
+// EventKind says what an Event reports.
+type EventKind int
+
+const (
+	// EventAttempt reports a new or changed attempt (and its verification).
+	EventAttempt EventKind = iota + 1
+	// EventVerification reports a verification change without an attempt change (check, expiry, cancel).
+	EventVerification
+	// EventNotice reports something the operator should read: a tracking error, lost credentials.
+	EventNotice
+)
+
+// Event is pushed to every subscriber when something changes.
+type Event struct {
+	// Kind says which fields are set.
+	Kind EventKind
+	// At is when the service saw the change.
+	At time.Time
+	// Attempt is the attempt as stored after the change (EventAttempt).
+	Attempt store.Attempt
+	// Verification is the verification as stored after the change (EventAttempt, EventVerification).
+	Verification store.Verification
+	// Notice is a message for the status bar (EventNotice); Err is true for errors.
+	Notice string
+	// Err marks a notice as an error.
+	Err bool
+}
+
+// Result is what Place and Retry return: the verification and the attempt they created.
+type Result struct {
+	// Verification is the verification the attempt belongs to.
+	Verification store.Verification
+	// Attempt is the new attempt.
+	Attempt store.Attempt
+	// Retry is true when the request joined an open verification instead of starting one.
+	Retry bool
+}
+
+// CheckResult is the outcome of one read-back.
+type CheckResult struct {
+	// Verified is true when the digits matched.
+	Verified bool
+	// ChecksLeft is how many wrong read-backs remain before the verification locks.
+	ChecksLeft int
+	// Verification is the verification after the check.
+	Verification store.Verification
+}
+
+// Info describes the backend and the call settings for the console header.
+type Info struct {
+	// Simulated is true when calls go to the embedded simulator.
+	Simulated bool
+	// Backend is "SIMULATOR" or the Restcomm host.
+	Backend string
+	// AccountSID is masked: the first four and last four characters.
+	AccountSID string
+	// PoolSize is how many caller IDs the From pool holds.
+	PoolSize int
+	// Timeout is the ring time in seconds.
+	Timeout int
+	// CodeDigits is how many digits the customer reads back.
+	CodeDigits int
+	// MaxChecks is how many wrong read-backs lock a verification.
+	MaxChecks int
+	// Expiry is how long a verification stays open.
+	Expiry time.Duration
+}
+
+// Sentinel errors the screens match with errors.Is.
+var (
+	// ErrLiveCall refuses a second call to a number that is already being called.
+	ErrLiveCall = errors.New("a call to this number is still live: wait for it to end or hang it up")
+	// ErrNotAwaitingCode refuses a read-back when no missed call has been delivered yet.
+	ErrNotAwaitingCode = errors.New("no missed call has been delivered for this verification yet")
+	// ErrClosed refuses changes to a verification that has ended.
+	ErrClosed = errors.New("this verification has ended: start a new one")
+	// ErrNotLive refuses a hang-up of a call that has already ended.
+	ErrNotLive = errors.New("the call is not live any more")
+	// ErrHistory wraps a failure to write the attempt before dialling: the call was not placed.
+	ErrHistory = errors.New("the attempt could not be written to the history, so the call was NOT placed")
+)
+
+// NumberError is returned by Place for a number that cannot be dialled; Reason says why and what to do.
+type NumberError struct {
+	// Input is what the operator typed.
+	Input string
+	// Reason explains the refusal.
+	Reason string
+}
+
+// Error implements error.
+func (e *NumberError) Error() string { return fmt.Sprintf("%s: %s", e.Input, e.Reason) }
