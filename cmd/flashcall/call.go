@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/app"
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/verify"
+	"github.com/flashcall/flashcall/restcomm"
+)
+
+const callSynopsis = `call [--json] [--verify] [--config PATH] NUMBER
+
+Places one flash call and follows it to its end, printing one line per state change.
+With --json every line is a JSON object; the last one has "outcome".
+With --verify it then reads the digits the customer read back from stdin and checks them.
+
+Exit codes: 0 delivered or answered (verified with --verify), 1 not delivered or not verified,
+2 usage or configuration error, 3 refused (invalid or not allowed number), 4 Restcomm API error,
+5 outcome unknown.`
+
+// runCall is the headless flow: the same verify service as the console, without a screen.
+func runCall(ctx context.Context, e env) int {
+	fs, cfgPath := flagSet("call", callSynopsis, e.stderr)
+	asJSON := fs.Bool("json", false, "print JSON lines")
+	doVerify := fs.Bool("verify", false, "after delivery, read the customer's digits from stdin and check them")
+	pos, help, err := parseArgs(fs, e.args)
+	if help {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		return usageError(fs, e.stderr, "give exactly one NUMBER, e.g. flashcall call +447400123456")
+	}
+	cfg, code := loadConfig(*cfgPath, e)
+	if cfg == nil {
+		return code
+	}
+	a, err := app.Open(ctx, cfg, app.Options{Getenv: e.getenv})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "flashcall call: %v\n", err)
+		return exitUsage
+	}
+	defer a.Close()
+	out := &callPrinter{w: e.stdout, json: *asJSON, simulated: a.Sim != nil}
+	if a.Sim != nil && !*asJSON {
+		fmt.Fprintln(e.stderr, "flashcall: no configuration: using the embedded SIMULATOR (no real phone is called)")
+	}
+	op := localOperator(cfg, e.getenv)
+	events, unsubscribe := a.Service.Subscribe()
+	defer unsubscribe()
+
+	res, err := a.Service.Place(ctx, op, pos[0])
+	if err != nil && res.Attempt.ID == 0 {
+		return placeError(e.stderr, err)
+	}
+	out.attempt(res.Attempt)
+	final := res.Attempt
+	for !attemptDone(final) {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(e.stderr, "flashcall call: interrupted: hanging up")
+			hctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_ = a.Service.HangUp(hctx, op, final.ID)
+			cancel()
+			return exitUnknown
+		case ev, ok := <-events:
+			if !ok {
+				return exitUnknown
+			}
+			if ev.Kind == verify.EventNotice {
+				fmt.Fprintf(e.stderr, "flashcall: %s\n", ev.Notice)
+				continue
+			}
+			if ev.Kind != verify.EventAttempt || ev.Attempt.ID != res.Attempt.ID {
+				continue
+			}
+			if ev.Attempt.Status != final.Status || ev.Attempt.State != final.State {
+				out.attempt(ev.Attempt)
+			}
+			final = ev.Attempt
+		}
+	}
+	out.outcome(final)
+	exit := outcomeExit(final)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "flashcall call: %v\n", err)
+	}
+	if !*doVerify || exit != exitOK {
+		return exit
+	}
+	return readBack(ctx, e, a.Service, op, final.VerificationID, out)
+}
+
+// attemptDone reports whether an attempt will change no more in this run.
+func attemptDone(a store.Attempt) bool {
+	switch a.State {
+	case store.StateEnded, store.StateNotPlaced:
+		return true
+	case store.StateUnknown:
+		return a.Outcome == verify.OutcomeUnknown && a.CallSID == "" && a.EndedAt.After(a.CreatedAt)
+	}
+	return false
+}
+
+// outcomeExit maps an attempt's end to the documented exit codes.
+func outcomeExit(a store.Attempt) int {
+	switch {
+	case a.State == store.StateNotPlaced:
+		return exitAPI
+	case a.Outcome == verify.OutcomeDelivered || a.Outcome == verify.OutcomeAnswered:
+		return exitOK
+	case a.Outcome == verify.OutcomeUnknown || a.Outcome == "":
+		return exitUnknown
+	}
+	return exitNotDone
+}
+
+// placeError reports a refusal before any attempt existed.
+func placeError(w io.Writer, err error) int {
+	fmt.Fprintf(w, "flashcall call: %v\n", err)
+	var ne *verify.NumberError
+	var apiErr *restcomm.APIError
+	switch {
+	case errors.As(err, &ne):
+		return exitPolicy
+	case errors.Is(err, verify.ErrLiveCall):
+		return exitPolicy
+	case errors.As(err, &apiErr):
+		return exitAPI
+	}
+	return exitNotDone
+}
+
+// readBack reads digits from stdin until the verification is verified or ends.
+func readBack(ctx context.Context, e env, svc *verify.Service, op verify.Operator, vid int64, out *callPrinter) int {
+	sc := bufio.NewScanner(e.stdin)
+	for {
+		if !out.json {
+			fmt.Fprintf(e.stderr, "digits the customer read back: ")
+		}
+		if !sc.Scan() {
+			out.verification("no-input", 0)
+			return exitNotDone
+		}
+		res, err := svc.Check(ctx, op, vid, sc.Text())
+		switch {
+		case err != nil && (errors.Is(err, verify.ErrClosed) || errors.Is(err, verify.ErrNotAwaitingCode)):
+			out.verification(res.Verification.Status, res.ChecksLeft)
+			return exitNotDone
+		case err != nil:
+			fmt.Fprintf(e.stderr, "flashcall call: %v\n", err)
+			continue
+		case res.Verified:
+			out.verification(res.Verification.Status, res.ChecksLeft)
+			return exitOK
+		}
+		out.verification(res.Verification.Status, res.ChecksLeft)
+		if res.Verification.Status == store.StatusFailed {
+			return exitNotDone
+		}
+	}
+}
+
+// callPrinter prints state changes as text or JSON lines.
+type callPrinter struct {
+	w         io.Writer
+	json      bool
+	simulated bool
+}
+
+func (p *callPrinter) emit(fields map[string]any, text string) {
+	if p.json {
+		b, _ := json.Marshal(fields)
+		fmt.Fprintln(p.w, string(b))
+		return
+	}
+	fmt.Fprintln(p.w, text)
+}
+
+func (p *callPrinter) attempt(a store.Attempt) {
+	status := a.Status
+	if status == "" {
+		status = a.State
+	}
+	fields := map[string]any{
+		"time": a.UpdatedAt.UTC().Format(time.RFC3339), "attempt": a.ID, "sid": a.CallSID,
+		"status": status, "state": a.State, "to": a.Number, "from": a.From, "simulated": p.simulated,
+	}
+	if a.Error != "" {
+		fields["error"] = a.Error
+	}
+	text := fmt.Sprintf("%s  %-14s %s  to %s from %s", a.UpdatedAt.Local().Format("15:04:05"), status, orDash(a.CallSID), a.Number, a.From)
+	if a.Error != "" {
+		text += "  (" + a.Error + ")"
+	}
+	p.emit(fields, text)
+}
+
+func (p *callPrinter) outcome(a store.Attempt) {
+	outcome := a.Outcome
+	if outcome == "" {
+		outcome = verify.OutcomeUnknown
+		if a.State == store.StateNotPlaced {
+			outcome = "not-placed"
+		}
+	}
+	fields := map[string]any{"outcome": outcome, "sid": a.CallSID, "status": a.Status, "attempt": a.ID,
+		"duration": a.Duration, "ringing_seen": a.RingingSeen}
+	text := "outcome: " + outcome
+	if outcome == verify.OutcomeDelivered || outcome == verify.OutcomeAnswered {
+		text += " — ask the customer for the last digits of the number that called them"
+	}
+	p.emit(fields, text)
+}
+
+func (p *callPrinter) verification(status string, left int) {
+	p.emit(map[string]any{"verification": status, "checks_left": left},
+		fmt.Sprintf("verification: %s (%d checks left)", status, left))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

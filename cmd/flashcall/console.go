@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/flashcall/flashcall/internal/app"
+	"github.com/flashcall/flashcall/tui"
+)
+
+// runConsole runs the operator console on this terminal.
+func runConsole(ctx context.Context, e env) int {
+	fs, cfgPath := flagSet("console", "[console] [--config PATH]", e.stderr)
+	pos, help, err := parseArgs(fs, e.args)
+	if help {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) > 0 {
+		return usageError(fs, e.stderr, "unexpected argument %q", pos[0])
+	}
+	cfg, code := loadConfig(*cfgPath, e)
+	if cfg == nil {
+		return code
+	}
+	a, err := app.Open(ctx, cfg, app.Options{Getenv: e.getenv})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "flashcall: %v\n", err)
+		return exitUsage
+	}
+	defer a.Close()
+	m := tui.New(a.Service, tui.Options{Operator: localOperator(cfg, e.getenv)})
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
+		fmt.Fprintf(e.stderr, "flashcall: %v\n", err)
+		return exitInternal
+	}
+	return exitOK
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/app"
+	"github.com/flashcall/flashcall/restcomm/sim"
+)
+
+const simSynopsis = `sim [--listen 127.0.0.1:8080] [--speed 1] [--latency 0] [--error-rate op=rate,...] [--drop-after-create N]
+
+Runs the Restcomm simulator on loopback. The outcome of a call depends on the last digit of the number
+called (see the README). Fault flags make it misbehave for reliability tests.`
+
+// runSim serves the simulator until interrupted.
+func runSim(ctx context.Context, e env) int {
+	fs, _ := flagSet("sim", simSynopsis, e.stderr)
+	listen := fs.String("listen", "127.0.0.1:8080", "host:port to listen on (loopback)")
+	speed := fs.Float64("speed", 1, "run the simulated clock this many times faster")
+	latency := fs.Duration("latency", 0, "added delay per request")
+	rates := fs.String("error-rate", "", "share of 5xx replies per operation, e.g. create=0.5,get=0.2 (ops: create, get, list, modify)")
+	drop := fs.Int("drop-after-create", 0, "process the next N creates, then drop the connection without a reply")
+	seed := fs.Int64("seed", 0, "seed for call SIDs and fault draws (default: the start time, so SIDs never repeat across runs)")
+	pos, help, err := parseArgs(fs, e.args)
+	if help {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) > 0 {
+		return usageError(fs, e.stderr, "unexpected argument %q", pos[0])
+	}
+	faults := sim.Faults{Latency: *latency, DropAfterCreate: *drop}
+	if *rates != "" {
+		faults.ErrorRate, err = parseRates(*rates)
+		if err != nil {
+			return usageError(fs, e.stderr, "%v", err)
+		}
+	}
+	if *seed == 0 {
+		*seed = time.Now().UnixNano()
+	}
+	logger := app.NewLogger(e.stderr, "info")
+	s := sim.New(sim.Options{Speed: *speed, Faults: faults, Seed: *seed, Logger: logger})
+	defer s.Close()
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "flashcall sim: %v (pick another --listen port)\n", err)
+		return exitUsage
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintln(e.stdout, s.Describe("http://"+ln.Addr().String()+"/restcomm"))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		return exitOK
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintf(e.stderr, "flashcall sim: %v\n", err)
+			return exitNotDone
+		}
+		return exitOK
+	}
+}
+
+// parseRates reads "create=0.5,get=0.1".
+func parseRates(s string) (map[sim.Op]float64, error) {
+	out := map[sim.Op]float64{}
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return nil, fmt.Errorf("--error-rate %q: use op=rate, e.g. create=0.5", part)
+		}
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 || r > 1 {
+			return nil, fmt.Errorf("--error-rate %q: the rate must be a number from 0 to 1", part)
+		}
+		op := sim.Op(strings.ToLower(k))
+		switch op {
+		case sim.OpCreate, sim.OpGet, sim.OpList, sim.OpModify:
+		default:
+			return nil, fmt.Errorf("--error-rate: unknown operation %q (create, get, list, modify)", k)
+		}
+		out[op] = r
+	}
+	return out, nil
+}
