@@ -50,7 +50,7 @@ func runCall(ctx context.Context, e env) int {
 		return exitUsage
 	}
 	defer a.Close()
-	out := &callPrinter{w: e.stdout, json: *asJSON, simulated: a.Sim != nil}
+	out := &callPrinter{w: e.stdout, json: *asJSON, simulated: a.Sim != nil, codeDigits: cfg.Call.CodeDigits}
 	if a.Sim != nil && !*asJSON {
 		fmt.Fprintln(e.stderr, "flashcall: no configuration: using the embedded SIMULATOR (no real phone is called)")
 	}
@@ -171,10 +171,13 @@ func readBack(ctx context.Context, e env, svc *verify.Service, op verify.Operato
 }
 
 // callPrinter prints state changes as text or JSON lines.
+// The caller ID is printed with its code digits hidden: whoever runs the command must hear the code from
+// the customer, not read it here.
 type callPrinter struct {
-	w         io.Writer
-	json      bool
-	simulated bool
+	w          io.Writer
+	json       bool
+	simulated  bool
+	codeDigits int
 }
 
 func (p *callPrinter) emit(fields map[string]any, text string) {
@@ -193,12 +196,13 @@ func (p *callPrinter) attempt(a store.Attempt) {
 	}
 	fields := map[string]any{
 		"time": a.UpdatedAt.UTC().Format(time.RFC3339), "attempt": a.ID, "sid": a.CallSID,
-		"status": status, "state": a.State, "to": a.Number, "from": a.From, "simulated": p.simulated,
+		"status": status, "state": a.State, "to": a.Number, "from": verify.MaskFrom(a.From, p.codeDigits),
+		"simulated": p.simulated,
 	}
 	if a.Error != "" {
 		fields["error"] = a.Error
 	}
-	text := fmt.Sprintf("%s  %-14s %s  to %s from %s", a.UpdatedAt.Local().Format("15:04:05"), status, orDash(a.CallSID), a.Number, a.From)
+	text := fmt.Sprintf("%s  %-14s %s  to %s from %s", a.UpdatedAt.Local().Format("15:04:05"), status, orDash(a.CallSID), a.Number, verify.MaskFrom(a.From, p.codeDigits))
 	if a.Error != "" {
 		text += "  (" + a.Error + ")"
 	}

@@ -14,16 +14,16 @@ import (
 	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
-const simSynopsis = `sim [--listen 127.0.0.1:8080] [--speed 1] [--latency 0] [--error-rate op=rate,...] [--drop-after-create N]
+const simSynopsis = `sim [--listen 127.0.0.1:8080] [--speed 1] [--latency 0] [--error-rate op=rate,...] [--drop-after-create N] [--config PATH]
 
 Runs the Restcomm simulator on loopback. The outcome of a call depends on the last digit of the number
 called (see the README). Fault flags make it misbehave for reliability tests.`
 
 // runSim serves the simulator until interrupted.
 func runSim(ctx context.Context, e env) int {
-	fs, _ := flagSet("sim", simSynopsis, e.stderr)
+	fs, cfgPath := flagSet("sim", simSynopsis, e.stderr)
 	listen := fs.String("listen", "127.0.0.1:8080", "host:port to listen on (loopback)")
-	speed := fs.Float64("speed", 1, "run the simulated clock this many times faster")
+	speed := fs.Float64("speed", 0, "run the simulated clock this many times faster (default sim.speed, else 1)")
 	latency := fs.Duration("latency", 0, "added delay per request")
 	rates := fs.String("error-rate", "", "share of 5xx replies per operation, e.g. create=0.5,get=0.2 (ops: create, get, list, modify)")
 	drop := fs.Int("drop-after-create", 0, "process the next N creates, then drop the connection without a reply")
@@ -37,6 +37,16 @@ func runSim(ctx context.Context, e env) int {
 	}
 	if len(pos) > 0 {
 		return usageError(fs, e.stderr, "unexpected argument %q", pos[0])
+	}
+	if *speed <= 0 {
+		*speed = 1
+		if *cfgPath != "" {
+			cfg, code := loadConfig(*cfgPath, e)
+			if cfg == nil {
+				return code
+			}
+			*speed = cfg.Sim.Speed
+		}
 	}
 	faults := sim.Faults{Latency: *latency, DropAfterCreate: *drop}
 	if *rates != "" {

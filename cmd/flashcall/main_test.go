@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// binary is the flashcall binary built once for the end-to-end tests of this package.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "flashcall-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "flashcall")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		os.RemoveAll(dir)
+		panic("building flashcall: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// home is a throw-away HOME with no configuration.
+type home struct {
+	dir string
+	env []string
+}
+
+func newHome(t *testing.T) *home {
+	t.Helper()
+	dir := t.TempDir()
+	env := []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "USER=tester",
+		"XDG_CONFIG_HOME=" + filepath.Join(dir, ".config"), "XDG_DATA_HOME=" + filepath.Join(dir, ".local/share")}
+	return &home{dir: dir, env: env}
+}
+
+// fastConfig writes a configuration that runs the embedded simulator twenty times faster.
+func (h *home) fastConfig(t *testing.T, extra string) string {
+	t.Helper()
+	path := filepath.Join(h.dir, "fast.toml")
+	body := "[restcomm]\nbase_url = \"sim\"\n[call]\npoll_interval = \"200ms\"\n[server]\nlisten = \"127.0.0.1:0\"\n[sim]\nspeed = 20.0\n" + extra
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// run runs the binary and returns stdout, stderr and the exit code.
+func (h *home) run(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = h.env
+	cmd.Dir = h.dir
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running flashcall: %v", err)
+	}
+	return out.String(), errb.String(), code
+}
