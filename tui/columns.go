@@ -1,0 +1,167 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// column is one history column: how wide it would like to be, how narrow it may get, when it is dropped
+// on a narrow screen, and how a row fills it.
+type column struct {
+	title string
+	pref  int
+	min   int
+	drop  int // order in which columns go when the width runs out; 0 = never dropped
+	right bool
+	width int // laid out by layoutColumns
+	cell  func(h *historyTable, r *store.HistoryRow, now time.Time, w int) string
+	style func(st *Styles, r *store.HistoryRow) *lipgloss.Style
+}
+
+// historyColumns lists the columns in screen order.
+func historyColumns(wideTime bool) []column {
+	timeW := 8
+	if wideTime {
+		timeW = 15
+	}
+	return []column{
+		{title: "Time", pref: timeW, min: timeW, cell: func(h *historyTable, r *store.HistoryRow, now time.Time, _ int) string {
+			return clockTime(r.CreatedAt, now, h.loc, h.wideTime)
+		}},
+		{title: "Number", pref: 16, min: 13, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+			return r.Number
+		}},
+		{title: "CC", pref: 2, min: 2, drop: 5, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+			return orDash(r.Country)
+		}},
+		{title: "From", pref: 16, min: 13, drop: 4, cell: func(h *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+			return fromShown(r.From, r.VerificationStatus, h.codeDigits)
+		}},
+		{title: "Call", pref: 11, min: 11, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+			return callStatus(&r.Attempt)
+		}, style: callStyle},
+		{title: "Result", pref: 13, min: 13, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, w int) string {
+			return resultText(r, w)
+		}, style: resultStyle},
+		{title: "Dur", pref: 5, min: 4, drop: 3, right: true, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+			return seconds(r.Duration)
+		}},
+		{title: "Operator", pref: 12, min: 8, drop: 2, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+			return orDash(r.Operator)
+		}},
+		{title: "SID", pref: 9, min: 9, drop: 1, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+			return shortSID(r.CallSID)
+		}},
+	}
+}
+
+// layoutColumns fits the columns into avail cells: columns shrink towards their minimum (the call status
+// and the result never shrink: "awaiting-code" must read whole), and when even that is too wide, columns
+// are dropped in their drop order. Spare room goes to the Number and Operator
+// columns. It runs once per resize.
+func layoutColumns(cols []column, avail int) []column {
+	for {
+		total, minTotal := -1, -1
+		for _, c := range cols {
+			total += c.pref + 1
+			minTotal += c.min + 1
+		}
+		if total <= avail {
+			for i := range cols {
+				cols[i].width = cols[i].pref
+			}
+			spare := avail - total
+			for i := range cols {
+				if spare > 0 && (cols[i].title == "Operator" || cols[i].title == "Number") {
+					grow := min(spare, 8)
+					cols[i].width += grow
+					spare -= grow
+				}
+			}
+			return cols
+		}
+		if minTotal <= avail {
+			deficit := total - avail
+			for i := range cols {
+				cols[i].width = cols[i].pref
+			}
+			for i := len(cols) - 1; i >= 0 && deficit > 0; i-- {
+				cut := min(deficit, cols[i].pref-cols[i].min)
+				cols[i].width -= cut
+				deficit -= cut
+			}
+			return cols
+		}
+		next := -1
+		for i, c := range cols {
+			if c.drop > 0 && (next < 0 || c.drop < cols[next].drop) {
+				next = i
+			}
+		}
+		if next < 0 {
+			// Nothing left to drop: squeeze everything to its minimum; the line is clipped at the edge.
+			for i := range cols {
+				cols[i].width = cols[i].min
+			}
+			return cols
+		}
+		cols = append(cols[:next:next], cols[next+1:]...)
+	}
+}
+
+// fromShown is the caller ID as the table may show it: its last digits are the code, hidden until the
+// customer has read them back correctly.
+func fromShown(from, verificationStatus string, codeDigits int) string {
+	if from == "" {
+		return "-"
+	}
+	if verificationStatus == verVerified {
+		return from
+	}
+	return maskCode(from, codeDigits)
+}
+
+// callStatus is the call's Restcomm status, or the attempt's state while there is none.
+func callStatus(a *store.Attempt) string {
+	if a.Status != "" {
+		return a.Status
+	}
+	return orDash(a.State)
+}
+
+// resultText is the verification result, followed by one ✗ per wrong read-back where the column has room.
+func resultText(r *store.HistoryRow, w int) string {
+	s := orDash(r.VerificationStatus)
+	if r.Checks > 0 && r.VerificationStatus != verVerified && len(s)+1+r.Checks <= w {
+		s += " " + strings.Repeat("✗", r.Checks)
+	}
+	return s
+}
+
+func callStyle(st *Styles, r *store.HistoryRow) *lipgloss.Style {
+	switch r.Status {
+	case "busy", "failed", "not-found":
+		return &st.Bad
+	case "queued", "ringing", "in-progress", "wait-for-answer":
+		return &st.Warn
+	}
+	return nil
+}
+
+func resultStyle(st *Styles, r *store.HistoryRow) *lipgloss.Style {
+	switch r.VerificationStatus {
+	case verVerified:
+		return &st.Good
+	case verFailed, verBlocked:
+		return &st.Bad
+	case verAwaitingCode, verCalling:
+		return &st.Warn
+	case verExpired, verCanceled, verSuperseded:
+		return &st.Muted
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/flashcall/flashcall/internal/verify"
+)
+
+// cmdTimeout bounds every service call a command makes. The service bounds each Restcomm request itself;
+// this only keeps a wedged database from holding a command forever.
+const cmdTimeout = 60 * time.Second
+
+// timelineDebounce is how long the cursor must rest on a row before its timeline is loaded, so holding a
+// movement key does not turn into one database query per row passed.
+const timelineDebounce = 120 * time.Millisecond
+
+// commands builds the tea.Cmds that do the console's I/O. Each runs in its own goroutine and returns one
+// typed message; none touches the model.
+type commands struct {
+	svc     Service
+	op      verify.Operator
+	history int
+}
+
+func (c commands) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), cmdTimeout)
+}
+
+// start subscribes first and loads the history second, so an event can repeat what the load saw but never
+// fall in a gap between them.
+func (c commands) start() tea.Cmd {
+	return func() tea.Msg {
+		events, unsubscribe := c.svc.Subscribe()
+		ctx, cancel := c.ctx()
+		defer cancel()
+		rows, err := c.svc.History(ctx, c.history)
+		return startedMsg{events: events, unsubscribe: unsubscribe, rows: rows, live: c.svc.Live(), err: err}
+	}
+}
+
+// unsubscribe ends the event subscription; the reading command then sees the channel closed.
+func unsubscribe(f func()) tea.Cmd {
+	return func() tea.Msg {
+		if f != nil {
+			f()
+		}
+		return unsubscribedMsg{}
+	}
+}
+
+func (c commands) place(input string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		res, err := c.svc.Place(ctx, c.op, input)
+		return placedMsg{input: input, res: res, err: err}
+	}
+}
+
+func (c commands) retry(verificationID int64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		res, err := c.svc.Retry(ctx, c.op, verificationID)
+		return placedMsg{retry: true, verificationID: verificationID, res: res, err: err}
+	}
+}
+
+func (c commands) hangUp(attemptID int64, number string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		return hungUpMsg{attemptID: attemptID, number: number, err: c.svc.HangUp(ctx, c.op, attemptID)}
+	}
+}
+
+func (c commands) check(verificationID int64, digits string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		res, err := c.svc.Check(ctx, c.op, verificationID, digits)
+		return checkedMsg{verificationID: verificationID, res: res, err: err}
+	}
+}
+
+func (c commands) cancel(verificationID int64, number string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		return canceledMsg{verificationID: verificationID, number: number, err: c.svc.Cancel(ctx, c.op, verificationID)}
+	}
+}
+
+func (c commands) reportNoCall(verificationID int64, number string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		return noCallMsg{verificationID: verificationID, number: number, err: c.svc.ReportNoCall(ctx, c.op, verificationID)}
+	}
+}
+
+func (c commands) timeline(req uint64, attemptID int64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		items, err := c.svc.Timeline(ctx, attemptID)
+		return timelineMsg{req: req, attemptID: attemptID, items: items, err: err}
+	}
+}
+
+// timelineAfter fires timelineDueMsg once the debounce has passed.
+func timelineAfter(req uint64, attemptID int64) tea.Cmd {
+	return tea.Tick(timelineDebounce, func(time.Time) tea.Msg {
+		return timelineDueMsg{req: req, attemptID: attemptID}
+	})
+}

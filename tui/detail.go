@@ -1,0 +1,181 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// maxCachedTimelines bounds the timeline cache; past it the cache starts again, which costs one query per
+// row revisited.
+const maxCachedTimelines = 256
+
+// detailPane shows every field of the selected attempt and the timeline of its transitions. Timelines are
+// loaded by a command after the cursor rests (a debounce), cached by attempt ID, and every request carries
+// an ID so a reply for a row the cursor has left is dropped.
+type detailPane struct {
+	styles     *Styles
+	width      int
+	height     int
+	cache      map[int64][]store.Transition
+	failed     map[int64]string
+	seq        uint64 // ID of the newest request
+	pendingFor int64  // attempt the newest request is for, 0 when none is outstanding
+	codeDigits int
+	loc        *time.Location
+}
+
+func newDetailPane(st *Styles, codeDigits int, loc *time.Location) detailPane {
+	return detailPane{
+		styles: st, codeDigits: codeDigits, loc: loc,
+		cache: map[int64][]store.Transition{}, failed: map[int64]string{},
+	}
+}
+
+// SetSize sets the pane's size.
+func (d *detailPane) SetSize(w, h int) { d.width, d.height = w, h }
+
+// Want asks for an attempt's timeline; it returns the debounce tick when the timeline is neither cached nor
+// already on its way.
+func (d *detailPane) Want(attemptID int64) tea.Cmd {
+	if attemptID == 0 || d.pendingFor == attemptID {
+		return nil
+	}
+	if _, ok := d.cache[attemptID]; ok {
+		return nil
+	}
+	d.seq++
+	d.pendingFor = attemptID
+	return timelineAfter(d.seq, attemptID)
+}
+
+// Due turns a debounce tick that is still current into the load command.
+func (d *detailPane) Due(msg timelineDueMsg, c commands) tea.Cmd {
+	if msg.req != d.seq || msg.attemptID != d.pendingFor {
+		return nil
+	}
+	return c.timeline(msg.req, msg.attemptID)
+}
+
+// Loaded stores a reply, unless a newer request has been made since.
+func (d *detailPane) Loaded(msg timelineMsg) bool {
+	if msg.req != d.seq {
+		return false
+	}
+	d.pendingFor = 0
+	if msg.err != nil {
+		d.failed[msg.attemptID] = msg.err.Error()
+		return true
+	}
+	if len(d.cache) >= maxCachedTimelines {
+		clear(d.cache)
+	}
+	delete(d.failed, msg.attemptID)
+	d.cache[msg.attemptID] = msg.items
+	return true
+}
+
+// Invalidate forgets an attempt's timeline after it changed. A request in flight for it is abandoned, since
+// its reply may predate the change.
+func (d *detailPane) Invalidate(attemptID int64) {
+	delete(d.cache, attemptID)
+	delete(d.failed, attemptID)
+	if d.pendingFor == attemptID {
+		d.pendingFor = 0
+		d.seq++
+	}
+}
+
+// Timeline returns the cached timeline of an attempt.
+func (d detailPane) Timeline(attemptID int64) ([]store.Transition, bool) {
+	t, ok := d.cache[attemptID]
+	return t, ok
+}
+
+// View renders the pane for a row; it never takes more than the pane's height.
+func (d detailPane) View(r store.HistoryRow, ok bool) string {
+	if d.height <= 0 {
+		return ""
+	}
+	lines := []string{d.styles.Title.Render(clip("  Details", d.width))}
+	if !ok {
+		lines = append(lines, d.styles.Muted.Render(clip("  select an attempt in the history", d.width)))
+		return strings.Join(lines, "\n")
+	}
+	lbl := func(label, value string) string {
+		return d.styles.Label.Render(label) + " " + value
+	}
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	checks := fmt.Sprintf("%d/%d", r.Checks, r.MaxChecks)
+	items := []string{
+		lbl("attempt", fmt.Sprintf("#%d", r.ID)),
+		lbl("verification", fmt.Sprintf("#%d", r.VerificationID)),
+		lbl("result", orDash(r.VerificationStatus)),
+		lbl("checks", checks),
+		lbl("number", orDash(r.Number)),
+		lbl("country", orDash(r.Country)),
+		lbl("line", orDash(strings.ReplaceAll(r.LineType, "_", " "))),
+		lbl("from", fromShown(r.From, r.VerificationStatus, d.codeDigits)),
+		lbl("sid", orDash(r.CallSID)),
+		lbl("state", orDash(r.State)),
+		lbl("call", orDash(r.Status)),
+		lbl("outcome", orDash(r.Outcome)),
+		lbl("rang", yes(r.RingingSeen)),
+		lbl("answered by", orDash(r.AnsweredBy)),
+		lbl("ring", seconds(r.RingDuration)),
+		lbl("duration", seconds(r.Duration)),
+		lbl("created", stamp(r.CreatedAt, d.loc)),
+		lbl("updated", stamp(r.UpdatedAt, d.loc)),
+		lbl("ended", stamp(r.EndedAt, d.loc)),
+		lbl("operator", orDash(r.Operator)),
+		lbl("remote", orDash(r.Remote)),
+		lbl("no call reported", yes(r.NoCallReported)),
+	}
+	if !r.StaleSince.IsZero() {
+		items = append(items, lbl("stale since", stamp(r.StaleSince, d.loc)))
+	}
+	for _, l := range flow(items, d.width-2) {
+		lines = append(lines, "  "+l)
+	}
+	if r.Error != "" {
+		lines = append(lines, "  "+d.styles.Bad.Render(clip(lbl("error", r.Error), d.width-2)))
+	}
+	lines = append(lines, d.styles.Title.Render(clip("  Timeline", d.width)))
+	room := d.height - len(lines)
+	var tl []string
+	switch t, cached := d.cache[r.ID]; {
+	case d.failed[r.ID] != "":
+		tl = []string{d.styles.Bad.Render("  could not load the timeline: " + d.failed[r.ID])}
+	case !cached:
+		tl = []string{d.styles.Muted.Render("  loading…")}
+	case len(t) == 0:
+		tl = []string{d.styles.Muted.Render("  no transitions recorded")}
+	default:
+		for _, tr := range t {
+			line := fmt.Sprintf("  %s  %-16s %-9s %s", tr.At.In(d.loc).Format("15:04:05.000"), tr.Status, tr.Source, tr.Detail)
+			tl = append(tl, strings.TrimRight(line, " "))
+		}
+		if room > 0 && len(tl) > room {
+			// Keep the newest transitions, which are the ones that explain the current state.
+			skipped := len(tl) - room + 1
+			tl = append([]string{d.styles.Muted.Render(fmt.Sprintf("  … %d earlier", skipped))}, tl[skipped:]...)
+		}
+	}
+	lines = append(lines, tl...)
+	if len(lines) > d.height {
+		lines = lines[:d.height]
+	}
+	for i := range lines {
+		lines[i] = clip(lines[i], d.width)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,107 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// historyFilter selects history rows. Every word must match: a word of digits (a leading + allowed)
+// matches numbers ending in those digits; any other word matches the start of the call status, the
+// attempt state, the outcome or the verification result, or the country code.
+type historyFilter struct {
+	text   string
+	digits []string
+	words  []string
+}
+
+func parseFilter(text string) historyFilter {
+	f := historyFilter{text: strings.TrimSpace(text)}
+	for _, w := range strings.Fields(strings.ToLower(f.text)) {
+		if d := strings.TrimPrefix(w, "+"); d != "" && isDigits(d) {
+			f.digits = append(f.digits, d)
+			continue
+		}
+		f.words = append(f.words, w)
+	}
+	return f
+}
+
+// active reports whether the filter selects anything at all.
+func (f historyFilter) active() bool { return len(f.digits)+len(f.words) > 0 }
+
+// match reports whether a row passes the filter.
+func (f historyFilter) match(r *store.HistoryRow) bool {
+	for _, d := range f.digits {
+		if !strings.HasSuffix(r.Number, d) {
+			return false
+		}
+	}
+	for _, w := range f.words {
+		if !prefixFold(r.Status, w) && !prefixFold(r.State, w) && !prefixFold(r.Outcome, w) &&
+			!prefixFold(r.VerificationStatus, w) && !strings.EqualFold(r.Country, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func prefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// filterBar is the one-line input that edits the history filter; the table follows it as it is typed.
+type filterBar struct {
+	input textinput.Model
+	width int
+}
+
+func newFilterBar(st *Styles, noClipboard bool) filterBar {
+	ti := newTextInput(st, "Filter / ", "number suffix, status or result, e.g. 0123 verified")
+	ti.CharLimit = 64
+	if noClipboard {
+		ti.KeyMap.Paste.SetEnabled(false)
+	}
+	return filterBar{input: ti}
+}
+
+// SetSize sets the bar's width.
+func (f *filterBar) SetSize(w int) {
+	f.width = w
+	f.input.Width = max(1, w-len(f.input.Prompt)-1)
+}
+
+// Focus gives the bar the keyboard; it starts from the filter in force.
+func (f *filterBar) Focus(current string) tea.Cmd {
+	f.input.SetValue(current)
+	f.input.CursorEnd()
+	return f.input.Focus()
+}
+
+// Blur takes the keyboard away.
+func (f *filterBar) Blur() { f.input.Blur() }
+
+// Value is the filter text.
+func (f filterBar) Value() string { return f.input.Value() }
+
+// Update edits the text.
+func (f filterBar) Update(msg tea.Msg) (filterBar, tea.Cmd) {
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(msg)
+	return f, cmd
+}
+
+// View renders the input line.
+func (f filterBar) View() string { return clip(f.input.View(), f.width) }

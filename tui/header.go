@@ -1,0 +1,53 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/flashcall/flashcall/internal/verify"
+)
+
+// header is the top of the screen: what the console is connected to and who is operating it, plus a banner
+// for the simulator or a demo.
+type header struct {
+	styles   *Styles
+	info     verify.Info
+	operator string
+	banner   string
+	width    int
+}
+
+// SetSize sets the header's width.
+func (h *header) SetSize(w int) { h.width = w }
+
+// Height is the number of lines the header takes.
+func (h header) Height() int {
+	if h.banner != "" {
+		return 2
+	}
+	return 1
+}
+
+// View renders the header line and the banner.
+func (h header) View() string {
+	backend := h.info.Backend
+	if h.info.Simulated || backend == "" {
+		backend = "SIMULATOR"
+	}
+	if h.info.AccountSID != "" && !h.info.Simulated {
+		backend += " " + h.info.AccountSID
+	}
+	parts := []string{
+		"flashcall",
+		backend,
+		fmt.Sprintf("pool %d", h.info.PoolSize),
+		fmt.Sprintf("ring %ds", h.info.Timeout),
+		fmt.Sprintf("code %d digits", h.info.CodeDigits),
+		"operator " + h.operator,
+	}
+	line := h.styles.Header.Render(fit(" "+strings.Join(parts, " · "), h.width))
+	if h.banner == "" {
+		return line
+	}
+	return line + "\n" + h.styles.Banner.Render(clip("! "+h.banner, h.width))
+}

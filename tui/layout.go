@@ -1,0 +1,145 @@
+package tui
+
+import (
+	"time"
+)
+
+// Layout thresholds: from these sizes up the detail pane is always on screen, beside or under the history.
+const (
+	wideWidth  = 130
+	tallHeight = 40
+)
+
+// layout is where everything goes, computed from the window size (and from which panels are open) only
+// when one of those changes, never per message.
+type layout struct {
+	liveRows     int  // call lines in the live pane
+	historyY     int  // first screen line of the history block
+	historyH     int  // lines of the history table (title and column header included)
+	historyW     int  // width of the history table
+	detailW      int  // width of the detail pane (0: not shown)
+	detailH      int  // height of the detail pane
+	detailBeside bool // detail to the right of the history
+	detailAlways bool // the screen is big enough to show the detail pane all the time
+	areaH        int  // lines for history plus detail (and for the full help)
+}
+
+// setSize stores the window size and lays everything out.
+func (m *Model) setSize(w, h int) {
+	m.width, m.height = max(w, 1), max(h, 1)
+	m.relayout()
+}
+
+// relayout computes the layout and gives every component its size. It runs on a resize and when a panel
+// opens or closes.
+func (m *Model) relayout() {
+	w, h := m.width, m.height
+	l := layout{liveRows: 2}
+	if h >= tallHeight {
+		l.liveRows = 4
+	}
+	fixed := m.header.Height() + 2 + 1 + l.liveRows + 1 + 1 // header, dialer, live, status, help
+	if m.code.open {
+		fixed += m.code.Height()
+	}
+	l.historyY = fixed - 2 // the status and help lines come after the history block
+	l.areaH = max(h-fixed, 0)
+	l.historyW = w
+	switch {
+	case w >= wideWidth:
+		l.detailAlways, l.detailBeside = true, true
+		l.detailW = max(44, w/3)
+		l.historyW = w - l.detailW - 1
+		l.historyH, l.detailH = l.areaH, l.areaH
+	case h >= tallHeight:
+		l.detailAlways = true
+		l.detailH = l.areaH * 2 / 5
+		l.historyH = l.areaH - l.detailH
+		l.detailW = w
+	case m.detailOpen:
+		l.historyH = min(l.areaH, 5)
+		l.detailH = l.areaH - l.historyH
+		l.detailW = w
+	default:
+		l.historyH = l.areaH
+	}
+	m.lay = l
+	m.header.SetSize(w)
+	m.dialer.SetSize(w)
+	m.live.SetSize(w, l.liveRows)
+	m.code.SetSize(w)
+	m.history.SetSize(l.historyW, l.historyH)
+	m.detail.SetSize(l.detailW, l.detailH)
+	m.filter.SetSize(w)
+	m.status.SetSize(w)
+	m.help.SetSize(w)
+}
+
+// detailVisible reports whether the detail pane is on screen.
+func (m *Model) detailVisible() bool { return m.lay.detailH > 0 && m.lay.detailW > 0 }
+
+// View draws the screen: exactly the window's width and height, whatever the state.
+func (m *Model) View() string {
+	now := m.now()
+	lines := make([]string, 0, m.height)
+	lines = append(lines, splitLines(m.header.View())...)
+	lines = append(lines, splitLines(m.dialer.View())...)
+	lines = append(lines, splitLines(m.live.View(now))...)
+	if m.code.open {
+		lines = append(lines, splitLines(m.code.View(now))...)
+	}
+	lines = append(lines, m.areaLines(now)...)
+	lines = append(lines, m.statusLine())
+	lines = append(lines, m.help.ShortView(m.keys))
+	return frame(lines, m.width, m.height)
+}
+
+// areaLines renders the history block: the table with its detail pane, or the full help.
+func (m *Model) areaLines(now time.Time) []string {
+	area := m.lay.areaH
+	if area <= 0 {
+		return nil
+	}
+	if m.focus == focusHelp {
+		out := []string{m.styles.FocusedTitle.Render(clip("▶ Keys (? or esc to close)", m.width))}
+		out = append(out, splitLines(m.help.FullView(m.fullKeys))...)
+		return pad(out, area)
+	}
+	hist := pad(splitLines(m.history.View(now)), m.lay.historyH)
+	if !m.detailVisible() {
+		return pad(hist, area)
+	}
+	sel, ok := m.history.Selected()
+	det := pad(splitLines(m.detail.View(sel, ok)), m.lay.detailH)
+	if !m.lay.detailBeside {
+		return pad(append(hist, det...), area)
+	}
+	out := make([]string, area)
+	sep := m.styles.Muted.Render("│")
+	for i := range out {
+		out[i] = fit(hist[i], m.lay.historyW) + sep + det[i]
+	}
+	return out
+}
+
+// statusLine is the confirm dialog, the filter input or the current notice.
+func (m *Model) statusLine() string {
+	switch m.focus {
+	case focusConfirm:
+		return m.styles.Dialog.Render(fit(" "+m.confirm.question+"  y = yes, n = no", m.width))
+	case focusFilter:
+		return m.filter.View()
+	}
+	return m.status.View()
+}
+
+// pad makes lines exactly n long, cutting or adding empty lines.
+func pad(lines []string, n int) []string {
+	if len(lines) > n {
+		return lines[:n]
+	}
+	for len(lines) < n {
+		lines = append(lines, "")
+	}
+	return lines
+}

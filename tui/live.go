@@ -1,0 +1,207 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// liveCall is one attempt being tracked, with what the console saw of it.
+type liveCall struct {
+	attempt   store.Attempt
+	ringSince time.Time // when this session first saw it ringing; zero if not seen yet
+}
+
+// liveList shows every active attempt: number, the From used (code digits hidden), call state with a
+// spinner, elapsed time and ring time. It holds only live attempts, so it stays small.
+type liveList struct {
+	styles     *Styles
+	spinner    spinner.Model
+	spinning   bool
+	calls      []liveCall // oldest first
+	cursor     int
+	width      int
+	height     int // lines for calls, not counting the title
+	focused    bool
+	codeDigits int
+	timeout    int
+}
+
+func newLiveList(st *Styles, codeDigits, timeout int) liveList {
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
+	return liveList{styles: st, spinner: sp, codeDigits: codeDigits, timeout: timeout}
+}
+
+// SetSize sets the width and the number of call lines.
+func (l *liveList) SetSize(w, h int) {
+	l.width, l.height = w, max(1, h)
+	l.clampCursor()
+}
+
+// Focus and Blur give and take the keyboard.
+func (l *liveList) Focus() { l.focused = true }
+
+// Blur takes the keyboard away.
+func (l *liveList) Blur() { l.focused = false }
+
+// Len is the number of live calls.
+func (l liveList) Len() int { return len(l.calls) }
+
+// isLive reports whether an attempt is still being tracked: placing, live, or an unknown create outcome that
+// reconciliation has not closed.
+func isLive(a store.Attempt) bool {
+	switch a.State {
+	case statePlacing, stateLive:
+		return true
+	case stateUnknown:
+		return a.EndedAt.IsZero()
+	}
+	return false
+}
+
+// Upsert adds, updates or removes an attempt according to its state. seen is when the change was reported.
+// It returns a command that starts the spinner when the first call goes live.
+func (l *liveList) Upsert(a store.Attempt, seen time.Time) tea.Cmd {
+	i := slices.IndexFunc(l.calls, func(c liveCall) bool { return c.attempt.ID == a.ID })
+	if !isLive(a) {
+		if i >= 0 {
+			l.calls = slices.Delete(l.calls, i, i+1)
+			l.clampCursor()
+		}
+		return nil
+	}
+	ringing := a.Status == "ringing" || a.Status == "in-progress" || a.RingingSeen
+	if i >= 0 {
+		if a.UpdatedAt.Before(l.calls[i].attempt.UpdatedAt) {
+			return nil
+		}
+		l.calls[i].attempt = a
+		if ringing && l.calls[i].ringSince.IsZero() {
+			l.calls[i].ringSince = seen
+		}
+		return nil
+	}
+	c := liveCall{attempt: a}
+	if ringing {
+		c.ringSince = seen
+	}
+	at := len(l.calls)
+	for at > 0 && l.calls[at-1].attempt.CreatedAt.After(a.CreatedAt) {
+		at--
+	}
+	l.calls = slices.Insert(l.calls, at, c)
+	if !l.spinning {
+		l.spinning = true
+		return l.spinner.Tick
+	}
+	return nil
+}
+
+// Update advances the spinner while there are calls, and lets it stop when there are none, so an idle
+// session schedules no timers.
+func (l liveList) Update(msg tea.Msg) (liveList, tea.Cmd) {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if msg.ID != l.spinner.ID() {
+			return l, nil
+		}
+		if len(l.calls) == 0 {
+			l.spinning = false
+			return l, nil
+		}
+		var cmd tea.Cmd
+		l.spinner, cmd = l.spinner.Update(msg)
+		return l, cmd
+	}
+	return l, nil
+}
+
+// Move moves the cursor by delta calls.
+func (l *liveList) Move(delta int) {
+	l.cursor += delta
+	l.clampCursor()
+}
+
+func (l *liveList) clampCursor() {
+	l.cursor = min(max(l.cursor, 0), max(len(l.calls)-1, 0))
+}
+
+// Selected returns the call under the cursor.
+func (l liveList) Selected() (store.Attempt, bool) {
+	if len(l.calls) == 0 {
+		return store.Attempt{}, false
+	}
+	return l.calls[l.cursor].attempt, true
+}
+
+// View renders the title and the call lines; it always takes 1+height lines.
+func (l liveList) View(now time.Time) string {
+	title := fmt.Sprintf("Live calls (%d)", len(l.calls))
+	lines := []string{sectionTitle(l.styles, title, l.focused, l.width)}
+	if len(l.calls) == 0 {
+		lines = append(lines, l.styles.Muted.Render(clip("  no calls in progress", l.width)))
+	}
+	// Keep the cursor visible when there are more calls than lines.
+	first := 0
+	if l.cursor >= l.height {
+		first = l.cursor - l.height + 1
+	}
+	for i := first; i < len(l.calls) && len(lines) < 1+l.height; i++ {
+		lines = append(lines, l.row(i, now))
+	}
+	if more := len(l.calls) - first - l.height; more > 0 && len(lines) > 1 {
+		lines[len(lines)-1] = clip(lines[len(lines)-1], max(0, l.width-12)) + l.styles.Muted.Render(fmt.Sprintf(" +%d more", more))
+	}
+	for len(lines) < 1+l.height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (l liveList) row(i int, now time.Time) string {
+	c := l.calls[i]
+	a := c.attempt
+	state := a.Status
+	if state == "" {
+		state = a.State
+	}
+	if !a.StaleSince.IsZero() {
+		state += " (stale)"
+	}
+	ring := "-"
+	switch {
+	case a.RingDuration > 0:
+		ring = seconds(a.RingDuration)
+	case !c.ringSince.IsZero():
+		ring = elapsed(now.Sub(c.ringSince))
+	}
+	if l.timeout > 0 {
+		ring += fmt.Sprintf("/%ds", l.timeout)
+	}
+	marker := "  "
+	if l.focused && i == l.cursor {
+		marker = "> "
+	}
+	text := fmt.Sprintf("%s %-16s from %-16s %-16s %s  ring %s",
+		l.spinner.View(), a.Number, maskCode(a.From, l.codeDigits), state, elapsed(now.Sub(a.CreatedAt)), ring)
+	line := fit(marker+text, l.width)
+	if l.focused && i == l.cursor {
+		return l.styles.Selected.Render(line)
+	}
+	return line
+}
+
+// sectionTitle renders a pane title, marked when the pane has the keyboard (the marker carries the meaning
+// without colour).
+func sectionTitle(st *Styles, title string, focused bool, w int) string {
+	if focused {
+		return st.FocusedTitle.Render(clip("▶ "+title, w))
+	}
+	return st.Title.Render(clip("  "+title, w))
+}

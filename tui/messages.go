@@ -1,0 +1,79 @@
+package tui
+
+import (
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/verify"
+)
+
+// startedMsg carries the subscription and the first history load, made in that order so no event is lost
+// between them.
+type startedMsg struct {
+	events      <-chan verify.Event
+	unsubscribe func()
+	rows        []store.HistoryRow
+	live        []store.Attempt
+	err         error
+}
+
+// eventMsg is one event from the service.
+type eventMsg struct{ ev verify.Event }
+
+// eventsClosedMsg says the service closed the subscription (it is shutting down).
+type eventsClosedMsg struct{}
+
+// placedMsg is the reply to Place or Retry.
+type placedMsg struct {
+	input          string // what was typed, "" for a retry
+	retry          bool   // true for a Retry from the history
+	verificationID int64  // the verification retried
+	res            verify.Result
+	err            error
+}
+
+// hungUpMsg is the reply to HangUp.
+type hungUpMsg struct {
+	attemptID int64
+	number    string
+	err       error
+}
+
+// checkedMsg is the reply to Check.
+type checkedMsg struct {
+	verificationID int64
+	res            verify.CheckResult
+	err            error
+}
+
+// canceledMsg is the reply to Cancel.
+type canceledMsg struct {
+	verificationID int64
+	number         string
+	err            error
+}
+
+// noCallMsg is the reply to ReportNoCall.
+type noCallMsg struct {
+	verificationID int64
+	number         string
+	err            error
+}
+
+// timelineDueMsg fires when the cursor has rested on an attempt long enough to load its timeline.
+type timelineDueMsg struct {
+	req       uint64
+	attemptID int64
+}
+
+// timelineMsg is the reply to Timeline; req identifies the request so stale replies are dropped.
+type timelineMsg struct {
+	req       uint64
+	attemptID int64
+	items     []store.Transition
+	err       error
+}
+
+// clearNoticeMsg clears the status bar notice with the given ID, if it is still the one shown.
+type clearNoticeMsg struct{ id uint64 }
+
+// unsubscribedMsg follows the end of the subscription on quit.
+type unsubscribedMsg struct{}

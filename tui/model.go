@@ -1,0 +1,248 @@
+// Package tui is flashcall's operator console: a Bubble Tea program in which support staff type a customer's
+// number, place a flash call, watch it live, and type back the digits the customer reads off the missed call.
+//
+// The Model owns no goroutines, no locks and no global state: every style comes from the renderer passed in
+// Options (one per SSH session), every piece of I/O runs in a tea.Cmd against the Service, and push events
+// arrive through a command that reads the service's subscription channel and re-arms itself.
+//
+// Run it with mouse reporting and, normally, the alternate screen:
+//
+//	m := tui.New(svc, tui.Options{Operator: op, Renderer: lipgloss.DefaultRenderer()})
+//	defer m.Close()
+//	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion()).Run()
+package tui
+
+import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/verify"
+)
+
+// DefaultHistoryLimit is how many attempts the console loads at start when Options.HistoryLimit is zero.
+const DefaultHistoryLimit = 5000
+
+// Options configure one console session.
+type Options struct {
+	// Operator is who is at the keyboard; it is recorded with every action.
+	Operator verify.Operator
+	// Renderer builds every style; over SSH it must be the session's renderer. Nil means lipgloss's default.
+	Renderer *lipgloss.Renderer
+	// Banner is shown under the header, e.g. "SIMULATED CALLS — nothing reaches a real phone" or an SSH demo
+	// notice. Empty means that notice for a simulated backend and nothing otherwise.
+	Banner string
+	// DisableClipboard turns off ctrl+v paste from the local clipboard (SSH sessions have none); bracketed
+	// paste from the terminal keeps working.
+	DisableClipboard bool
+	// Now is the clock for elapsed times and expiry countdowns; nil means time.Now. Tests pass a fake
+	// clock's Now.
+	Now func() time.Time
+	// Location is the time zone times are shown in; nil means time.Local.
+	Location *time.Location
+	// HistoryLimit is how many attempts to load at start: 0 means DefaultHistoryLimit, negative means all.
+	HistoryLimit int
+	// NoticeTTL is how long a status-bar notice stays (errors stay twice as long); 0 means 6 s.
+	NoticeTTL time.Duration
+}
+
+// focus says which part of the screen has the keyboard. A key goes to the focused part first; single-letter
+// hotkeys exist only where no text input has the keyboard.
+type focus int
+
+const (
+	focusInput focus = iota
+	focusCode
+	focusLive
+	focusHistory
+	focusFilter
+	focusConfirm
+	focusHelp
+)
+
+// String names the focus, for tests and logs.
+func (f focus) String() string {
+	switch f {
+	case focusInput:
+		return "input"
+	case focusCode:
+		return "code"
+	case focusLive:
+		return "live"
+	case focusHistory:
+		return "history"
+	case focusFilter:
+		return "filter"
+	case focusConfirm:
+		return "confirm"
+	case focusHelp:
+		return "help"
+	}
+	return "unknown"
+}
+
+// confirmDialog asks a yes/no question before a destructive action.
+type confirmDialog struct {
+	question string
+	yes      tea.Cmd
+}
+
+// Model is the console's root model. Create it with New; it implements tea.Model.
+type Model struct {
+	svc      Service
+	cmds     commands
+	keys     KeyMap
+	fullKeys KeyMap // the bindings the full help lists: those of the pane it was opened from
+	styles   Styles
+	now      func() time.Time
+	loc      *time.Location
+	info     verify.Info
+
+	width, height int
+	lay           layout
+	focus         focus
+	back          focus // where the confirm dialog, the filter and the help return to
+	detailOpen    bool  // the detail pane, on screens too small to show it all the time
+
+	header  header
+	dialer  dialer
+	live    liveList
+	history historyTable
+	detail  detailPane
+	code    codeEntry
+	filter  filterBar
+	status  statusBar
+	help    helpView
+	confirm confirmDialog
+
+	events      <-chan verify.Event
+	unsubscribe func()
+	ready       bool
+	quitting    bool
+	ticking     bool // the one-second tick runs while the code panel shows a countdown
+
+	placing bool                         // a Place from the number input is in flight
+	busy    map[int64]bool               // verifications with an action in flight
+	mine    map[int64]bool               // verifications this session started or retried
+	verifs  map[int64]store.Verification // verifications of this session, as last reported
+}
+
+// New builds a console session on a service. It does no I/O: the subscription and the history load run
+// from Init.
+func New(svc Service, opts Options) *Model {
+	m := &Model{svc: svc, keys: DefaultKeyMap()}
+	m.styles = NewStyles(opts.Renderer)
+	m.now = opts.Now
+	if m.now == nil {
+		m.now = time.Now
+	}
+	m.loc = opts.Location
+	if m.loc == nil {
+		m.loc = time.Local
+	}
+	m.info = svc.Info()
+	limit := opts.HistoryLimit
+	switch {
+	case limit == 0:
+		limit = DefaultHistoryLimit
+	case limit < 0:
+		limit = 0
+	}
+	m.cmds = commands{svc: svc, op: opts.Operator, history: limit}
+	banner := opts.Banner
+	if banner == "" && m.info.Simulated {
+		banner = "SIMULATED CALLS — nothing reaches a real phone"
+	}
+	digits := m.info.CodeDigits
+	if digits <= 0 {
+		digits = 4
+	}
+	st := &m.styles
+	m.header = header{styles: st, info: m.info, operator: opts.Operator.String(), banner: banner}
+	m.dialer = newDialer(st, svc.ParseNumber, opts.DisableClipboard)
+	m.live = newLiveList(st, digits, m.info.Timeout)
+	m.history = newHistoryTable(st, digits, m.loc)
+	m.detail = newDetailPane(st, digits, m.loc)
+	m.code = newCodeEntry(st, digits, opts.DisableClipboard)
+	m.filter = newFilterBar(st, opts.DisableClipboard)
+	m.status = newStatusBar(st, opts.NoticeTTL)
+	m.help = newHelpView(st)
+	m.busy = map[int64]bool{}
+	m.mine = map[int64]bool{}
+	m.verifs = map[int64]store.Verification{}
+	m.dialer.Focus()
+	m.setSize(80, 24)
+	m.updateKeys()
+	return m
+}
+
+// Init subscribes to the service's events and loads the history.
+func (m *Model) Init() tea.Cmd {
+	return m.cmds.start()
+}
+
+// Close ends the event subscription. Call it after the program has returned (it is safe to call twice, and
+// quitting from the keyboard has already done it).
+func (m *Model) Close() {
+	if m.unsubscribe != nil {
+		f := m.unsubscribe
+		m.unsubscribe = nil
+		f()
+	}
+}
+
+// Keys returns the key map in force, with each binding enabled exactly when it works now.
+func (m *Model) Keys() KeyMap { return m.keys }
+
+// Focus names the part of the screen that has the keyboard: input, code, live, history, filter, confirm or
+// help.
+func (m *Model) Focus() string { return m.focus.String() }
+
+// setFocus moves the keyboard to f, blurring the rest.
+func (m *Model) setFocus(f focus) tea.Cmd {
+	m.dialer.Blur()
+	m.code.Blur()
+	m.live.Blur()
+	m.history.Blur()
+	m.filter.Blur()
+	m.focus = f
+	switch f {
+	case focusInput:
+		return m.dialer.Focus()
+	case focusCode:
+		return m.code.Focus()
+	case focusLive:
+		m.live.Focus()
+	case focusHistory:
+		m.history.Focus()
+	case focusFilter:
+		return m.filter.Focus(m.history.filter.text)
+	}
+	return nil
+}
+
+// panes lists the parts tab cycles through now, in order.
+func (m *Model) panes() []focus {
+	p := []focus{focusInput}
+	if m.code.open {
+		p = append(p, focusCode)
+	}
+	if m.live.Len() > 0 {
+		p = append(p, focusLive)
+	}
+	return append(p, focusHistory)
+}
+
+// cycle moves the focus to the next (+1) or previous (-1) pane.
+func (m *Model) cycle(dir int) tea.Cmd {
+	p := m.panes()
+	at := 0
+	for i, f := range p {
+		if f == m.focus {
+			at = i
+		}
+	}
+	return m.setFocus(p[(at+dir+len(p))%len(p)])
+}

@@ -1,0 +1,42 @@
+package tui
+
+import (
+	"context"
+
+	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/verify"
+)
+
+// Service is what the console needs from the flash-call flow. *verify.Service implements it; tests and
+// benchmarks may pass a stand-in. Every method except Info and ParseNumber may do network or database work
+// and is only ever called from a tea.Cmd.
+type Service interface {
+	// Info describes the backend and call settings for the header.
+	Info() verify.Info
+	// Subscribe returns the event channel and the function that ends the subscription.
+	Subscribe() (<-chan verify.Event, func())
+	// ParseNumber runs number intake without I/O, for the live feedback under the number input.
+	ParseNumber(input string) (policy.Number, error)
+	// Place starts (or retries) a verification of the number and places the flash call.
+	Place(ctx context.Context, op verify.Operator, input string) (verify.Result, error)
+	// HangUp ends a live call.
+	HangUp(ctx context.Context, op verify.Operator, attemptID int64) error
+	// Check compares the digits the customer read back.
+	Check(ctx context.Context, op verify.Operator, verificationID int64, digits string) (verify.CheckResult, error)
+	// Cancel ends a verification.
+	Cancel(ctx context.Context, op verify.Operator, verificationID int64) error
+	// ReportNoCall records that the customer saw no call.
+	ReportNoCall(ctx context.Context, op verify.Operator, verificationID int64) error
+	// Retry calls again for an open verification.
+	Retry(ctx context.Context, op verify.Operator, verificationID int64) (verify.Result, error)
+	// History returns the newest attempts first.
+	History(ctx context.Context, limit int) ([]store.HistoryRow, error)
+	// Timeline returns an attempt's transitions, oldest first.
+	Timeline(ctx context.Context, attemptID int64) ([]store.Transition, error)
+	// Live returns the attempts being tracked now.
+	Live() []store.Attempt
+}
+
+// The service must keep satisfying the interface the console is written against.
+var _ Service = (*verify.Service)(nil)

@@ -1,0 +1,133 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/verify"
+)
+
+// stubService stands in for verify.Service in unit tests and benchmarks: it records what the console asked
+// for and answers from fields the test sets. Commands run on other goroutines, hence the lock.
+type stubService struct {
+	mu       sync.Mutex
+	info     verify.Info
+	rows     []store.HistoryRow
+	timeline map[int64][]store.Transition
+	events   chan verify.Event
+	calls    []string
+	placeRes verify.Result
+	placeErr error
+	checkRes verify.CheckResult
+	checkErr error
+}
+
+func newStub() *stubService {
+	return &stubService{
+		info:     verify.Info{Simulated: true, Backend: "SIMULATOR", PoolSize: 3, Timeout: 10, CodeDigits: 4, MaxChecks: 3, Expiry: 5 * time.Minute},
+		timeline: map[int64][]store.Transition{},
+		events:   make(chan verify.Event, 16),
+	}
+}
+
+func (s *stubService) record(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, fmt.Sprintf(format, args...))
+}
+
+// Calls returns what the console asked for, in order.
+func (s *stubService) Calls() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.calls...)
+}
+
+func (s *stubService) Info() verify.Info { return s.info }
+
+func (s *stubService) Subscribe() (<-chan verify.Event, func()) {
+	s.record("subscribe")
+	return s.events, func() { s.record("unsubscribe") }
+}
+
+func (s *stubService) ParseNumber(input string) (policy.Number, error) {
+	return policy.ParseNumber(input, "GB")
+}
+
+func (s *stubService) Place(_ context.Context, _ verify.Operator, input string) (verify.Result, error) {
+	s.record("place %s", input)
+	return s.placeRes, s.placeErr
+}
+
+func (s *stubService) HangUp(_ context.Context, _ verify.Operator, attemptID int64) error {
+	s.record("hangup %d", attemptID)
+	return nil
+}
+
+func (s *stubService) Check(_ context.Context, _ verify.Operator, verificationID int64, digits string) (verify.CheckResult, error) {
+	s.record("check %d %s", verificationID, digits)
+	return s.checkRes, s.checkErr
+}
+
+func (s *stubService) Cancel(_ context.Context, _ verify.Operator, verificationID int64) error {
+	s.record("cancel %d", verificationID)
+	return nil
+}
+
+func (s *stubService) ReportNoCall(_ context.Context, _ verify.Operator, verificationID int64) error {
+	s.record("nocall %d", verificationID)
+	return nil
+}
+
+func (s *stubService) Retry(_ context.Context, _ verify.Operator, verificationID int64) (verify.Result, error) {
+	s.record("retry %d", verificationID)
+	return s.placeRes, s.placeErr
+}
+
+func (s *stubService) History(_ context.Context, limit int) ([]store.HistoryRow, error) {
+	s.record("history %d", limit)
+	return s.rows, nil
+}
+
+func (s *stubService) Timeline(_ context.Context, attemptID int64) ([]store.Transition, error) {
+	s.record("timeline %d", attemptID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.timeline[attemptID], nil
+}
+
+func (s *stubService) Live() []store.Attempt { return nil }
+
+// makeRows builds n history rows, newest first as the service returns them, cycling through the states a
+// real history holds.
+func makeRows(n int) []store.HistoryRow {
+	base := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
+	rows := make([]store.HistoryRow, n)
+	statuses := []struct{ call, state, outcome, ver string }{
+		{"no-answer", "ended", "delivered", "verified"},
+		{"busy", "ended", "busy", "not-delivered"},
+		{"no-answer", "ended", "delivered", "awaiting-code"},
+		{"failed", "ended", "failed", "expired"},
+		{"completed", "ended", "answered", "failed"},
+	}
+	for i := range n {
+		id := int64(n - i)
+		st := statuses[int(id)%len(statuses)]
+		created := base.Add(time.Duration(id) * time.Second)
+		rows[i] = store.HistoryRow{
+			Attempt: store.Attempt{
+				ID: id, VerificationID: id, CreatedAt: created, UpdatedAt: created.Add(12 * time.Second),
+				EndedAt: created.Add(12 * time.Second), Operator: "alice", Remote: "local",
+				Number: fmt.Sprintf("+4474001%05d", id%100000), Country: "GB", LineType: "mobile",
+				From: "+447418340465", CallSID: fmt.Sprintf("CA%032x", id), State: st.state, Status: st.call,
+				Outcome: st.outcome, RingingSeen: true, Duration: int(id % 7), RingDuration: 10,
+			},
+			VerificationStatus: st.ver, Checks: int(id % 3), MaxChecks: 3,
+		}
+	}
+	return rows
+}

@@ -1,0 +1,400 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/verify"
+)
+
+// secondTickMsg refreshes countdowns once a second while the code panel is open.
+type secondTickMsg struct{}
+
+func secondTick() tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return secondTickMsg{} })
+}
+
+// Update handles one message. It never blocks: replies from the service come back as messages.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	add := func(c tea.Cmd) {
+		if c != nil {
+			cmds = append(cmds, c)
+		}
+	}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.setSize(msg.Width, msg.Height)
+	case tea.KeyMsg:
+		add(m.handleKey(msg))
+	case tea.MouseMsg:
+		m.handleMouse(msg)
+	case spinner.TickMsg:
+		var c tea.Cmd
+		m.live, c = m.live.Update(msg)
+		add(c)
+	case secondTickMsg:
+		if m.code.open && !m.quitting {
+			add(secondTick())
+		} else {
+			m.ticking = false
+		}
+	case startedMsg:
+		add(m.started(msg))
+	case eventMsg:
+		add(m.applyEvent(msg.ev))
+		add(waitForEvent(m.events))
+	case eventsClosedMsg:
+		m.events = nil
+		if !m.quitting {
+			add(m.status.Set("the verification service has stopped: live updates ended", noticeError))
+		}
+	case placedMsg:
+		add(m.placed(msg))
+	case hungUpMsg:
+		add(m.hungUp(msg))
+	case checkedMsg:
+		add(m.checked(msg))
+	case canceledMsg:
+		delete(m.busy, msg.verificationID)
+		if msg.err != nil {
+			add(m.status.Set("cancel failed: "+msg.err.Error(), noticeError))
+		} else {
+			add(m.status.Set("verification of "+msg.number+" canceled", noticeInfo))
+		}
+	case noCallMsg:
+		delete(m.busy, msg.verificationID)
+		if msg.err != nil {
+			add(m.status.Set("could not record that no call came: "+msg.err.Error(), noticeError))
+		} else {
+			add(m.status.Set("recorded: "+msg.number+" got no call; press r to call again", noticeInfo))
+		}
+	case timelineDueMsg:
+		add(m.detail.Due(msg, m.cmds))
+	case timelineMsg:
+		m.detail.Loaded(msg)
+	case clearNoticeMsg:
+		m.status.Clear(msg.id)
+	case unsubscribedMsg:
+		// The subscription is over; the reading command sees its channel closed.
+	}
+
+	// Wanting a cached or already requested timeline costs nothing, so this is safe after every message.
+	if id := m.selectedAttempt(); id != 0 && m.detailVisible() {
+		add(m.detail.Want(id))
+	}
+	if m.code.open && !m.ticking && !m.quitting {
+		m.ticking = true
+		add(secondTick())
+	}
+	m.updateKeys()
+	return m, tea.Batch(cmds...)
+}
+
+// selectedAttempt is the attempt under the history cursor, 0 for none.
+func (m *Model) selectedAttempt() int64 {
+	if r, ok := m.history.Selected(); ok {
+		return r.ID
+	}
+	return 0
+}
+
+// started takes the subscription and the first history load.
+func (m *Model) started(msg startedMsg) tea.Cmd {
+	if m.quitting {
+		return unsubscribe(msg.unsubscribe)
+	}
+	m.ready = true
+	m.events, m.unsubscribe = msg.events, msg.unsubscribe
+	var cmds []tea.Cmd
+	if msg.err != nil {
+		cmds = append(cmds, m.status.Set("history could not be loaded: "+msg.err.Error(), noticeError))
+	}
+	for i := range msg.rows {
+		m.regionOf(&msg.rows[i].Attempt)
+	}
+	m.history.SetRows(msg.rows)
+	for _, a := range msg.live {
+		cmds = append(cmds, m.live.Upsert(a, m.now()))
+	}
+	cmds = append(cmds, waitForEvent(m.events))
+	return tea.Batch(cmds...)
+}
+
+// rowOf builds a history row from an attempt and its verification, keeping the verification fields the
+// table already has when the event carries none.
+func (m *Model) rowOf(a store.Attempt, v store.Verification) store.HistoryRow {
+	m.regionOf(&a)
+	r := store.HistoryRow{Attempt: a}
+	if v.ID != 0 {
+		r.VerificationStatus, r.Checks, r.MaxChecks = v.Status, v.Checks, v.MaxChecks
+	} else if old, ok := m.history.Row(a.ID); ok {
+		r.VerificationStatus, r.Checks, r.MaxChecks = old.VerificationStatus, old.Checks, old.MaxChecks
+	}
+	return r
+}
+
+// regionOf makes sure an attempt's Country is the ISO region the CC column shows: an attempt stored with a
+// country name instead is re-read from its number (pure CPU, and only for such rows).
+func (m *Model) regionOf(a *store.Attempt) {
+	if len(a.Country) <= 3 || a.Number == "" {
+		return
+	}
+	if n, err := m.svc.ParseNumber(a.Number); err == nil && n.Region != "" {
+		a.Country = n.Region
+	}
+}
+
+// applyEvent merges one pushed change into the screen.
+func (m *Model) applyEvent(ev verify.Event) tea.Cmd {
+	switch ev.Kind {
+	case verify.EventAttempt:
+		if ev.Attempt.ID == 0 {
+			return nil
+		}
+		m.history.Upsert(m.rowOf(ev.Attempt, ev.Verification), false)
+		m.detail.Invalidate(ev.Attempt.ID)
+		seen := ev.At
+		if seen.IsZero() {
+			seen = m.now()
+		}
+		c := m.live.Upsert(ev.Attempt, seen)
+		if m.focus == focusLive && m.live.Len() == 0 {
+			m.setFocus(focusHistory)
+		}
+		return tea.Batch(c, m.verificationChanged(ev.Verification))
+	case verify.EventVerification:
+		return m.verificationChanged(ev.Verification)
+	case verify.EventNotice:
+		if ev.Notice == "" {
+			return nil
+		}
+		kind := noticeInfo
+		if ev.Err {
+			kind = noticeError
+		}
+		return m.status.Set(ev.Notice, kind)
+	}
+	return nil
+}
+
+// verificationChanged updates the table and reacts to what a change means for this operator: a missed
+// call delivered for one of their verifications opens the code entry, and a verification that ends closes
+// it.
+func (m *Model) verificationChanged(v store.Verification) tea.Cmd {
+	if v.ID == 0 {
+		return nil
+	}
+	m.history.UpdateVerification(v.ID, v.Status, v.Checks, v.MaxChecks)
+	prev, known := m.verifs[v.ID]
+	if known && v.UpdatedAt.Before(prev.UpdatedAt) {
+		return nil
+	}
+	if !m.mine[v.ID] && !(m.code.open && m.code.verificationID == v.ID) {
+		return nil
+	}
+	m.verifs[v.ID] = v
+	if prev.Status == v.Status {
+		if m.code.open && m.code.verificationID == v.ID && !v.ExpiresAt.IsZero() {
+			m.code.expiresAt = v.ExpiresAt
+		}
+		return nil
+	}
+	switch {
+	case v.Status == verAwaitingCode && m.mine[v.ID]:
+		return m.openCode(v.ID, v.Number, v.ExpiresAt, true)
+	case v.Status == verNotDelivered && m.mine[v.ID]:
+		return m.status.Set(fmt.Sprintf("the call to %s was not delivered%s: r (in the history) calls again",
+			v.Number, m.lastOutcome(v.ID)), noticeError)
+	case finalVerification(v.Status) && m.code.open && m.code.verificationID == v.ID:
+		return m.closeCode(resultNotice(v))
+	case finalVerification(v.Status) && v.Status != verVerified && v.Status != verFailed:
+		return m.status.Set(resultNoticeText(v), noticeError)
+	}
+	return nil
+}
+
+// lastOutcome describes the newest attempt of a verification, e.g. " (busy)".
+func (m *Model) lastOutcome(verificationID int64) string {
+	r, ok := m.history.LatestOf(verificationID)
+	if !ok || r.Outcome == "" {
+		return ""
+	}
+	return " (" + r.Outcome + ")"
+}
+
+// openCode shows the code entry for a verification and gives it the keyboard, unless the operator is
+// answering a dialog.
+func (m *Model) openCode(verificationID int64, number string, expiresAt time.Time, auto bool) tea.Cmd {
+	wasOpen := m.code.open
+	m.code.Open(verificationID, number, expiresAt)
+	if !wasOpen {
+		m.relayout()
+	}
+	var cmds []tea.Cmd
+	if m.focus == focusConfirm || m.focus == focusHelp || m.focus == focusFilter {
+		m.back = focusCode
+	} else {
+		cmds = append(cmds, m.setFocus(focusCode))
+	}
+	if auto {
+		cmds = append(cmds, m.status.Set(fmt.Sprintf("call to %s delivered: ask the customer for the last %d digits of the number that called them",
+			number, m.code.digits), noticeGood))
+	}
+	return tea.Batch(cmds...)
+}
+
+// closeCode hides the code entry and shows why.
+func (m *Model) closeCode(text string, kind noticeKind) tea.Cmd {
+	m.code.Close()
+	m.relayout()
+	if m.focus == focusCode {
+		m.setFocus(focusInput)
+	}
+	if m.back == focusCode {
+		m.back = focusInput
+	}
+	return m.status.Set(text, kind)
+}
+
+// resultNotice words a final verification for the status bar.
+func resultNotice(v store.Verification) (string, noticeKind) {
+	kind := noticeError
+	if v.Status == verVerified {
+		kind = noticeGood
+	}
+	return resultNoticeText(v), kind
+}
+
+func resultNoticeText(v store.Verification) string {
+	switch v.Status {
+	case verVerified:
+		return v.Number + " is verified"
+	case verFailed:
+		return fmt.Sprintf("%s is locked: %d wrong read-backs", v.Number, v.Checks)
+	case verExpired:
+		return "the verification of " + v.Number + " expired: start a new one"
+	case verCanceled:
+		return "the verification of " + v.Number + " was canceled"
+	case verSuperseded:
+		return "the verification of " + v.Number + " was replaced by a newer one"
+	case verBlocked:
+		return "the verification of " + v.Number + " was blocked: " + orDash(v.Reason)
+	}
+	return "the verification of " + v.Number + " is " + v.Status
+}
+
+// placed handles the reply to Place or Retry.
+func (m *Model) placed(msg placedMsg) tea.Cmd {
+	if msg.retry {
+		delete(m.busy, msg.verificationID)
+	} else {
+		m.placing = false
+	}
+	var cmds []tea.Cmd
+	if v := msg.res.Verification; v.ID != 0 {
+		m.mine[v.ID] = true
+		if _, ok := m.verifs[v.ID]; !ok || !v.UpdatedAt.Before(m.verifs[v.ID].UpdatedAt) {
+			m.verifs[v.ID] = v
+		}
+	}
+	if a := msg.res.Attempt; a.ID != 0 {
+		m.history.Upsert(m.rowOf(a, msg.res.Verification), true)
+		cmds = append(cmds, m.live.Upsert(a, m.now()))
+	}
+	if msg.err != nil {
+		return tea.Batch(append(cmds, m.status.Set(placeError(msg.err), noticeError))...)
+	}
+	if !msg.retry {
+		m.dialer.Reset()
+	}
+	what := "calling "
+	if msg.res.Retry {
+		what = "calling again "
+	}
+	cmds = append(cmds, m.status.Set(what+msg.res.Attempt.Number+" from "+maskCode(msg.res.Attempt.From, m.code.digits), noticeInfo))
+	return tea.Batch(cmds...)
+}
+
+// placeError words a failed Place or Retry.
+func placeError(err error) string {
+	var ne *verify.NumberError
+	switch {
+	case errors.As(err, &ne):
+		return "not called: " + ne.Reason
+	case errors.Is(err, verify.ErrLiveCall), errors.Is(err, verify.ErrHistory), errors.Is(err, verify.ErrClosed):
+		return "not called: " + err.Error()
+	}
+	return "call failed: " + err.Error()
+}
+
+// hungUp handles the reply to HangUp.
+func (m *Model) hungUp(msg hungUpMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.status.Set("hang-up failed: "+msg.err.Error(), noticeError)
+	}
+	return m.status.Set("hung up the call to "+msg.number, noticeInfo)
+}
+
+// checked handles the reply to Check: verified, a mismatch with the checks left, locked, or expired.
+func (m *Model) checked(msg checkedMsg) tea.Cmd {
+	delete(m.busy, msg.verificationID)
+	m.code.checking = false
+	v := msg.res.Verification
+	if v.ID != 0 {
+		m.history.UpdateVerification(v.ID, v.Status, v.Checks, v.MaxChecks)
+		if m.mine[v.ID] {
+			m.verifs[v.ID] = v
+		}
+	}
+	open := m.code.open && m.code.verificationID == msg.verificationID
+	switch {
+	case msg.err == nil && msg.res.Verified:
+		if open {
+			return m.closeCode(resultNotice(v))
+		}
+		return m.status.Set(resultNoticeText(v), noticeGood)
+	case msg.err == nil && v.Status == verFailed:
+		if open {
+			return m.closeCode(fmt.Sprintf("wrong digits: %s is locked after %d wrong read-backs", v.Number, v.Checks), noticeError)
+		}
+		return m.status.Set(resultNoticeText(v), noticeError)
+	case msg.err == nil:
+		if open {
+			m.code.input.Reset()
+			m.code.SetResult(fmt.Sprintf("✗ wrong digits: %d %s left", msg.res.ChecksLeft, plural(msg.res.ChecksLeft, "check", "checks")), noticeError)
+		}
+		return nil
+	case errors.Is(msg.err, verify.ErrClosed) && v.ID != 0 && finalVerification(v.Status):
+		if open {
+			return m.closeCode(resultNoticeText(v), noticeError)
+		}
+		return m.status.Set(resultNoticeText(v), noticeError)
+	default:
+		if open {
+			m.code.SetResult("✗ "+msg.err.Error(), noticeError)
+			return nil
+		}
+		return m.status.Set("check failed: "+msg.err.Error(), noticeError)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// quit ends the subscription, then the program.
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	f := m.unsubscribe
+	m.unsubscribe = nil
+	return tea.Sequence(unsubscribe(f), tea.Quit)
+}
