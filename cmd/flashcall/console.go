@@ -35,6 +35,7 @@ func runConsole(ctx context.Context, e env) int {
 	}
 	defer a.Close()
 	m := tui.New(a.Service, tui.Options{Operator: localOperator(cfg, e.getenv)})
+	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(e.stderr, "flashcall: %v\n", err)

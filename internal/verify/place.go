@@ -47,7 +47,7 @@ func (s *Service) Place(ctx context.Context, op Operator, input string) (Result,
 	} else {
 		now := s.clk.Now()
 		v = &store.Verification{
-			Number: num.E164, Country: num.Country, Operator: op.String(),
+			Number: num.E164, Country: num.Region, Operator: op.String(),
 			CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.set.Expiry),
 			Status: store.StatusCalling, MaxChecks: s.set.MaxChecks,
 		}
@@ -94,7 +94,7 @@ func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, n
 	a := store.Attempt{
 		VerificationID: v.ID, CreatedAt: now, UpdatedAt: now,
 		Operator: op.String(), Remote: op.Remote,
-		Number: num.E164, Country: num.Country, LineType: string(num.Type), From: from,
+		Number: num.E164, Country: num.Region, LineType: string(num.Type), From: from,
 		State: store.StatePlacing,
 	}
 	if err := s.st.InsertAttempt(ctx, &a); err != nil {
