@@ -143,7 +143,10 @@ func (c *Client) ListCallsPage(ctx context.Context, f ListFilter, page int) (*Pa
 // ListCalls iterates over every call matching f, page after page, newest
 // first. It stops after the last page (next_page_uri "null", num_pages
 // reached, an empty page, or a 400 for a page past the end). A call that
-// shifts onto the next page while listing is yielded once. An error is
+// shifts onto the next page while listing is yielded once, and a page made
+// only of such calls does not end the listing; it ends only when the
+// server ignores Page (a repeated page without num_pages, or numbered
+// other than asked). An error is
 // yielded once, with a zero Call, and ends the iteration.
 func (c *Client) ListCalls(ctx context.Context, f ListFilter) iter.Seq2[Call, error] {
 	return func(yield func(Call, error) bool) {
@@ -172,9 +175,16 @@ func (c *Client) ListCalls(ctx context.Context, f ListFilter) iter.Seq2[Call, er
 				}
 			}
 			switch {
-			case len(p.Calls) == 0, fresh == 0, p.NextPageURI == "":
+			case len(p.Calls) == 0, p.NextPageURI == "":
 				return
 			case p.numPagesSet && page >= p.NumPages:
+				return
+			case fresh == 0 && (!p.numPagesSet || p.Page != page):
+				// Nothing new, and either nothing bounds the pages or the
+				// server ignored Page: asking again would repeat this page
+				// for ever. (A page of calls already seen, correctly
+				// numbered within num_pages, only means that new calls
+				// pushed older ones down: the rest are still to come.)
 				return
 			}
 		}

@@ -270,6 +270,49 @@ func TestListCallsStopsOnARepeatedPage(t *testing.T) {
 	}
 }
 
+func TestListCallsKeepsGoingPastAPageOfShiftedCalls(t *testing.T) {
+	// Two new calls arrive after page 0 was read: page 1 repeats page 0, and
+	// the oldest call is still to come on page 2.
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		page := r.URL.Query().Get("Page")
+		calls := callJSON(pagedSID(0), "completed") + "," + callJSON(pagedSID(1), "completed")
+		next := `"/x?Page=` + page + `1"`
+		switch page {
+		case "2":
+			calls, next = callJSON(pagedSID(2), "completed"), `"null"`
+		case "0", "1":
+		default:
+			t.Errorf("page %s requested", page)
+		}
+		send(w, http.StatusOK, "application/json",
+			`{"page":`+page+`,"num_pages":2,"next_page_uri":`+next+`,"calls":[`+calls+`]}`)
+	})
+	sids, err := collect(t, newClient(t, srv.base()), ListFilter{PageSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSIDs(t, sids, 3)
+	if n := srv.count.Load(); n != 3 {
+		t.Errorf("%d requests, want 3", n)
+	}
+}
+
+func TestListCallsStopsWhenPageIsIgnored(t *testing.T) {
+	// num_pages promises many pages, but every reply is page 0.
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		send(w, http.StatusOK, "application/json",
+			`{"page":0,"num_pages":1000,"next_page_uri":"/again","calls":[`+callJSON(pagedSID(0), "BUSY")+`]}`)
+	})
+	sids, err := collect(t, newClient(t, srv.base()), ListFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSIDs(t, sids, 1)
+	if n := srv.count.Load(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
+
 func TestListCallsYieldsErrorsOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
