@@ -1,0 +1,129 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Scope selects the calls a limit counts; empty fields match every call.
+type Scope struct {
+	// Number matches one E.164 number exactly.
+	Number string
+	// Prefix matches the numbers that start with it.
+	Prefix string
+	// Operator matches the calls one operator placed.
+	Operator string
+}
+
+// Counter reads the call history for the limits. The store implements it inside the write transaction that
+// records the new attempt, so the counts cannot change between the check and the write. Calls are the
+// attempts that may have rung a phone: refused and never-placed attempts do not count.
+type Counter interface {
+	// CountCalls counts the calls in scope created after since.
+	CountCalls(ctx context.Context, s Scope, since time.Time) (int, error)
+	// NthCall returns when the n-th oldest (1-based) call in scope created after since was created.
+	NthCall(ctx context.Context, s Scope, since time.Time, n int) (time.Time, error)
+	// UndeliveredStreak looks at up to max of the newest finished calls to number and returns how many in a
+	// row, newest first, were not delivered, and when the newest of those ended.
+	UndeliveredStreak(ctx context.Context, number string, max int) (int, time.Time, error)
+}
+
+// Request is one call about to be placed.
+type Request struct {
+	// Number is the E.164 number to call.
+	Number string
+	// Operator is who places it, as stored with attempts.
+	Operator string
+	// Now is the time of the service's clock; its location sets where a day starts for the daily cap.
+	Now time.Time
+}
+
+// PrefixOf is the range a number belongs to for the per-prefix limit: the number without its last 4 digits.
+func PrefixOf(e164 string) string {
+	if len(e164) <= 5 {
+		return e164
+	}
+	return e164[:len(e164)-4]
+}
+
+// CheckLimits applies the velocity limits, the cooldown and the daily cap to req, counting calls through c.
+// It returns nil, a *Refusal, or the counter's error. When several limits refuse, the refusal that lasts
+// longest is returned, so "try again" is never too early.
+func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error {
+	if c == nil {
+		return errNoCounter
+	}
+	r := p.rules
+	now := req.Now
+	var worst *Refusal
+	keep := func(ref *Refusal) {
+		if ref != nil && (worst == nil || ref.RetryAfter.After(worst.RetryAfter)) {
+			worst = ref
+		}
+	}
+	if r.CooldownAfter > 0 {
+		n, last, err := c.UndeliveredStreak(ctx, req.Number, r.CooldownAfter)
+		if err != nil {
+			return err
+		}
+		if until := last.Add(r.Cooldown); n >= r.CooldownAfter && until.After(now) {
+			keep(refusal(RuleCooldown, fmt.Sprintf("the last %d calls to this number were not delivered, so it "+
+				"rests for %s", n, FormatWindow(r.Cooldown)), now, until.In(now.Location())))
+		}
+	}
+	prefix := PrefixOf(req.Number)
+	for _, w := range []struct {
+		rule  string
+		limit Limit
+		scope Scope
+		what  string
+	}{
+		{RulePerNumber, r.PerNumber, Scope{Number: req.Number}, "to this number"},
+		{RulePerPrefix, r.PerPrefix, Scope{Prefix: prefix}, "to numbers starting " + prefix},
+		{RulePerOperator, r.PerOperator, Scope{Operator: req.Operator}, "by " + req.Operator},
+		{RuleGlobal, r.Global, Scope{}, "in all"},
+	} {
+		ref, err := checkWindow(ctx, c, w.rule, w.limit, w.scope, w.what, now)
+		if err != nil {
+			return err
+		}
+		keep(ref)
+	}
+	if r.DailyCap > 0 {
+		y, m, d := now.Date()
+		start := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
+		n, err := c.CountCalls(ctx, Scope{}, start.Add(-time.Nanosecond))
+		if err != nil {
+			return err
+		}
+		if n >= r.DailyCap {
+			keep(refusal(RuleDailyCap, strconv.Itoa(n)+" calls today reach the daily cap of "+
+				strconv.Itoa(r.DailyCap), now, time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())))
+		}
+	}
+	if worst == nil {
+		return nil
+	}
+	return worst
+}
+
+// checkWindow applies one sliding-window limit: a call is refused while Count calls in scope were created
+// within the last Window, until the oldest of the surplus leaves the window.
+func checkWindow(ctx context.Context, c Counter, rule string, l Limit, s Scope, what string, now time.Time) (*Refusal, error) {
+	if l.Off() {
+		return nil, nil
+	}
+	since := now.Add(-l.Window)
+	n, err := c.CountCalls(ctx, s, since)
+	if err != nil || n < l.Count {
+		return nil, err
+	}
+	oldest, err := c.NthCall(ctx, s, since, n-l.Count+1)
+	if err != nil {
+		return nil, err
+	}
+	reason := fmt.Sprintf("%d calls %s within %s (limit %s)", n, what, FormatWindow(l.Window), l)
+	return refusal(rule, reason, now, oldest.Add(l.Window).In(now.Location())), nil
+}
