@@ -31,6 +31,8 @@ type Config struct {
 	Log LogConfig `toml:"log"`
 	// Console is the [console] table: the operator console.
 	Console ConsoleConfig `toml:"console"`
+	// SSH is the [ssh] table: the console served over SSH by `flashcall serve`.
+	SSH SSHConfig `toml:"ssh"`
 
 	// source is the file Load read ("" when none); sourceMode its permission bits; tokenInFile reports
 	// whether that file holds a non-empty auth token. They feed Warnings.
@@ -150,6 +152,7 @@ func Default() *Config {
 		Verify: VerifyConfig{MaxChecks: 3, Expiry: Duration{5 * time.Minute}},
 		Sim:    SimConfig{Speed: 1.0},
 		Log:    LogConfig{Level: "info"},
+		SSH:    defaultSSH(),
 	}
 }
 

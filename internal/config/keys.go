@@ -60,6 +60,8 @@ func describeType(t reflect.Type) string {
 		return "a whole number"
 	case t.Kind() == reflect.Float64:
 		return "a number, e.g. 1.0"
+	case t.Kind() == reflect.Bool:
+		return "true or false, without quotes"
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
 		return `a list of strings, e.g. ["447418340465"]`
 	}

@@ -40,6 +40,7 @@ func (c *Config) Validate() error {
 	c.validateRCML(&ps)
 	c.validateServer(&ps)
 	c.validateRest(&ps)
+	c.validateSSH(&ps)
 	errs := make([]error, len(ps))
 	for i, p := range ps {
 		p.Message = scrubSecret(p.Message, c.Restcomm.AuthToken)
