@@ -43,7 +43,7 @@ const (
 // validState reports whether state is one of the attempt states.
 func validState(state string) bool {
 	switch state {
-	case StatePlacing, StateLive, StateEnded, StateNotPlaced, StateUnknown:
+	case StatePlacing, StateLive, StateEnded, StateNotPlaced, StateUnknown, StateBlocked:
 		return true
 	}
 	return false
@@ -118,18 +118,8 @@ func (s *Store) InsertAttempt(ctx context.Context, a *Attempt) error {
 	}
 	var id int64
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO attempts (verification_id, created_at, updated_at,
-			ended_at, operator, remote, number, country, line_type, from_number, call_sid, state, status, outcome,
-			ringing_seen, answered_by, duration, ring_duration, error, stale_since, no_call_reported)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.args()...)
-		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO transitions (attempt_id, at, status, source, detail)
-			VALUES (?, ?, ?, ?, '')`, id, nanos(a.CreatedAt), StatePlacing, SourceCreate)
+		var err error
+		id, err = insertAttemptTx(ctx, tx, a, StatePlacing, SourceCreate, "")
 		return err
 	})
 	if err != nil {
@@ -137,6 +127,25 @@ func (s *Store) InsertAttempt(ctx context.Context, a *Attempt) error {
 	}
 	a.ID = id
 	return nil
+}
+
+// insertAttemptTx inserts a and its first transition (status, source, detail, at a.CreatedAt) in tx and
+// returns the new attempt's ID.
+func insertAttemptTx(ctx context.Context, tx *sql.Tx, a *Attempt, status, source, detail string) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO attempts (verification_id, created_at, updated_at,
+		ended_at, operator, remote, number, country, line_type, from_number, call_sid, state, status, outcome,
+		ringing_seen, answered_by, duration, ring_duration, error, stale_since, no_call_reported)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.args()...)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO transitions (attempt_id, at, status, source, detail)
+		VALUES (?, ?, ?, ?, ?)`, id, nanos(a.CreatedAt), status, source, detail)
+	return id, err
 }
 
 // UpdateAttempt writes every field of a over the stored attempt a.ID.

@@ -15,4 +15,9 @@
 //
 // InsertAttempt is the write-ahead record of a call: it writes the attempt and its "placing" transition in one
 // transaction, and the caller must not dial when it fails (locked database, full disk, read-only file).
+// InsertAttemptChecked does the same after a check of the fraud limits inside the same write transaction, so
+// the limits hold exactly however many sessions dial at once; RecordBlocked records what the policy refused.
+//
+// The audit table is append-only: triggers make SQLite itself refuse UPDATE and DELETE on it. It holds masked
+// numbers only, so Purge (the retention) never needs to touch it.
 package store

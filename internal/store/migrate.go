@@ -78,6 +78,28 @@ func migrations() []migration {
 			) STRICT`,
 			`CREATE INDEX checks_by_verification ON checks (verification_id, at)`,
 		},
+	}, {
+		version: 2,
+		name:    "append-only audit log, attempts by number for the limits",
+		stmts: []string{
+			`CREATE INDEX attempts_by_number ON attempts (number, created_at)`,
+			`CREATE TABLE audit (
+				id              INTEGER PRIMARY KEY,
+				at              INTEGER NOT NULL DEFAULT 0,
+				operator        TEXT    NOT NULL DEFAULT '',
+				remote          TEXT    NOT NULL DEFAULT '',
+				action          TEXT    NOT NULL,
+				number          TEXT    NOT NULL DEFAULT '',
+				verification_id INTEGER NOT NULL DEFAULT 0,
+				attempt_id      INTEGER NOT NULL DEFAULT 0,
+				detail          TEXT    NOT NULL DEFAULT ''
+			) STRICT`,
+			`CREATE INDEX audit_by_time ON audit (at, id)`,
+			`CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+				BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be changed'); END`,
+			`CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+				BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be deleted'); END`,
+		},
 	}}
 }
 

@@ -87,15 +87,8 @@ func (s *Store) CreateVerification(ctx context.Context, v *Verification) error {
 	}
 	var id int64
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO verifications
-			(number, country, operator, created_at, updated_at, expires_at, status, checks, max_checks, reason)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			v.Number, v.Country, v.Operator, nanos(v.CreatedAt), nanos(v.UpdatedAt), nanos(v.ExpiresAt),
-			v.Status, v.Checks, v.MaxChecks, v.Reason)
-		if err != nil {
-			return err
-		}
-		id, err = res.LastInsertId()
+		var err error
+		id, err = insertVerificationTx(ctx, tx, v)
 		return err
 	})
 	if err != nil {
@@ -105,24 +98,40 @@ func (s *Store) CreateVerification(ctx context.Context, v *Verification) error {
 	return nil
 }
 
+// insertVerificationTx inserts v in tx and returns its new ID.
+func insertVerificationTx(ctx context.Context, tx *sql.Tx, v *Verification) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO verifications
+		(number, country, operator, created_at, updated_at, expires_at, status, checks, max_checks, reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.Number, v.Country, v.Operator, nanos(v.CreatedAt), nanos(v.UpdatedAt), nanos(v.ExpiresAt),
+		v.Status, v.Checks, v.MaxChecks, v.Reason)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
 // UpdateVerification writes every field of v over the stored verification v.ID.
 func (s *Store) UpdateVerification(ctx context.Context, v *Verification) error {
 	const op = "update verification"
 	if err := v.validate(); err != nil {
 		return fmt.Errorf("%s %d: %w", op, v.ID, err)
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE verifications SET
-			number = ?, country = ?, operator = ?, created_at = ?, updated_at = ?, expires_at = ?,
-			status = ?, checks = ?, max_checks = ?, reason = ?
-			WHERE id = ?`,
-			v.Number, v.Country, v.Operator, nanos(v.CreatedAt), nanos(v.UpdatedAt), nanos(v.ExpiresAt),
-			v.Status, v.Checks, v.MaxChecks, v.Reason, v.ID)
-		if err != nil {
-			return err
-		}
-		return mustAffect(res, "verification", v.ID)
-	})
+	return s.write(ctx, op, func(tx *sql.Tx) error { return updateVerificationTx(ctx, tx, v) })
+}
+
+// updateVerificationTx writes every field of v over the stored verification v.ID in tx.
+func updateVerificationTx(ctx context.Context, tx *sql.Tx, v *Verification) error {
+	res, err := tx.ExecContext(ctx, `UPDATE verifications SET
+		number = ?, country = ?, operator = ?, created_at = ?, updated_at = ?, expires_at = ?,
+		status = ?, checks = ?, max_checks = ?, reason = ?
+		WHERE id = ?`,
+		v.Number, v.Country, v.Operator, nanos(v.CreatedAt), nanos(v.UpdatedAt), nanos(v.ExpiresAt),
+		v.Status, v.Checks, v.MaxChecks, v.Reason, v.ID)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res, "verification", v.ID)
 }
 
 // GetVerification returns verification id, or an error matching ErrNotFound.

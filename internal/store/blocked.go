@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// StateBlocked is the state of an attempt the fraud policy refused: no call was created, and none will be.
+// Its Error holds the refusal, as the operator saw it.
+const StateBlocked = "blocked"
+
+// SourcePolicy is the source of the transition that records a refusal.
+const SourcePolicy = "policy"
+
+// RecordBlocked records a refused call in one transaction: v, when its ID is 0, is created first (normally
+// with StatusBlocked and the refusal as Reason); an existing v is only linked to; a nil v leaves the
+// attempt without a verification. The attempt is stored with State StateBlocked and a first transition
+// {Status: "blocked", Source: "policy", Detail: a.Error}; a.ID and a.VerificationID are set. Blocked
+// attempts never count towards the limits.
+func (s *Store) RecordBlocked(ctx context.Context, v *Verification, a *Attempt) error {
+	const op = "record blocked attempt"
+	if v != nil && v.ID == 0 {
+		if err := v.validate(); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+	}
+	a.State = StateBlocked
+	var vid, aid int64
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		if v != nil {
+			vid = v.ID
+			if vid == 0 {
+				var err error
+				if vid, err = insertVerificationTx(ctx, tx, v); err != nil {
+					return err
+				}
+			}
+		}
+		b := *a
+		b.VerificationID = vid
+		var err error
+		aid, err = insertAttemptTx(ctx, tx, &b, StateBlocked, SourcePolicy, a.Error)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if v != nil {
+		v.ID = vid
+	}
+	a.ID, a.VerificationID = aid, vid
+	return nil
+}

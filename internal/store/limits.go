@@ -1,0 +1,235 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrConflict means a verification to be superseded was no longer open when the write came: someone else
+// changed it meanwhile.
+var ErrConflict = errors.New("the verification changed meanwhile: look at it again and retry")
+
+// CallFilter selects the calls a limit counts. Empty fields match every call.
+type CallFilter struct {
+	// Number matches one E.164 number exactly.
+	Number string
+	// Prefix matches the numbers that start with it.
+	Prefix string
+	// Operator matches the calls one operator placed (as stored in Attempt.Operator).
+	Operator string
+}
+
+// LimitQuerier reads the counters that fraud limits check. InsertAttemptChecked hands one to its check
+// function inside its write transaction, so no other write can come between the check and the insert.
+// Calls are attempts that may have rung a phone: blocked and not-placed attempts are not counted.
+type LimitQuerier interface {
+	// CountCalls counts the calls matching f created strictly after since.
+	CountCalls(ctx context.Context, f CallFilter, since time.Time) (int, error)
+	// NthCall returns the creation time of the n-th oldest (1-based) call matching f created after since,
+	// or the zero time when there are fewer.
+	NthCall(ctx context.Context, f CallFilter, since time.Time, n int) (time.Time, error)
+	// UndeliveredStreak looks at up to max of the newest ended calls to number and returns how many of them
+	// in a row, newest first, were not delivered (busy, failed, not found, never rang, or reported as not
+	// received by the customer), and when the newest of those ended.
+	UndeliveredStreak(ctx context.Context, number string, max int) (int, time.Time, error)
+}
+
+// countedWhere selects the attempts that count as calls.
+const countedWhere = `state NOT IN ('` + StateBlocked + `', '` + StateNotPlaced + `')`
+
+// Placement is what InsertAttemptChecked writes in one transaction.
+type Placement struct {
+	// Verification is created when its ID is 0 (and its ID set), otherwise written over the stored one.
+	Verification *Verification
+	// Supersede, when set, is an open verification stored as given (its Status should be
+	// StatusSuperseded). It must still be open in the database, or the whole placement fails with
+	// ErrConflict.
+	Supersede *Verification
+	// Attempt is the write-ahead attempt (State "placing" when empty); its VerificationID and ID are set.
+	Attempt *Attempt
+}
+
+// txQuerier is the LimitQuerier of one write transaction.
+type txQuerier struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+// filter builds the WHERE clause and arguments for f and since.
+func (f CallFilter) where(since time.Time) (string, []any) {
+	w := []string{countedWhere, `created_at > ?`}
+	args := []any{nanos(since)}
+	if since.IsZero() {
+		args[0] = int64(-1 << 63)
+	}
+	if f.Number != "" {
+		w, args = append(w, `number = ?`), append(args, f.Number)
+	}
+	if f.Prefix != "" {
+		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Prefix)
+		w, args = append(w, `number LIKE ? ESCAPE '\'`), append(args, esc+"%")
+	}
+	if f.Operator != "" {
+		w, args = append(w, `operator = ?`), append(args, f.Operator)
+	}
+	return strings.Join(w, ` AND `), args
+}
+
+// CountCalls implements LimitQuerier.
+func (q txQuerier) CountCalls(ctx context.Context, f CallFilter, since time.Time) (int, error) {
+	where, args := f.where(since)
+	var n int
+	if err := q.tx.QueryRowContext(ctx, `SELECT count(*) FROM attempts WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, q.s.wrap("check limits", err)
+	}
+	return n, nil
+}
+
+// NthCall implements LimitQuerier.
+func (q txQuerier) NthCall(ctx context.Context, f CallFilter, since time.Time, n int) (time.Time, error) {
+	if n < 1 {
+		return time.Time{}, nil
+	}
+	where, args := f.where(since)
+	var at int64
+	err := q.tx.QueryRowContext(ctx, `SELECT created_at FROM attempts WHERE `+where+`
+		ORDER BY created_at, id LIMIT 1 OFFSET ?`, append(args, n-1)...).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, q.s.wrap("check limits", err)
+	}
+	return fromNanos(at), nil
+}
+
+// UndeliveredStreak implements LimitQuerier.
+func (q txQuerier) UndeliveredStreak(ctx context.Context, number string, max int) (int, time.Time, error) {
+	if max < 1 {
+		return 0, time.Time{}, nil
+	}
+	rows, err := q.tx.QueryContext(ctx, `SELECT outcome, no_call_reported, ended_at, updated_at FROM attempts
+		WHERE number = ? AND state = ? ORDER BY created_at DESC, id DESC LIMIT ?`, number, StateEnded, max)
+	if err != nil {
+		return 0, time.Time{}, q.s.wrap("check limits", err)
+	}
+	defer rows.Close()
+	n := 0
+	var last time.Time
+	for rows.Next() {
+		var (
+			outcome        string
+			noCall         bool
+			ended, updated int64
+		)
+		if err := rows.Scan(&outcome, &noCall, &ended, &updated); err != nil {
+			return 0, time.Time{}, q.s.wrap("check limits", err)
+		}
+		if !noCall && !Undelivered(outcome) {
+			break
+		}
+		if n == 0 {
+			last = fromNanos(ended)
+			if ended == 0 {
+				last = fromNanos(updated)
+			}
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return 0, time.Time{}, q.s.wrap("check limits", err)
+	}
+	return n, last, nil
+}
+
+// Undelivered reports whether a call outcome means the phone was not reached: busy, failed, not found or
+// never rang.
+func Undelivered(outcome string) bool {
+	switch outcome {
+	case OutcomeBusy, OutcomeFailed, OutcomeNotFound, OutcomeNotDelivered:
+		return true
+	}
+	return false
+}
+
+// refused carries the check function's error out of the transaction it rolls back.
+type refused struct{ err error }
+
+func (r *refused) Error() string { return r.err.Error() }
+
+// InsertAttemptChecked is the write-ahead record of a call guarded by limits. In one BEGIN IMMEDIATE
+// transaction it runs check (when not nil) against the history as it stands, then, if check returned nil,
+// supersedes p.Supersede, creates or updates p.Verification, and inserts p.Attempt with its "placing"
+// transition, setting the IDs. Writes are serialised (one connection here, the database lock between
+// processes), so concurrent callers see each other's attempts and limits hold exactly.
+//
+// An error from check is returned unchanged, nothing is written, and the caller must not dial; it may then
+// record the refusal with RecordBlocked. Other failures are database errors, as InsertAttempt's.
+func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check func(ctx context.Context, q LimitQuerier) error) error {
+	const op = "insert attempt"
+	a, v := p.Attempt, p.Verification
+	if a == nil || v == nil {
+		return fmt.Errorf("%s: a placement needs a verification and an attempt", op)
+	}
+	if a.State == "" {
+		a.State = StatePlacing
+	}
+	if !validState(a.State) {
+		return fmt.Errorf("%s: unknown attempt state %q", op, a.State)
+	}
+	if err := v.validate(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if p.Supersede != nil {
+		if err := p.Supersede.validate(); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+	}
+	var vid, aid int64
+	prevVID := a.VerificationID
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		if check != nil {
+			if err := check(ctx, txQuerier{s: s, tx: tx}); err != nil {
+				return &refused{err}
+			}
+		}
+		if sup := p.Supersede; sup != nil {
+			res, err := tx.ExecContext(ctx, `UPDATE verifications SET status = ?, updated_at = ?, reason = ?
+				WHERE id = ? AND status IN (?, ?, ?)`, sup.Status, nanos(sup.UpdatedAt), sup.Reason, sup.ID,
+				StatusCalling, StatusAwaitingCode, StatusNotDelivered)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return errors.Join(err, fmt.Errorf("supersede verification %d: %w", sup.ID, ErrConflict))
+			}
+		}
+		vid = v.ID
+		if vid == 0 {
+			var err error
+			if vid, err = insertVerificationTx(ctx, tx, v); err != nil {
+				return err
+			}
+		} else if err := updateVerificationTx(ctx, tx, v); err != nil {
+			return err
+		}
+		a.VerificationID = vid
+		var err error
+		aid, err = insertAttemptTx(ctx, tx, a, StatePlacing, SourceCreate, "")
+		return err
+	})
+	if err != nil {
+		a.VerificationID = prevVID
+		var r *refused
+		if errors.As(err, &r) {
+			return r.err
+		}
+		return err
+	}
+	v.ID, a.ID = vid, aid
+	return nil
+}

@@ -1,0 +1,241 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+// newPlacement is a fresh verification and attempt of number by operator at t.
+func newPlacement(number, operator string, t time.Time) Placement {
+	return Placement{
+		Verification: &Verification{Number: number, Operator: operator, CreatedAt: t, UpdatedAt: t,
+			ExpiresAt: t.Add(5 * time.Minute), Status: StatusCalling, MaxChecks: 3},
+		Attempt: &Attempt{Number: number, Operator: operator, CreatedAt: t, UpdatedAt: t},
+	}
+}
+
+func TestInsertAttemptCheckedWritesAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	p := newPlacement("+447400123450", "alice", at(0))
+	var seen int
+	err := s.InsertAttemptChecked(ctx, p, func(ctx context.Context, q LimitQuerier) error {
+		var err error
+		seen, err = q.CountCalls(ctx, CallFilter{}, time.Time{})
+		return err
+	})
+	if err != nil || p.Verification.ID == 0 || p.Attempt.ID == 0 || p.Attempt.VerificationID != p.Verification.ID {
+		t.Fatalf("InsertAttemptChecked = %v, IDs %d/%d/%d", err, p.Verification.ID, p.Attempt.ID, p.Attempt.VerificationID)
+	}
+	if seen != 0 {
+		t.Errorf("the check saw %d calls before the first insert", seen)
+	}
+	if trs, _ := s.Transitions(ctx, p.Attempt.ID); len(trs) != 1 || trs[0].Status != StatePlacing {
+		t.Errorf("transitions %+v, want one placing", trs)
+	}
+
+	no := errors.New("refused by policy.limit_global: no")
+	q := newPlacement("+447400123451", "bob", at(time.Second))
+	err = s.InsertAttemptChecked(ctx, q, func(context.Context, LimitQuerier) error { return no })
+	if err != no {
+		t.Fatalf("refusal came back as %v (%T), want the check's error unchanged", err, err)
+	}
+	if q.Verification.ID != 0 || q.Attempt.ID != 0 {
+		t.Errorf("a refused placement got IDs %d/%d", q.Verification.ID, q.Attempt.ID)
+	}
+	if n := count(t, s.r, "verifications"); n != 1 {
+		t.Errorf("verifications = %d after a refusal, want 1", n)
+	}
+	if n := count(t, s.r, "attempts"); n != 1 {
+		t.Errorf("attempts = %d after a refusal, want 1", n)
+	}
+}
+
+func TestLimitQuerierCountsCallsOnly(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	add := func(number, op, state, outcome string, d time.Duration) {
+		t.Helper()
+		a := Attempt{Number: number, Operator: op, State: state, Outcome: outcome, CreatedAt: at(d), EndedAt: at(d + 10*time.Second)}
+		if err := s.InsertAttempt(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("+447400123450", "alice", StateEnded, OutcomeDelivered, 0)
+	add("+447400123450", "alice", StateEnded, OutcomeBusy, time.Minute)
+	add("+447400123450", "bob", StateEnded, OutcomeFailed, 2*time.Minute)
+	add("+447400129999", "bob", StateLive, "", 3*time.Minute)
+	add("+447400123450", "bob", StateNotPlaced, "", 4*time.Minute)
+	add("+447400123450", "bob", StateBlocked, "", 5*time.Minute)
+	add("+44740012%", "bob", StateEnded, "", 5*time.Minute) // LIKE wildcards in a prefix match literally
+	add("+447401123450", "carol", StateUnknown, OutcomeUnknown, 6*time.Minute)
+
+	err := s.InsertAttemptChecked(ctx, newPlacement("+447400123450", "alice", at(time.Hour)), func(ctx context.Context, q LimitQuerier) error {
+		for _, c := range []struct {
+			f     CallFilter
+			since time.Time
+			want  int
+		}{
+			{CallFilter{}, time.Time{}, 6},
+			{CallFilter{Number: "+447400123450"}, time.Time{}, 3},
+			{CallFilter{Number: "+447400123450"}, at(0), 2}, // strictly after
+			{CallFilter{Prefix: "+44740012"}, time.Time{}, 5},
+			{CallFilter{Prefix: "+44740012%"}, time.Time{}, 1},
+			{CallFilter{Operator: "bob"}, time.Time{}, 3},
+			{CallFilter{Operator: "bob", Prefix: "+447400123"}, time.Time{}, 1},
+		} {
+			n, err := q.CountCalls(ctx, c.f, c.since)
+			if err != nil || n != c.want {
+				t.Errorf("CountCalls(%+v, %v) = %d, %v; want %d", c.f, c.since, n, err, c.want)
+			}
+		}
+		second, err := q.NthCall(ctx, CallFilter{Number: "+447400123450"}, time.Time{}, 2)
+		if err != nil || !second.Equal(at(time.Minute)) {
+			t.Errorf("NthCall 2 = %v, %v; want %v", second, err, at(time.Minute))
+		}
+		none, err := q.NthCall(ctx, CallFilter{Number: "+447400123450"}, time.Time{}, 4)
+		if err != nil || !none.IsZero() {
+			t.Errorf("NthCall past the end = %v, %v", none, err)
+		}
+		n, last, err := q.UndeliveredStreak(ctx, "+447400123450", 5)
+		if err != nil || n != 2 || !last.Equal(at(2*time.Minute+10*time.Second)) {
+			t.Errorf("UndeliveredStreak = %d, %v, %v; want 2 ending at %v", n, last, err, at(2*time.Minute+10*time.Second))
+		}
+		if n, _, _ := q.UndeliveredStreak(ctx, "+447400123450", 1); n != 1 {
+			t.Errorf("UndeliveredStreak with max 1 = %d", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCheckedInsertsAreExactUnderConcurrency: many goroutines each check "fewer than limit calls" and
+// insert; exactly limit succeed, whatever the interleaving.
+func TestCheckedInsertsAreExactUnderConcurrency(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	const goroutines, limit = 40, 7
+	full := errors.New("full")
+	var wg sync.WaitGroup
+	results := make(chan error, goroutines)
+	for i := range goroutines {
+		wg.Go(func() {
+			p := newPlacement("+447400123450", "op", at(time.Duration(i)*time.Millisecond))
+			results <- s.InsertAttemptChecked(ctx, p, func(ctx context.Context, q LimitQuerier) error {
+				n, err := q.CountCalls(ctx, CallFilter{Number: "+447400123450"}, time.Time{})
+				if err != nil {
+					return err
+				}
+				if n >= limit {
+					return full
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	close(results)
+	ok, refused := 0, 0
+	for err := range results {
+		switch {
+		case err == nil:
+			ok++
+		case err == full:
+			refused++
+		default:
+			t.Error(err)
+		}
+	}
+	if ok != limit || refused != goroutines-limit {
+		t.Fatalf("%d inserted, %d refused; want %d and %d", ok, refused, limit, goroutines-limit)
+	}
+	if n := count(t, s.r, "attempts"); n != limit {
+		t.Fatalf("attempts = %d, want %d", n, limit)
+	}
+}
+
+func TestSupersedeInTheSameTransaction(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	first := newPlacement("+447400123450", "alice", at(0))
+	if err := s.InsertAttemptChecked(ctx, first, nil); err != nil {
+		t.Fatal(err)
+	}
+	old := *first.Verification
+	old.Status, old.Reason, old.UpdatedAt = StatusSuperseded, "superseded by bob", at(time.Minute)
+	second := newPlacement("+447400123450", "bob", at(time.Minute))
+	second.Supersede = &old
+	if err := s.InsertAttemptChecked(ctx, second, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetVerification(ctx, old.ID)
+	if err != nil || got.Status != StatusSuperseded || got.Reason != "superseded by bob" {
+		t.Fatalf("old verification %+v, %v", got, err)
+	}
+	open, err := s.OpenVerificationFor(ctx, "+447400123450")
+	if err != nil || open == nil || open.ID != second.Verification.ID {
+		t.Fatalf("open verification %+v, %v; want %d", open, err, second.Verification.ID)
+	}
+	// Superseding it again fails: it is no longer open, and nothing else is written.
+	third := newPlacement("+447400123450", "carol", at(2*time.Minute))
+	third.Supersede = &old
+	if err := s.InsertAttemptChecked(ctx, third, nil); !errors.Is(err, ErrConflict) {
+		t.Fatalf("second supersede = %v, want ErrConflict", err)
+	}
+	if n := count(t, s.r, "verifications"); n != 2 {
+		t.Errorf("verifications = %d, want 2", n)
+	}
+}
+
+func TestRecordBlocked(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	v := Verification{Number: "+19005550123", Country: "US", Operator: "alice", CreatedAt: at(0), UpdatedAt: at(0),
+		Status: StatusBlocked, Reason: "refused by policy.allowed_types: premium-rate"}
+	a := Attempt{Number: "+19005550123", Country: "US", LineType: "premium-rate", Operator: "alice",
+		CreatedAt: at(0), UpdatedAt: at(0), EndedAt: at(0), Error: v.Reason}
+	if err := s.RecordBlocked(ctx, &v, &a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetAttempt(ctx, a.ID)
+	if err != nil || got.State != StateBlocked || got.VerificationID != v.ID || got.Error != v.Reason {
+		t.Fatalf("blocked attempt %+v, %v", got, err)
+	}
+	trs, err := s.Transitions(ctx, a.ID)
+	if err != nil || len(trs) != 1 || trs[0].Status != StateBlocked || trs[0].Source != SourcePolicy || trs[0].Detail != v.Reason {
+		t.Fatalf("transitions %+v, %v", trs, err)
+	}
+	rows, err := s.History(ctx, HistoryQuery{})
+	if err != nil || len(rows) != 1 || rows[0].VerificationStatus != StatusBlocked {
+		t.Fatalf("history %+v, %v", rows, err)
+	}
+	if un, _ := s.UnfinishedAttempts(ctx); len(un) != 0 {
+		t.Errorf("a blocked attempt is unfinished: %+v", un)
+	}
+	// A refused retry links to the open verification and leaves it as it was.
+	open := newPlacement("+447400123450", "alice", at(0))
+	if err := s.InsertAttemptChecked(ctx, open, nil); err != nil {
+		t.Fatal(err)
+	}
+	retry := Attempt{Number: "+447400123450", CreatedAt: at(time.Minute), Error: "refused"}
+	if err := s.RecordBlocked(ctx, open.Verification, &retry); err != nil {
+		t.Fatal(err)
+	}
+	if gv, _ := s.GetVerification(ctx, open.Verification.ID); gv.Status != StatusCalling || retry.VerificationID != gv.ID {
+		t.Errorf("after a refused retry: verification %q, attempt linked to %d", gv.Status, retry.VerificationID)
+	}
+	err = s.InsertAttemptChecked(ctx, newPlacement("+447400123450", "alice", at(time.Hour)), func(ctx context.Context, q LimitQuerier) error {
+		if n, _ := q.CountCalls(ctx, CallFilter{}, time.Time{}); n != 1 {
+			t.Errorf("blocked attempts counted: %d calls, want 1", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

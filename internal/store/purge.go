@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// finalStatuses lists the final verification statuses for SQL.
+const finalStatuses = `('` + StatusVerified + `', '` + StatusFailed + `', '` + StatusExpired + `', '` +
+	StatusCanceled + `', '` + StatusSuperseded + `', '` + StatusBlocked + `')`
+
+// Purge applies the retention: attempts created before before are anonymised (anonymise true) or deleted,
+// and it returns how many attempts it changed. Attempts still placing, live or unknown are left alone, and
+// so are verifications that are still open.
+//
+// Anonymising empties the customer's number of the attempts and their verifications, the attempts' error
+// texts and their transitions' details (free text that may quote a number), and keeps everything else for
+// statistics (country, line type, outcome, times, operator). Anonymised attempts no longer count towards
+// the per-number and per-prefix limits. Deleting removes the attempts with their transitions, then the
+// verifications (with their checks) that have no attempt left. The audit log is never purged: it holds no
+// full number.
+func (s *Store) Purge(ctx context.Context, before time.Time, anonymise bool) (int, error) {
+	const op = "purge history"
+	cut := nanos(before)
+	var n int64
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		var (
+			res sql.Result
+			err error
+		)
+		if anonymise {
+			res, err = tx.ExecContext(ctx, `UPDATE attempts SET number = '', error = ''
+				WHERE created_at < ? AND number != '' AND NOT `+unfinishedWhere, cut)
+		} else {
+			res, err = tx.ExecContext(ctx, `DELETE FROM attempts WHERE created_at < ? AND NOT `+unfinishedWhere, cut)
+		}
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if anonymise {
+			if _, err := tx.ExecContext(ctx, `UPDATE transitions SET detail = '' WHERE detail != '' AND
+				attempt_id IN (SELECT id FROM attempts WHERE created_at < ? AND number = '')`, cut); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE verifications SET number = ''
+				WHERE created_at < ? AND number != '' AND status IN `+finalStatuses, cut)
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM verifications WHERE created_at < ? AND status IN `+finalStatuses+`
+			AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.verification_id = verifications.id)`, cut)
+		return err
+	})
+	return int(n), err
+}
