@@ -33,6 +33,8 @@ type Config struct {
 	Console ConsoleConfig `toml:"console"`
 	// SSH is the [ssh] table: the console served over SSH by `flashcall serve`.
 	SSH SSHConfig `toml:"ssh"`
+	// Policy is the [policy] table: the fraud controls every call must pass.
+	Policy PolicyConfig `toml:"policy"`
 
 	// source is the file Load read ("" when none); sourceMode its permission bits; tokenInFile reports
 	// whether that file holds a non-empty auth token. They feed Warnings.
@@ -106,6 +108,10 @@ type VerifyConfig struct {
 type HistoryConfig struct {
 	// Path is the SQLite history file; empty means DataDir()/history.db.
 	Path string `toml:"path"`
+	// Retention is how long attempts keep the customer's number; 0 ("off") keeps it for ever.
+	Retention Span `toml:"retention"`
+	// RetentionMode is RetainAnonymise or RetainDelete: what happens to older attempts.
+	RetentionMode string `toml:"retention_mode"`
 }
 
 // SimConfig is the [sim] table.
@@ -148,11 +154,13 @@ func Default() *Config {
 			Language: "en-gb",
 			Loop:     1,
 		},
-		Server: ServerConfig{Listen: "127.0.0.1:8780"},
-		Verify: VerifyConfig{MaxChecks: 3, Expiry: Duration{5 * time.Minute}},
-		Sim:    SimConfig{Speed: 1.0},
-		Log:    LogConfig{Level: "info"},
-		SSH:    defaultSSH(),
+		Server:  ServerConfig{Listen: "127.0.0.1:8780"},
+		History: HistoryConfig{Retention: Span{DefaultRetention}, RetentionMode: RetainAnonymise},
+		Verify:  VerifyConfig{MaxChecks: 3, Expiry: Duration{5 * time.Minute}},
+		Sim:     SimConfig{Speed: 1.0},
+		Log:     LogConfig{Level: "info"},
+		SSH:     defaultSSH(),
+		Policy:  defaultPolicy(),
 	}
 }
 

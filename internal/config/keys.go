@@ -1,12 +1,15 @@
 package config
 
 import (
+	"encoding"
 	"errors"
 	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/flashcall/flashcall/internal/policy"
 )
 
 // keySpec describes one key a configuration file may hold.
@@ -37,7 +40,7 @@ func (ks *keySet) walk(t reflect.Type, prefix string) {
 			continue
 		}
 		spec := keySpec{name: prefix + name, want: describeType(f.Type)}
-		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeFor[Duration]() {
+		if f.Type.Kind() == reflect.Struct && !textValue(f.Type) {
 			spec.table = true
 			spec.want = "a table, written [" + spec.name + "]"
 		}
@@ -49,11 +52,21 @@ func (ks *keySet) walk(t reflect.Type, prefix string) {
 	}
 }
 
+// textValue reports a struct type written in the file as one string (Duration, Span, policy.Limit): a value,
+// not a table, as far as key checking goes.
+func textValue(t reflect.Type) bool {
+	return reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
+}
+
 // describeType says in the user's terms what a value of type t looks like in TOML.
 func describeType(t reflect.Type) string {
 	switch {
 	case t == reflect.TypeFor[Duration]():
 		return `a duration in double quotes, e.g. "10s" or "1m30s"`
+	case t == reflect.TypeFor[Span]():
+		return `a length of time in double quotes with the units d, h, m or s, e.g. "30d" or "1h", or "off"`
+	case t == reflect.TypeFor[policy.Limit]():
+		return `a limit in double quotes, calls/window, e.g. "3/10m", or "off"`
 	case t.Kind() == reflect.String:
 		return "a string in double quotes"
 	case t.Kind() == reflect.Int:

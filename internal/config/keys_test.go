@@ -34,7 +34,10 @@ func TestSuggest(t *testing.T) {
 		{"auth_token", false, "restcomm.auth_token"},
 		{"verify.zzz", false, ""},
 		{"restcom", true, "restcomm"},
-		{"policy", true, ""},
+		{"fraud", true, ""},
+		{"polcy", true, "policy"},
+		{"policy.limit_per_numbr", false, "policy.limit_per_number"},
+		{"history.retension", false, "history.retention"},
 	} {
 		if got := ks.suggest(tt.name, tt.table); got != tt.want {
 			t.Errorf("suggest(%q) = %q, want %q", tt.name, got, tt.want)

@@ -76,9 +76,9 @@ func TestBadConfigFiles(t *testing.T) {
 		},
 		{
 			name:    "unknown table is reported once, not its keys",
-			content: "[polcy]\nallowed = [\"GB\"]\n",
-			want:    []string{`bad.toml:1: unknown table "polcy"`, "the tables are restcomm, call, rcml"},
-			notWant: []string{"polcy.allowed"},
+			content: "[fraud]\nallowed = [\"GB\"]\n",
+			want:    []string{`bad.toml:1: unknown table "fraud"`, "the tables are restcomm, call, rcml"},
+			notWant: []string{"fraud.allowed"},
 		},
 		{
 			name:    "every unknown key is named, in file order",

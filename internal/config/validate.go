@@ -41,6 +41,8 @@ func (c *Config) Validate() error {
 	c.validateServer(&ps)
 	c.validateRest(&ps)
 	c.validateSSH(&ps)
+	c.validatePolicy(&ps)
+	c.validateRetention(&ps)
 	errs := make([]error, len(ps))
 	for i, p := range ps {
 		p.Message = scrubSecret(p.Message, c.Restcomm.AuthToken)

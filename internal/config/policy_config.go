@@ -1,0 +1,170 @@
+package config
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/policy"
+)
+
+// Retention defaults and modes, also written in config.example.toml.
+const (
+	// DefaultRetention is how long attempts keep the customer's number unless history.retention says
+	// otherwise.
+	DefaultRetention = 30 * policy.Day
+	// RetainAnonymise empties the numbers of older attempts and keeps the rest for statistics.
+	RetainAnonymise = "anonymise"
+	// RetainDelete deletes older attempts altogether.
+	RetainDelete = "delete"
+)
+
+// PolicyConfig is the [policy] table: the fraud controls every call must pass. See policy.Rules.
+type PolicyConfig struct {
+	// AllowedCountries are ISO 3166 region codes; empty allows every country.
+	AllowedCountries []string `toml:"allowed_countries"`
+	// AllowedTypes are the line types that may be called.
+	AllowedTypes []string `toml:"allowed_types"`
+	// AllowPremiumRate must be true before AllowedTypes may list premium-rate.
+	AllowPremiumRate bool `toml:"allow_premium_rate_i_accept_toll_fraud_risk"`
+	// BlockedPrefixes are E.164 prefixes never called.
+	BlockedPrefixes []string `toml:"blocked_prefixes"`
+	// BlockedPrefixesFile is a file of more prefixes, one a line; relative to the configuration file.
+	BlockedPrefixesFile string `toml:"blocked_prefixes_file"`
+	// LimitPerNumber limits calls to one number.
+	LimitPerNumber policy.Limit `toml:"limit_per_number"`
+	// LimitPerPrefix limits calls into one range: numbers that differ only in their last 4 digits.
+	LimitPerPrefix policy.Limit `toml:"limit_per_prefix"`
+	// LimitPerOperator limits the calls one operator places.
+	LimitPerOperator policy.Limit `toml:"limit_per_operator"`
+	// LimitGlobal limits every call together.
+	LimitGlobal policy.Limit `toml:"limit_global"`
+	// CooldownAfter undelivered calls in a row to a number stop calls to it for Cooldown; 0 is off.
+	CooldownAfter int `toml:"cooldown_after"`
+	// Cooldown is how long such a number rests.
+	Cooldown Span `toml:"cooldown"`
+	// DailyCap is how many calls may be placed in one day (local midnight to midnight); 0 is no cap.
+	DailyCap int `toml:"daily_cap"`
+}
+
+// defaultPolicy returns the [policy] defaults: policy.DefaultRules.
+func defaultPolicy() PolicyConfig {
+	r := policy.DefaultRules()
+	types := make([]string, len(r.AllowedTypes))
+	for i, t := range r.AllowedTypes {
+		types[i] = string(t)
+	}
+	return PolicyConfig{
+		AllowedCountries: slices.Clone(r.AllowedCountries),
+		AllowedTypes:     types,
+		BlockedPrefixes:  slices.Clone(r.BlockedPrefixes),
+		LimitPerNumber:   r.PerNumber,
+		LimitPerPrefix:   r.PerPrefix,
+		LimitPerOperator: r.PerOperator,
+		LimitGlobal:      r.Global,
+		CooldownAfter:    r.CooldownAfter,
+		Cooldown:         Span{r.Cooldown},
+		DailyCap:         r.DailyCap,
+	}
+}
+
+// BlockedPrefixesPath returns policy.blocked_prefixes_file with a leading ~/ expanded and a relative path
+// taken from the directory of the configuration file; "" when it is not set.
+func (c *Config) BlockedPrefixesPath(getenv func(string) string) string {
+	p := c.Policy.BlockedPrefixesFile
+	if p == "" {
+		return ""
+	}
+	p = expandHome(p, orNoEnv(getenv))
+	if !filepath.IsAbs(p) && c.source != "" {
+		p = filepath.Join(filepath.Dir(c.source), p)
+	}
+	return p
+}
+
+// PolicyRules returns the [policy] table as policy.Rules, ready for policy.New (which reads the prefixes
+// file).
+func (c *Config) PolicyRules(getenv func(string) string) policy.Rules {
+	p := c.Policy
+	types := make([]policy.LineType, len(p.AllowedTypes))
+	for i, t := range p.AllowedTypes {
+		types[i] = policy.LineType(t)
+	}
+	return policy.Rules{
+		AllowedCountries:    slices.Clone(p.AllowedCountries),
+		AllowedTypes:        types,
+		AllowPremiumRate:    p.AllowPremiumRate,
+		BlockedPrefixes:     slices.Clone(p.BlockedPrefixes),
+		BlockedPrefixesFile: c.BlockedPrefixesPath(getenv),
+		PerNumber:           p.LimitPerNumber,
+		PerPrefix:           p.LimitPerPrefix,
+		PerOperator:         p.LimitPerOperator,
+		Global:              p.LimitGlobal,
+		CooldownAfter:       p.CooldownAfter,
+		Cooldown:            p.Cooldown.Duration,
+		DailyCap:            p.DailyCap,
+	}
+}
+
+// validatePolicy checks the [policy] table, reading the blocked-prefixes file: every bad line is reported
+// as FILE:LINE.
+func (c *Config) validatePolicy(ps *problems) {
+	r := c.PolicyRules(nil)
+	r.BlockedPrefixesFile = ""
+	for _, p := range r.Problems() {
+		ps.add("policy."+p.Key, "%s", p.Message)
+	}
+	path := c.BlockedPrefixesPath(nil)
+	if path == "" {
+		return
+	}
+	if _, err := policy.ReadPrefixFile(path); err != nil {
+		errs := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap()
+		}
+		for _, e := range errs {
+			ps.add("policy.blocked_prefixes_file", "%v", e)
+		}
+	}
+}
+
+// validateRetention checks history.retention and history.retention_mode.
+func (c *Config) validateRetention(ps *problems) {
+	h := c.History
+	switch strings.ToLower(h.RetentionMode) {
+	case RetainAnonymise, RetainDelete:
+		if h.RetentionMode != strings.ToLower(h.RetentionMode) {
+			ps.add("history.retention_mode", "must be lower case: use %q", strings.ToLower(h.RetentionMode))
+		}
+	case "anonymize":
+		ps.add("history.retention_mode", "write %q (British spelling) or %q", RetainAnonymise, RetainDelete)
+	default:
+		ps.add("history.retention_mode", "%q is not a mode: use %q (empty the numbers, keep the statistics) or "+
+			"%q", h.RetentionMode, RetainAnonymise, RetainDelete)
+	}
+	d := h.Retention.Duration
+	if d == 0 {
+		return
+	}
+	if d < policy.Day {
+		ps.add("history.retention", "is %s: keep numbers at least \"1d\", or write \"off\" to keep them for ever",
+			policy.FormatWindow(d))
+		return
+	}
+	// Older attempts lose their numbers, so the limits could no longer see them: retention must outlast
+	// every window.
+	p := c.Policy
+	for _, w := range []struct {
+		key string
+		d   time.Duration
+	}{{"limit_per_number", p.LimitPerNumber.Window}, {"limit_per_prefix", p.LimitPerPrefix.Window},
+		{"limit_per_operator", p.LimitPerOperator.Window}, {"limit_global", p.LimitGlobal.Window},
+		{"cooldown", p.Cooldown.Duration}} {
+		if w.d > d {
+			ps.add("history.retention", "is %s, shorter than policy.%s (%s): the limits would forget calls; "+
+				"make it at least %s", policy.FormatWindow(d), w.key, policy.FormatWindow(w.d), policy.FormatWindow(w.d))
+		}
+	}
+}
