@@ -310,7 +310,9 @@ func (m *Model) placed(msg placedMsg) tea.Cmd {
 	if msg.err != nil {
 		return tea.Batch(append(cmds, m.status.Set(placeError(msg.err), noticeError))...)
 	}
-	if !msg.retry {
+	// Clear the number only if it is still the one that was placed: the operator may have typed the next one
+	// while the create was on its way.
+	if !msg.retry && m.dialer.Value() == msg.input {
 		m.dialer.Reset()
 	}
 	what := "calling "
