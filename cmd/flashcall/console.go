@@ -14,15 +14,8 @@ import (
 // runConsole runs the operator console on this terminal.
 func runConsole(ctx context.Context, e env) int {
 	fs, cfgPath := flagSet("console", "[console] [--config PATH]", e.stderr)
-	pos, help, err := parseArgs(fs, e.args)
-	if help {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
-	}
-	if len(pos) > 0 {
-		return usageError(fs, e.stderr, "unexpected argument %q", pos[0])
+	if code, done := parseNoArgs(fs, e.args, e.stderr); done {
+		return code
 	}
 	cfg, code := loadConfig(*cfgPath, e)
 	if cfg == nil {

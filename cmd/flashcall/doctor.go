@@ -17,15 +17,8 @@ import (
 // runDoctor checks the configuration, the credentials and the RCML URL, and says how to fix what fails.
 func runDoctor(ctx context.Context, e env) int {
 	fs, cfgPath := flagSet("doctor", "doctor [--config PATH]", e.stderr)
-	pos, help, err := parseArgs(fs, e.args)
-	if help {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
-	}
-	if len(pos) > 0 {
-		return usageError(fs, e.stderr, "unexpected argument %q", pos[0])
+	if code, done := parseNoArgs(fs, e.args, e.stderr); done {
+		return code
 	}
 	cfg, code := loadConfig(*cfgPath, e)
 	if cfg == nil {

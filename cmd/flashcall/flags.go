@@ -48,3 +48,18 @@ func usageError(fs *flag.FlagSet, w io.Writer, format string, a ...any) int {
 	fs.Usage()
 	return exitUsage
 }
+
+// parseNoArgs parses the flags of a subcommand that takes no positional arguments. done reports that the
+// command must return code at once: --help was shown, or the arguments were wrong.
+func parseNoArgs(fs *flag.FlagSet, args []string, w io.Writer) (code int, done bool) {
+	pos, help, err := parseArgs(fs, args)
+	switch {
+	case help:
+		return exitOK, true
+	case err != nil:
+		return exitUsage, true
+	case len(pos) > 0:
+		return usageError(fs, w, "unexpected argument %q", pos[0]), true
+	}
+	return exitOK, false
+}

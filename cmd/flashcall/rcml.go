@@ -11,15 +11,8 @@ import (
 // runRCML prints the flash-call RCML document built from the configuration.
 func runRCML(_ context.Context, e env) int {
 	fs, cfgPath := flagSet("rcml", "rcml [--config PATH]", e.stderr)
-	pos, help, err := parseArgs(fs, e.args)
-	if help {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
-	}
-	if len(pos) > 0 {
-		return usageError(fs, e.stderr, "unexpected argument %q", pos[0])
+	if code, done := parseNoArgs(fs, e.args, e.stderr); done {
+		return code
 	}
 	cfg, code := loadConfig(*cfgPath, e)
 	if cfg == nil {
