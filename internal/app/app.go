@@ -15,6 +15,7 @@ import (
 
 	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/config"
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 	"github.com/flashcall/flashcall/rcml"
@@ -127,11 +128,20 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 			return nil, err
 		}
 	}
+	pol, err := policy.New(cfg.PolicyRules(getenv))
+	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
+		return nil, fmt.Errorf("the [policy] settings: %w", err)
+	}
 	set := verify.Settings{
 		From: cfg.Call.From, CodeDigits: cfg.Call.CodeDigits, Timeout: cfg.Call.Timeout,
 		RCMLURL: cfg.Call.RCMLURL, RCMLMethod: cfg.Call.RCMLMethod,
 		PollInterval: cfg.Call.PollInterval.Duration, MaxChecks: cfg.Verify.MaxChecks,
 		Expiry: cfg.Verify.Expiry.Duration, DefaultRegion: cfg.Call.DefaultRegion,
+		Policy: pol, Retention: cfg.History.Retention.Duration,
+		RetentionDelete: cfg.History.RetentionMode == config.RetainDelete,
 	}
 	public := strings.TrimRight(cfg.Server.PublicURL, "/")
 	if public == "" && ln != nil && cfg.UsesSimulator() {

@@ -56,6 +56,7 @@ func (s *Service) Check(ctx context.Context, op Operator, verificationID int64, 
 		s.stopExpiry(v.ID)
 	}
 	s.log.Info("code checked", "verification", v.ID, "operator", op.String(), "ok", match)
+	s.audit(ctx, op, store.AuditCodeChecked, v.Number, v.ID, 0, checkDetail(match, *v))
 	s.publish(Event{Kind: EventVerification, Verification: *v})
 	return CheckResult{Verified: match, ChecksLeft: max(0, v.MaxChecks-v.Checks), Verification: *v}, nil
 }
@@ -124,6 +125,7 @@ func (s *Service) Cancel(ctx context.Context, op Operator, verificationID int64)
 		return err
 	}
 	s.stopExpiry(v.ID)
+	s.audit(ctx, op, store.AuditCancel, v.Number, v.ID, 0, "verification canceled")
 	s.publish(Event{Kind: EventVerification, Verification: *v})
 	return nil
 }
@@ -158,6 +160,18 @@ func (s *Service) ReportNoCall(ctx context.Context, op Operator, verificationID 
 		s.addTransition(ctx, a.ID, "no-call-reported", store.SourceOperator, "customer got no call (reported by "+op.String()+")")
 	}
 	nv := s.afterAttempt(ctx, verificationID)
+	s.audit(ctx, op, store.AuditNoCall, v.Number, v.ID, 0, "the customer got no call")
 	s.publish(Event{Kind: EventVerification, Verification: nv})
 	return nil
+}
+
+// checkDetail words a check for the audit log: whether it matched, never the digits.
+func checkDetail(match bool, v store.Verification) string {
+	switch {
+	case match:
+		return "matched: verified"
+	case v.Status == store.StatusFailed:
+		return fmt.Sprintf("did not match: locked after %d read-backs", v.Checks)
+	}
+	return fmt.Sprintf("did not match: %d of %d read-backs left", max(0, v.MaxChecks-v.Checks), v.MaxChecks)
 }

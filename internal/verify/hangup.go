@@ -37,6 +37,7 @@ func (s *Service) HangUp(ctx context.Context, op Operator, attemptID int64) erro
 	}
 	s.log.Info("hang-up requested", "attempt", a.ID, "sid", a.CallSID, "operator", op.String())
 	s.addTransition(ctx, a.ID, "hang-up-requested", store.SourceOperator, "by "+op.String())
+	s.audit(ctx, op, store.AuditHangUp, a.Number, a.VerificationID, a.ID, "call "+a.CallSID)
 	s.pollNow(a.ID)
 	return nil
 }

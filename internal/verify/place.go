@@ -19,12 +19,17 @@ func (s *Service) ParseNumber(input string) (policy.Number, error) {
 }
 
 // Place starts a verification of the typed number, or retries the open one for that number, and places the
-// flash call. The attempt is written to the history before the call is created; if that write fails, nothing
-// is dialled. A create is never retried: when its outcome is unknown, the attempt is kept for reconciliation.
+// flash call. Number intake and the destination policy run first, then the limits, inside the same database
+// transaction that writes the attempt: nothing is dialled unless that write succeeds. A refusal is returned
+// as a *policy.Refusal (with a zero Result), recorded as a blocked attempt and audited. A create is never
+// retried: when its outcome is unknown, the attempt is kept for reconciliation.
 func (s *Service) Place(ctx context.Context, op Operator, input string) (Result, error) {
 	num, err := s.ParseNumber(input)
 	if err != nil {
 		return Result{}, &NumberError{Input: strings.TrimSpace(input), Reason: reasonOf(err)}
+	}
+	if ref := s.set.Policy.CheckNumber(num); ref != nil {
+		return Result{}, s.refuse(ctx, op, num, nil, ref)
 	}
 	if !s.claim(num.E164) {
 		return Result{}, ErrLiveCall
@@ -35,32 +40,20 @@ func (s *Service) Place(ctx context.Context, op Operator, input string) (Result,
 	if err != nil {
 		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
 	}
-	retry := false
 	if v != nil && s.expireIfDue(ctx, v) {
 		v = nil
 	}
-	if v != nil {
-		if v.Status == store.StatusCalling {
-			return Result{}, ErrLiveCall
-		}
-		retry = true
-	} else {
-		now := s.clk.Now()
-		v = &store.Verification{
-			Number: num.E164, Country: num.Region, Operator: op.String(),
-			CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.set.Expiry),
-			Status: store.StatusCalling, MaxChecks: s.set.MaxChecks,
-		}
-		if err := s.st.CreateVerification(ctx, v); err != nil {
-			return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
-		}
-		s.scheduleExpiry(*v)
+	if v == nil {
+		return s.dial(ctx, op, s.newVerification(op, num), num, false, nil)
 	}
-	return s.dial(ctx, op, *v, num, retry)
+	if v.Status == store.StatusCalling {
+		return Result{}, ErrLiveCall
+	}
+	return s.dial(ctx, op, *v, num, true, nil)
 }
 
 // Retry places another call for an open verification, from a caller ID it has not used yet where the pool
-// allows.
+// allows. The policy applies as for Place, and a retry counts towards the limits.
 func (s *Service) Retry(ctx context.Context, op Operator, verificationID int64) (Result, error) {
 	v, err := s.st.GetVerification(ctx, verificationID)
 	if err != nil {
@@ -76,34 +69,68 @@ func (s *Service) Retry(ctx context.Context, op Operator, verificationID int64) 
 	if err != nil {
 		return Result{}, &NumberError{Input: v.Number, Reason: reasonOf(err)}
 	}
+	if ref := s.set.Policy.CheckNumber(num); ref != nil {
+		return Result{}, s.refuse(ctx, op, num, v, ref)
+	}
 	if !s.claim(num.E164) {
 		return Result{}, ErrLiveCall
 	}
 	defer s.release(num.E164)
-	return s.dial(ctx, op, *v, num, true)
+	return s.dial(ctx, op, *v, num, true, nil)
 }
 
-// dial writes the attempt, creates the call and starts tracking it.
-func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, num policy.Number, retry bool) (Result, error) {
-	used, err := s.usedFroms(ctx, v.ID)
-	if err != nil {
-		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
+// newVerification is a verification of num about to be started by op (ID 0: not stored yet).
+func (s *Service) newVerification(op Operator, num policy.Number) store.Verification {
+	now := s.clk.Now()
+	return store.Verification{
+		Number: num.E164, Country: num.Region, Operator: op.String(),
+		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.set.Expiry),
+		Status: store.StatusCalling, MaxChecks: s.set.MaxChecks,
+	}
+}
+
+// dial checks the limits and writes the attempt (creating v when its ID is 0, superseding sup when set) in
+// one transaction, then creates the call and starts tracking it.
+func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, num policy.Number, retry bool, sup *store.Verification) (Result, error) {
+	fresh := v.ID == 0
+	var used []string
+	if !fresh {
+		var err error
+		if used, err = s.usedFroms(ctx, v.ID); err != nil {
+			return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
+		}
 	}
 	from := s.pickFrom(used)
 	now := s.clk.Now()
 	a := store.Attempt{
-		VerificationID: v.ID, CreatedAt: now, UpdatedAt: now,
+		CreatedAt: now, UpdatedAt: now,
 		Operator: op.String(), Remote: op.Remote,
 		Number: num.E164, Country: num.Region, LineType: string(num.Type), From: from,
 		State: store.StatePlacing,
 	}
-	if err := s.st.InsertAttempt(ctx, &a); err != nil {
-		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
-	}
+	before := v
 	v.Status = store.StatusCalling
 	v.UpdatedAt = now
-	if err := s.st.UpdateVerification(ctx, &v); err != nil {
-		s.log.Error("verification update failed", "verification", v.ID, "err", err)
+	err := s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a},
+		s.limitCheck(op, num, now))
+	var ref *policy.Refusal
+	switch {
+	case errors.As(err, &ref):
+		var open *store.Verification
+		if !fresh {
+			open = &before
+		}
+		return Result{}, s.refuse(ctx, op, num, open, ref)
+	case errors.Is(err, store.ErrConflict):
+		return Result{}, err
+	case err != nil:
+		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
+	}
+	if fresh {
+		s.scheduleExpiry(v)
+	}
+	if sup != nil {
+		s.superseded(ctx, op, *sup, v)
 	}
 
 	params := restcomm.CallParams{
@@ -119,6 +146,7 @@ func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, n
 	res := Result{Retry: retry}
 	if err != nil {
 		a, v = s.createFailed(ctx, a, v, now, err)
+		s.auditPlaced(ctx, op, a, retry, err)
 		res.Attempt, res.Verification = a, v
 		s.publish(Event{Kind: EventAttempt, Attempt: a, Verification: v})
 		return res, err
@@ -130,6 +158,7 @@ func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, n
 	if err := s.st.UpdateAttempt(ctx, &a); err != nil {
 		s.log.Error("attempt update failed", "attempt", a.ID, "err", err)
 	}
+	s.auditPlaced(ctx, op, a, retry, nil)
 	s.track(a, now)
 	a = s.apply(ctx, a.ID, &c, store.SourceCreate)
 	v2, err := s.st.GetVerification(ctx, v.ID)

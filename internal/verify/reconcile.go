@@ -8,7 +8,7 @@ import (
 )
 
 // Start reconciles attempts that a previous process left live (killed, crashed, or shut down with calls in
-// flight), re-arms expiry for open verifications, and starts tracking. It never dials: an attempt with a SID
+// flight), re-arms expiry for open verifications, starts tracking, and runs the retention purge (then daily). It never dials: an attempt with a SID
 // is fetched by SID; one without is looked up with ListCalls by To, From and the time it was written.
 func (s *Service) Start(ctx context.Context) error {
 	un, err := s.st.UnfinishedAttempts(ctx)
@@ -59,6 +59,7 @@ func (s *Service) Start(ctx context.Context) error {
 			s.refresh(cur.attempt)
 		}
 	}
+	s.startRetention(ctx)
 	return nil
 }
 

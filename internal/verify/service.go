@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/clock"
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/restcomm"
 )
@@ -75,7 +76,8 @@ type Service struct {
 	nextSub   int
 	pollTimer clock.Timer
 	polling   bool
-	authHold  time.Time // no polling before this after a 401
+	authHold  time.Time   // no polling before this after a 401
+	purge     clock.Timer // the next daily retention purge
 	closed    bool
 	wg        sync.WaitGroup
 }
@@ -109,6 +111,9 @@ func New(d Deps) (*Service, error) {
 	}
 	if s.RCMLMethod == "" {
 		s.RCMLMethod = "GET"
+	}
+	if s.Policy == nil {
+		s.Policy = policy.Default()
 	}
 	clk := d.Clock
 	if clk == nil {
@@ -157,6 +162,9 @@ func (s *Service) Close() {
 	s.closed = true
 	if s.pollTimer != nil {
 		s.pollTimer.Stop()
+	}
+	if s.purge != nil {
+		s.purge.Stop()
 	}
 	for _, t := range s.expiries {
 		t.Stop()

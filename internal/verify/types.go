@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
@@ -31,6 +32,13 @@ type Settings struct {
 	Expiry time.Duration
 	// DefaultRegion is the ISO region used for numbers typed without a country code.
 	DefaultRegion string
+	// Policy is the fraud policy every call must pass; nil means policy.Default(), the production defaults.
+	Policy *policy.Policy
+	// Retention is how long attempts keep the customer's number; zero keeps it for ever. Older attempts are
+	// purged at Start and every 24 hours after.
+	Retention time.Duration
+	// RetentionDelete deletes older attempts instead of anonymising them.
+	RetentionDelete bool
 }
 
 // Operator identifies who acted: the OS user locally, the SSH user and key over SSH.

@@ -1,0 +1,88 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// The audit log records who did what, when and from where: calls placed and refused, hang-ups, code checks
+// (whether they matched, never the digits), cancels, "no call" reports, supersedes, reveals, exports,
+// purges and configuration loads. Numbers in it are masked (policy.Mask). Operator is Operator.String(),
+// Remote is Operator.Remote.
+
+// ErrAnonymised refuses to reveal the number of an attempt that the retention has anonymised.
+var ErrAnonymised = errors.New("this attempt's number was removed by the retention policy (history.retention)")
+
+// audit appends an entry; number is the full E.164 number (masked here) or "". A failure is logged and
+// returned.
+func (s *Service) audit(ctx context.Context, op Operator, action, number string, verificationID, attemptID int64, detail string) error {
+	e := store.AuditEntry{
+		At: s.clk.Now(), Operator: op.String(), Remote: op.Remote, Action: action,
+		Number: policy.Mask(number), VerificationID: verificationID, AttemptID: attemptID, Detail: detail,
+	}
+	if err := s.st.AddAudit(ctx, &e); err != nil {
+		s.log.Error("audit entry not written", "action", action, "operator", e.Operator, "err", err)
+		return err
+	}
+	return nil
+}
+
+// auditPlaced records a call request and what came of the create.
+func (s *Service) auditPlaced(ctx context.Context, op Operator, a store.Attempt, retry bool, createErr error) {
+	var parts []string
+	if retry {
+		parts = append(parts, "retry")
+	}
+	switch {
+	case createErr == nil:
+		parts = append(parts, "call "+a.CallSID)
+	case a.State == store.StateUnknown:
+		parts = append(parts, "outcome unknown: "+createErr.Error())
+	default:
+		parts = append(parts, "not placed: "+createErr.Error())
+	}
+	parts = append(parts, "from "+MaskFrom(a.From, s.set.CodeDigits))
+	s.audit(ctx, op, store.AuditCallPlaced, a.Number, a.VerificationID, a.ID, strings.Join(parts, "; "))
+}
+
+// Reveal returns the full number of an attempt, for the operator who asks for it on purpose, and records that
+// in the audit log first: when the audit entry cannot be written, the number stays hidden.
+func (s *Service) Reveal(ctx context.Context, op Operator, attemptID int64) (string, error) {
+	a, err := s.st.GetAttempt(ctx, attemptID)
+	if err != nil {
+		return "", err
+	}
+	if a.Number == "" {
+		return "", ErrAnonymised
+	}
+	if err := s.audit(ctx, op, store.AuditReveal, a.Number, a.VerificationID, a.ID, "number revealed"); err != nil {
+		return "", fmt.Errorf("the reveal could not be written to the audit log, so the number stays hidden: %w", err)
+	}
+	return a.Number, nil
+}
+
+// AuditExport records an export by op; what says what was exported, e.g. "history csv, numbers masked" or
+// "history csv --reveal". Call it before writing the export and do not export when it fails.
+func (s *Service) AuditExport(ctx context.Context, op Operator, what string) error {
+	return s.audit(ctx, op, store.AuditExport, "", 0, 0, what)
+}
+
+// AuditConfigLoaded records that op started flashcall with the configuration from source (a file path, or ""
+// for the built-in defaults).
+func (s *Service) AuditConfigLoaded(ctx context.Context, op Operator, source string) error {
+	detail := "configuration loaded from " + source
+	if source == "" {
+		detail = "configuration: built-in defaults (no file)"
+	}
+	return s.audit(ctx, op, store.AuditConfigLoaded, "", 0, 0, detail)
+}
+
+// Audit returns audit entries, newest first, for the console's audit view. Nothing in the log can be changed.
+func (s *Service) Audit(ctx context.Context, q store.AuditQuery) ([]store.AuditEntry, error) {
+	return s.st.Audit(ctx, q)
+}

@@ -1,0 +1,58 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// Supersede starts a fresh verification of the typed number on purpose, marking the open one (if any)
+// superseded, and places its first call. Place on a number with an open verification retries that one
+// instead; Supersede is the explicit, audited alternative. The policy and the limits apply as for Place (the
+// superseded verification's calls still count); when they refuse, the open verification stays as it was.
+// A verification whose call is still live is not superseded: ErrLiveCall (hang up first). With no open
+// verification, Supersede is Place.
+func (s *Service) Supersede(ctx context.Context, op Operator, input string) (Result, error) {
+	num, err := s.ParseNumber(input)
+	if err != nil {
+		return Result{}, &NumberError{Input: strings.TrimSpace(input), Reason: reasonOf(err)}
+	}
+	if ref := s.set.Policy.CheckNumber(num); ref != nil {
+		return Result{}, s.refuse(ctx, op, num, nil, ref)
+	}
+	if !s.claim(num.E164) {
+		return Result{}, ErrLiveCall
+	}
+	defer s.release(num.E164)
+	old, err := s.st.OpenVerificationFor(ctx, num.E164)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
+	}
+	if old != nil && s.expireIfDue(ctx, old) {
+		old = nil
+	}
+	var sup *store.Verification
+	if old != nil {
+		if old.Status == store.StatusCalling {
+			return Result{}, ErrLiveCall
+		}
+		o := *old
+		o.Status = store.StatusSuperseded
+		o.Reason = "superseded by a new verification started by " + op.String()
+		o.UpdatedAt = s.clk.Now()
+		sup = &o
+	}
+	return s.dial(ctx, op, s.newVerification(op, num), num, false, sup)
+}
+
+// superseded finishes a supersede once the new verification is stored: the old one's timer stops, the
+// screens hear of it, and the audit log records it.
+func (s *Service) superseded(ctx context.Context, op Operator, old, fresh store.Verification) {
+	s.stopExpiry(old.ID)
+	s.log.Info("verification superseded", "verification", old.ID, "by", fresh.ID, "operator", op.String())
+	s.audit(ctx, op, store.AuditSupersede, old.Number, old.ID, 0,
+		fmt.Sprintf("verification %d superseded by verification %d", old.ID, fresh.ID))
+	s.publish(Event{Kind: EventVerification, Verification: old})
+}
