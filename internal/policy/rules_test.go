@@ -82,3 +82,18 @@ func TestPremiumRateNeedsBothKeys(t *testing.T) {
 		t.Fatalf("premium-rate allowed on purpose, still refused: %v", ref)
 	}
 }
+
+// TestDefaultsAllowTheDemoNumbers: the simulator's demo numbers (+447400123450 to ...459, the last digit
+// choosing the outcome) and a US number pass the default destination rules.
+func TestDefaultsAllowTheDemoNumbers(t *testing.T) {
+	for _, in := range []string{"+447400123450", "+447400123451", "+447400123452", "+447400123453", "+447400123454",
+		"+447400123455", "+447400123456", "+447400123457", "+447400123458", "+447400123459", "+12025550123"} {
+		n, err := ParseNumber(in, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref := Default().CheckNumber(n); ref != nil {
+			t.Errorf("%s refused by default: %v", in, ref)
+		}
+	}
+}

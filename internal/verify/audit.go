@@ -18,9 +18,17 @@ import (
 // ErrAnonymised refuses to reveal the number of an attempt that the retention has anonymised.
 var ErrAnonymised = errors.New("this attempt's number was removed by the retention policy (history.retention)")
 
-// audit appends an entry; number is the full E.164 number (masked here) or "". A failure is logged and
-// returned.
+// audit appends an entry; number is the full E.164 number (masked here) or "". The number is masked in
+// detail too, since error texts from Restcomm may quote it: the audit log is never purged. A failure is
+// logged and returned.
 func (s *Service) audit(ctx context.Context, op Operator, action, number string, verificationID, attemptID int64, detail string) error {
+	if number != "" {
+		masked := policy.Mask(number)
+		detail = strings.ReplaceAll(detail, number, masked)
+		if bare := strings.TrimPrefix(number, "+"); len(bare) > 4 {
+			detail = strings.ReplaceAll(detail, bare, strings.TrimPrefix(masked, "+"))
+		}
+	}
 	e := store.AuditEntry{
 		At: s.clk.Now(), Operator: op.String(), Remote: op.Remote, Action: action,
 		Number: policy.Mask(number), VerificationID: verificationID, AttemptID: attemptID, Detail: detail,

@@ -130,3 +130,15 @@ func TestRevealOfAnAnonymisedAttempt(t *testing.T) {
 		t.Fatalf("Reveal = %v, want ErrAnonymised", err)
 	}
 }
+
+// TestAuditMasksANumberQuotedInAnError: a Restcomm error that quotes the number reaches the audit log masked.
+func TestAuditMasksANumberQuotedInAnError(t *testing.T) {
+	r := newRig(t, nil)
+	a := store.Attempt{ID: 7, Number: "+447400123450", From: "447418340465", State: store.StateNotPlaced}
+	r.svc.auditPlaced(context.Background(), r.op, a, false,
+		errors.New(`Restcomm said: the number +447400123450 (447400123450) is barred`))
+	e := r.auditOf(store.AuditCallPlaced)
+	if len(e) != 1 || strings.Contains(e[0].Detail, "447400123450") || !strings.Contains(e[0].Detail, "+44*******450 (44*******450)") {
+		t.Fatalf("audit entry %+v", e)
+	}
+}
