@@ -26,6 +26,7 @@ func (h *fakeHistory) match(s Scope, c fakeCall) bool {
 		(s.Operator == "" || c.operator == s.Operator)
 }
 
+// CountCalls implements Counter.
 func (h *fakeHistory) CountCalls(_ context.Context, s Scope, since time.Time) (int, error) {
 	n := 0
 	for _, c := range h.calls {
@@ -36,6 +37,7 @@ func (h *fakeHistory) CountCalls(_ context.Context, s Scope, since time.Time) (i
 	return n, nil
 }
 
+// NthCall implements Counter.
 func (h *fakeHistory) NthCall(_ context.Context, s Scope, since time.Time, n int) (time.Time, error) {
 	for _, c := range h.calls {
 		if h.match(s, c) && c.at.After(since) {
@@ -47,6 +49,7 @@ func (h *fakeHistory) NthCall(_ context.Context, s Scope, since time.Time, n int
 	return time.Time{}, errors.New("fewer calls than asked for")
 }
 
+// UndeliveredStreak implements Counter.
 func (h *fakeHistory) UndeliveredStreak(_ context.Context, number string, max int) (int, time.Time, error) {
 	n, seen := 0, 0
 	var last time.Time
@@ -240,10 +243,15 @@ func TestCounterErrorsPassThrough(t *testing.T) {
 
 type failingCounter struct{ err error }
 
+// CountCalls fails.
 func (f failingCounter) CountCalls(context.Context, Scope, time.Time) (int, error) { return 0, f.err }
+
+// NthCall fails.
 func (f failingCounter) NthCall(context.Context, Scope, time.Time, int) (time.Time, error) {
 	return time.Time{}, f.err
 }
+
+// UndeliveredStreak fails.
 func (f failingCounter) UndeliveredStreak(context.Context, string, int) (int, time.Time, error) {
 	return 0, time.Time{}, f.err
 }

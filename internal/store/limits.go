@@ -159,6 +159,7 @@ func Undelivered(outcome string) bool {
 // refused carries the check function's error out of the transaction it rolls back.
 type refused struct{ err error }
 
+// Error returns the check's message.
 func (r *refused) Error() string { return r.err.Error() }
 
 // InsertAttemptChecked is the write-ahead record of a call guarded by limits. In one BEGIN IMMEDIATE

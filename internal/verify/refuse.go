@@ -59,14 +59,17 @@ func (s *Service) limitCheck(op Operator, num policy.Number, now time.Time) func
 // counter lets the policy count through the store's transaction.
 type counter struct{ q store.LimitQuerier }
 
+// CountCalls implements policy.Counter.
 func (c counter) CountCalls(ctx context.Context, sc policy.Scope, since time.Time) (int, error) {
 	return c.q.CountCalls(ctx, store.CallFilter(sc), since)
 }
 
+// NthCall implements policy.Counter.
 func (c counter) NthCall(ctx context.Context, sc policy.Scope, since time.Time, n int) (time.Time, error) {
 	return c.q.NthCall(ctx, store.CallFilter(sc), since, n)
 }
 
+// UndeliveredStreak implements policy.Counter.
 func (c counter) UndeliveredStreak(ctx context.Context, number string, max int) (int, time.Time, error) {
 	return c.q.UndeliveredStreak(ctx, number, max)
 }
