@@ -41,6 +41,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"console", "run the operator console (the default)", runConsole},
+		{"serve", "serve the console to a team over SSH (ssh -p 2222 HOST)", runServe},
 		{"call", "place one flash call without the screen (scripts)", runCall},
 		{"history", "export the history: history export --format csv|json [--since DATE]", runHistory},
 		{"rcml", "print the RCML document Restcomm plays when a customer answers", runRCML},

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/app"
+	"github.com/flashcall/flashcall/internal/config"
+	"github.com/flashcall/flashcall/internal/sshserve"
+)
+
+// shutdownGrace is how long `flashcall serve` gives sessions to close after SIGTERM before cutting them off.
+const shutdownGrace = 10 * time.Second
+
+// runServe serves the console over SSH: one verification service shared by every session, with the RCML and
+// callback server alongside. SIGHUP rereads the authorized keys; SIGTERM or SIGINT tells every session and
+// shuts down, leaving calls still live recorded for reconciliation at the next start.
+func runServe(ctx context.Context, e env) int {
+	fs, cfgPath := flagSet("serve", "serve [--config PATH]", e.stderr)
+	pos, help, err := parseArgs(fs, e.args)
+	if help {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) > 0 {
+		return usageError(fs, e.stderr, "unexpected argument %q", pos[0])
+	}
+	cfg, code := loadConfig(*cfgPath, e)
+	if cfg == nil {
+		return code
+	}
+	logger, closeLog, err := serveLogger(cfg, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "flashcall serve: %v\n", err)
+		return exitUsage
+	}
+	defer closeLog()
+
+	o := sshserve.OptionsFromConfig(cfg, e.getenv)
+	o.Logger = logger
+	a, err := app.Open(ctx, cfg, app.Options{Getenv: e.getenv, Logger: logger})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "flashcall serve: %v\n", err)
+		return exitUsage
+	}
+	defer a.Close()
+	o.Service = a.Service
+	srv, err := sshserve.New(o)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "flashcall serve: %v\n", err)
+		return exitUsage
+	}
+	ln, err := net.Listen("tcp", cfg.SSH.Listen)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "flashcall serve: ssh.listen %s: %v (another server running? pick a free port)\n",
+			cfg.SSH.Listen, err)
+		return exitUsage
+	}
+	printServeBanner(e, cfg, srv, ln.Addr().String(), o.HostKeyPath, o.AuthorizedKeysPath)
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	for {
+		select {
+		case <-hup:
+			set, err := srv.ReloadKeys()
+			if err != nil {
+				fmt.Fprintf(e.stderr, "flashcall serve: SIGHUP: authorized keys unreadable: %v\n", err)
+				continue
+			}
+			fmt.Fprintf(e.stdout, "flashcall serve: SIGHUP: %d authorized keys, %d lines skipped\n", set.Len(),
+				len(set.Problems()))
+		case err := <-served:
+			fmt.Fprintf(e.stderr, "flashcall serve: the SSH server stopped: %v\n", err)
+			return exitInternal
+		case <-ctx.Done():
+			return shutdownServe(e, srv, a, served)
+		}
+	}
+}
+
+// shutdownServe tells every session, waits for them up to shutdownGrace, and reports the calls still live:
+// the verification service keeps tracking them until it closes, and leaves them recorded for the next start.
+func shutdownServe(e env, srv *sshserve.Server, a *app.App, served <-chan error) int {
+	fmt.Fprintf(e.stdout, "flashcall serve: shutting down: closing %d sessions\n", srv.Sessions())
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		fmt.Fprintf(e.stderr, "flashcall serve: some sessions did not close within %s and were cut off\n", shutdownGrace)
+	}
+	<-served
+	if live := len(a.Service.Live()); live > 0 {
+		fmt.Fprintf(e.stdout, "flashcall serve: %d calls still live stay recorded and are reconciled at the next start\n", live)
+	}
+	fmt.Fprintln(e.stdout, "flashcall serve: stopped")
+	return exitOK
+}
+
+// printServeBanner says where the server listens, how to check its host key, and who may log in.
+func printServeBanner(e env, cfg *config.Config, srv *sshserve.Server, addr, hostKey, keys string) {
+	state := ""
+	if srv.HostKeyCreated() {
+		state = ", new"
+	}
+	fmt.Fprintf(e.stdout, "flashcall serve: SSH host key %s (%s%s)\n", srv.Fingerprint(), hostKey, state)
+	backend := "the simulator"
+	if !cfg.UsesSimulator() {
+		backend = "Restcomm at " + cfg.Restcomm.BaseURL
+	}
+	fmt.Fprintf(e.stdout, "flashcall serve: listening on %s (calls go to %s)\n", addr, backend)
+	if srv.Anonymous() {
+		fmt.Fprintln(e.stdout, "flashcall serve: DEMO: anyone can log in (ssh.allow_anonymous, simulator only)")
+	} else {
+		fmt.Fprintf(e.stdout, "flashcall serve: operators log in with the keys in %s (SIGHUP rereads it)\n", keys)
+	}
+}
+
+// serveLogger logs to ssh.log_file (mode 0600) or, when it is empty, to standard error.
+func serveLogger(cfg *config.Config, e env) (*slog.Logger, func(), error) {
+	path := cfg.SSHLogPath(e.getenv)
+	if path == "" {
+		return app.NewLogger(e.stderr, cfg.Log.Level), func() {}, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, nil, fmt.Errorf("ssh.log_file directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ssh.log_file: %w (set it to a writable file, or empty for standard error)", err)
+	}
+	return app.NewLogger(f, cfg.Log.Level), func() { _ = f.Close() }, nil
+}

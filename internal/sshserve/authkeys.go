@@ -1,0 +1,200 @@
+package sshserve
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// maxKeysFileSize bounds what is read of an authorized_keys file.
+const maxKeysFileSize = 1 << 20
+
+// KeyProblem is a line of an authorized_keys file that was skipped, and why. The lines after it still count.
+type KeyProblem struct {
+	// Line is the 1-based line number.
+	Line int
+	// Reason says what is wrong with the line; it never repeats the key material.
+	Reason string
+}
+
+// String renders the problem as "line N: reason".
+func (p KeyProblem) String() string { return fmt.Sprintf("line %d: %s", p.Line, p.Reason) }
+
+// AuthorizedKeys is the set of public keys an OpenSSH authorized_keys file allows.
+type AuthorizedKeys struct {
+	keys     map[string]string // key.Marshal() -> comment (or "line N" when there is none)
+	problems []KeyProblem
+}
+
+// Len returns how many keys are allowed.
+func (a *AuthorizedKeys) Len() int { return len(a.keys) }
+
+// Problems returns the skipped lines in file order.
+func (a *AuthorizedKeys) Problems() []KeyProblem { return a.problems }
+
+// Allows reports whether key is listed, and the label (comment) it is listed with.
+func (a *AuthorizedKeys) Allows(key gossh.PublicKey) (label string, ok bool) {
+	label, ok = a.keys[string(key.Marshal())]
+	return label, ok
+}
+
+// harmlessOption reports an authorized_keys option that only takes rights away from a session the console
+// never grants anyway (forwarding, X11, rc files). A line with any other option is skipped: flashcall cannot
+// honour a from= or command= limit, and letting the key in without it would widen access.
+func harmlessOption(name string) bool {
+	switch strings.ToLower(name) {
+	case "restrict", "no-port-forwarding", "no-agent-forwarding", "no-x11-forwarding", "no-user-rc":
+		return true
+	}
+	return false
+}
+
+// ParseAuthorizedKeys reads OpenSSH authorized_keys text. Blank lines and # comments are ignored; a line that
+// is not a public key, or that carries an option flashcall cannot honour, is recorded as a problem with its
+// line number and skipped, and never stops the lines after it from being read.
+func ParseAuthorizedKeys(data []byte) *AuthorizedKeys {
+	a := &AuthorizedKeys{keys: map[string]string{}}
+	for i, raw := range bytes.Split(data, []byte("\n")) {
+		n := i + 1
+		line := bytes.TrimSpace(raw)
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		key, comment, options, rest, err := gossh.ParseAuthorizedKey(line)
+		if err != nil {
+			a.problems = append(a.problems, KeyProblem{n, "not an OpenSSH public key (expected e.g. " +
+				"\"ssh-ed25519 AAAA... comment\"); the line is skipped"})
+			continue
+		}
+		if len(bytes.TrimSpace(rest)) > 0 {
+			a.problems = append(a.problems, KeyProblem{n, "holds more than one key; put each key on its own " +
+				"line; the line is skipped"})
+			continue
+		}
+		if bad := unsupportedOption(options); bad != "" {
+			a.problems = append(a.problems, KeyProblem{n, fmt.Sprintf("option %q is not supported by "+
+				"flashcall serve, so the key is skipped rather than let in without that limit", bad)})
+			continue
+		}
+		if comment == "" {
+			comment = fmt.Sprintf("line %d", n)
+		}
+		if _, dup := a.keys[string(key.Marshal())]; !dup {
+			a.keys[string(key.Marshal())] = sanitize(comment, 64)
+		}
+	}
+	return a
+}
+
+// unsupportedOption returns the first option that is not a harmless restriction, without its value.
+func unsupportedOption(options []string) string {
+	for _, o := range options {
+		name, _, _ := strings.Cut(o, "=")
+		if !harmlessOption(name) {
+			return name
+		}
+	}
+	return ""
+}
+
+// keyFile is an authorized_keys file that is read again whenever its contents change: Lookup rereads it on
+// every authentication attempt (it is small), and Reload forces it (SIGHUP).
+type keyFile struct {
+	path string
+	log  *slog.Logger
+
+	mu   sync.Mutex
+	data []byte // the contents last parsed; nil before the first read or while the file is missing
+	read bool   // the file was read at least once
+	set  *AuthorizedKeys
+	err  error // why the file could not be read, nil when it was
+}
+
+// newKeyFile reads path once, logging the lines it skips.
+func newKeyFile(path string, log *slog.Logger) *keyFile {
+	k := &keyFile{path: path, log: log, set: ParseAuthorizedKeys(nil)}
+	k.refresh(true)
+	return k
+}
+
+// Lookup rereads the file if it changed and reports whether key may log in, with its label.
+func (k *keyFile) Lookup(key gossh.PublicKey) (string, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.refreshLocked(false)
+	return k.set.Allows(key)
+}
+
+// Reload rereads the file and returns the current set and the reason it could not be read, if any. Every
+// skipped line is logged again.
+func (k *keyFile) Reload() (*AuthorizedKeys, error) {
+	return k.refresh(true)
+}
+
+// Current returns the set as last read, and the reason the file could not be read then, if any.
+func (k *keyFile) Current() (*AuthorizedKeys, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.set, k.err
+}
+
+func (k *keyFile) refresh(force bool) (*AuthorizedKeys, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.refreshLocked(force)
+	return k.set, k.err
+}
+
+// refreshLocked reads the file and parses it when its contents differ from the last read (or force is set).
+// A file that cannot be read leaves nobody authorized by it.
+func (k *keyFile) refreshLocked(force bool) {
+	data, err := readKeys(k.path)
+	if err != nil {
+		changed := k.err == nil || k.err.Error() != err.Error() || !k.read
+		k.set, k.data, k.err, k.read = ParseAuthorizedKeys(nil), nil, err, true
+		if changed || force {
+			k.log.Warn("authorized keys unreadable: nobody can log in with a key until it is fixed",
+				"path", k.path, "error", err)
+		}
+		return
+	}
+	if !force && k.read && k.err == nil && bytes.Equal(data, k.data) {
+		return
+	}
+	k.set, k.data, k.err, k.read = ParseAuthorizedKeys(data), data, nil, true
+	for _, p := range k.set.Problems() {
+		k.log.Warn("authorized keys: line skipped", "path", k.path, "line", p.Line, "reason", p.Reason)
+	}
+	k.log.Info("authorized keys loaded", "path", k.path, "keys", k.set.Len(), "skipped", len(k.set.Problems()))
+}
+
+// readKeys reads an authorized_keys file, refusing anything implausibly large.
+func readKeys(path string) ([]byte, error) {
+	if path == "" {
+		return nil, errors.New("no authorized_keys file: set ssh.authorized_keys")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxKeysFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxKeysFileSize {
+		return nil, fmt.Errorf("%s is larger than 1 MiB: it is not an authorized_keys file", path)
+	}
+	return data, nil
+}
+
+// missing reports whether err says the file does not exist.
+func missing(err error) bool { return errors.Is(err, fs.ErrNotExist) }

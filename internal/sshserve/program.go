@@ -1,0 +1,83 @@
+package sshserve
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/ssh"
+	bm "github.com/charmbracelet/wish/bubbletea"
+
+	"github.com/flashcall/flashcall/internal/verify"
+	"github.com/flashcall/flashcall/tui"
+)
+
+// queryTimeout bounds the renderer's terminal query (background colour, then primary device attributes):
+// every terminal answers it at once, and a client that does not only starts a little later.
+const queryTimeout = time.Second
+
+// DemoBanner is what an anonymous demo session shows under the header.
+const DemoBanner = "DEMO — anyone can connect · calls are simulated and nothing reaches a real phone"
+
+// sessionFactory builds one session's model drawn with r, and the function that releases what it holds.
+type sessionFactory func(op verify.Operator, r *lipgloss.Renderer) (tea.Model, func())
+
+// consoleSession is the production factory: the operator console on the shared service, with clipboard
+// paste off (an SSH session has no clipboard of ours to read; the terminal's own paste still works).
+func (s *Server) consoleSession(op verify.Operator, r *lipgloss.Renderer) (tea.Model, func()) {
+	banner := ""
+	if s.anonymous {
+		banner = DemoBanner
+	}
+	svc := &sessionService{Service: s.svc}
+	m := tui.New(svc, tui.Options{
+		Operator: op, Renderer: r, Banner: banner, DisableClipboard: true,
+		Location: s.opts.Location, HistoryLimit: s.opts.HistoryLimit,
+	})
+	return m, func() {
+		m.Close()
+		svc.Close()
+	}
+}
+
+// program is the Bubble Tea middleware's program handler: the session's input pump, its renderer, its model
+// behind a panic guard, and a program that reads and writes the session and leaves signals to the server.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	st := s.lookup(sess)
+	if st == nil {
+		return nil
+	}
+	in := newSessionInput(sess, st.touch)
+	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+	r := bm.MakeRenderer(querySession{Session: sess, in: in, stop: ctx.Done()})
+	cancel()
+	model, release := s.newSession(st.op, r)
+	g := newGuard(model, func(v any, stack []byte) {
+		st.log.Error("session panic", "panic", fmt.Sprint(v), "stack", string(stack))
+		st.end(endPanic)
+	})
+	p := tea.NewProgram(g,
+		tea.WithInput(in), tea.WithOutput(sess),
+		tea.WithAltScreen(), tea.WithMouseCellMotion(),
+		// SIGINT and SIGTERM belong to the server, which ends every session itself.
+		tea.WithoutSignalHandler(),
+	)
+	if !st.attach(p, in.Close, release) {
+		return nil
+	}
+	return p
+}
+
+// querySession is the session as the renderer sees it while it asks the terminal for its background
+// colour: reads come from the session's input pump and give up when stop closes, so a client that never
+// answers cannot hold the session (or swallow its first key press) for ever.
+type querySession struct {
+	ssh.Session
+	in   *sessionInput
+	stop <-chan struct{}
+}
+
+// Read reads the session's input until stop.
+func (q querySession) Read(p []byte) (int, error) { return q.in.read(p, q.stop) }
