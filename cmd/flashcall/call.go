@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/app"
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 	"github.com/flashcall/flashcall/restcomm"
@@ -55,6 +56,7 @@ func runCall(ctx context.Context, e env) int {
 		fmt.Fprintln(e.stderr, "flashcall: no configuration: using the embedded SIMULATOR (no real phone is called)")
 	}
 	op := localOperator(cfg, e.getenv)
+	auditConfig(ctx, e, a, op)
 	events, unsubscribe := a.Service.Subscribe()
 	defer unsubscribe()
 
@@ -128,9 +130,10 @@ func outcomeExit(a store.Attempt) int {
 func placeError(w io.Writer, err error) int {
 	fmt.Fprintf(w, "flashcall call: %v\n", err)
 	var ne *verify.NumberError
+	var ref *policy.Refusal
 	var apiErr *restcomm.APIError
 	switch {
-	case errors.As(err, &ne):
+	case errors.As(err, &ne), errors.As(err, &ref):
 		return exitPolicy
 	case errors.Is(err, verify.ErrLiveCall):
 		return exitPolicy

@@ -27,7 +27,9 @@ func runConsole(ctx context.Context, e env) int {
 		return exitUsage
 	}
 	defer a.Close()
-	m := tui.New(a.Service, tui.Options{Operator: localOperator(cfg, e.getenv)})
+	op := localOperator(cfg, e.getenv)
+	auditConfig(ctx, e, a, op)
+	m := tui.New(a.Service, tui.Options{Operator: op})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {

@@ -6,42 +6,63 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/config"
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
-const historySynopsis = `history export [--format csv|json] [--since DATE] [--config PATH]
+const historySynopsis = `history export [--format csv|json] [--since DATE] [--reveal] [--config PATH]
 
-Writes every attempt to stdout, newest first. DATE is YYYY-MM-DD or an RFC 3339 time.`
+Writes every attempt to stdout, oldest first. DATE is YYYY-MM-DD or an RFC 3339 time. Numbers are masked
+(country code and last 3 digits) unless --reveal is given; every export is recorded in the audit log.`
 
-// runHistory implements `flashcall history export`.
-func runHistory(ctx context.Context, e env) int {
-	fs, cfgPath := flagSet("history", historySynopsis, e.stderr)
-	format := fs.String("format", "csv", "csv or json")
-	since := fs.String("since", "", "only attempts at or after DATE (YYYY-MM-DD or RFC 3339)")
+const auditSynopsis = `audit export [--format csv|json] [--since DATE] [--config PATH]
+
+Writes the audit log (who did what, when, from where) to stdout, oldest first. The export itself is audited.`
+
+// exportFlags are the flags shared by history export and audit export.
+type exportFlags struct {
+	cfgPath, format, since *string
+	reveal                 *bool
+}
+
+// parseExport parses `<name> export` flags; done reports that the command must return code at once.
+func parseExport(name, synopsis string, withReveal bool, e env) (f exportFlags, from time.Time, code int, done bool) {
+	fs, cfgPath := flagSet(name, synopsis, e.stderr)
+	f.cfgPath = cfgPath
+	f.format = fs.String("format", "csv", "csv or json")
+	f.since = fs.String("since", "", "only entries at or after DATE (YYYY-MM-DD or RFC 3339)")
+	if withReveal {
+		f.reveal = fs.Bool("reveal", false, "write full phone numbers (audited)")
+	} else {
+		f.reveal = new(bool)
+	}
 	pos, help, err := parseArgs(fs, e.args)
-	if help {
-		return exitOK
+	switch {
+	case help:
+		return f, from, exitOK, true
+	case err != nil:
+		return f, from, exitUsage, true
+	case len(pos) != 1 || pos[0] != "export":
+		return f, from, usageError(fs, e.stderr, "the only %s command is: %s export", name, name), true
 	}
-	if err != nil {
-		return exitUsage
+	*f.format = strings.ToLower(*f.format)
+	if *f.format != "csv" && *f.format != "json" {
+		return f, from, usageError(fs, e.stderr, "--format must be csv or json, not %q", *f.format), true
 	}
-	if len(pos) != 1 || pos[0] != "export" {
-		return usageError(fs, e.stderr, "the only history command is: history export")
-	}
-	f := strings.ToLower(*format)
-	if f != "csv" && f != "json" {
-		return usageError(fs, e.stderr, "--format must be csv or json, not %q", *format)
-	}
-	var from time.Time
-	if *since != "" {
-		from, err = parseSince(*since)
-		if err != nil {
-			return usageError(fs, e.stderr, "%v", err)
+	if *f.since != "" {
+		if from, err = parseSince(*f.since); err != nil {
+			return f, from, usageError(fs, e.stderr, "%v", err), true
 		}
 	}
-	cfg, code := loadConfig(*cfgPath, e)
+	return f, from, exitOK, false
+}
+
+// openHistory loads the configuration and opens the history file it names.
+func openHistory(ctx context.Context, cfgPath string, e env) (*config.Config, *store.Store, int) {
+	cfg, code := loadConfig(cfgPath, e)
 	if cfg == nil {
-		return code
+		return nil, nil, code
 	}
 	path := cfg.History.Path
 	if path == "" {
@@ -49,15 +70,66 @@ func runHistory(ctx context.Context, e env) int {
 	}
 	st, err := store.Open(ctx, path)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "flashcall history: %v\n", err)
-		return exitUsage
+		fmt.Fprintf(e.stderr, "flashcall: %v\n", err)
+		return nil, nil, exitUsage
+	}
+	return cfg, st, exitOK
+}
+
+// runHistory implements `flashcall history export`.
+func runHistory(ctx context.Context, e env) int {
+	f, from, code, done := parseExport("history", historySynopsis, true, e)
+	if done {
+		return code
+	}
+	cfg, st, code := openHistory(ctx, *f.cfgPath, e)
+	if st == nil {
+		return code
 	}
 	defer st.Close()
-	if err := st.Export(ctx, e.stdout, store.ExportOptions{Format: f, Since: from}); err != nil {
+	mask, what := policy.Mask, "history export ("+*f.format+", numbers masked)"
+	if *f.reveal {
+		mask, what = nil, "history export ("+*f.format+", numbers REVEALED)"
+	}
+	// The audit entry is written first: an export that cannot be audited does not happen.
+	if err := auditExport(ctx, st, cfg, e, what); err != nil {
+		fmt.Fprintf(e.stderr, "flashcall history: %v\n", err)
+		return exitNotDone
+	}
+	if err := st.Export(ctx, e.stdout, store.ExportOptions{Format: *f.format, Since: from, Mask: mask}); err != nil {
 		fmt.Fprintf(e.stderr, "flashcall history: %v\n", err)
 		return exitNotDone
 	}
 	return exitOK
+}
+
+// runAudit implements `flashcall audit export`.
+func runAudit(ctx context.Context, e env) int {
+	f, from, code, done := parseExport("audit", auditSynopsis, false, e)
+	if done {
+		return code
+	}
+	cfg, st, code := openHistory(ctx, *f.cfgPath, e)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	if err := auditExport(ctx, st, cfg, e, "audit log export ("+*f.format+")"); err != nil {
+		fmt.Fprintf(e.stderr, "flashcall audit: %v\n", err)
+		return exitNotDone
+	}
+	if err := st.ExportAudit(ctx, e.stdout, *f.format, store.AuditQuery{Since: from}); err != nil {
+		fmt.Fprintf(e.stderr, "flashcall audit: %v\n", err)
+		return exitNotDone
+	}
+	return exitOK
+}
+
+// auditExport records an export in the audit log.
+func auditExport(ctx context.Context, st *store.Store, cfg *config.Config, e env, what string) error {
+	op := localOperator(cfg, e.getenv)
+	return st.AddAudit(ctx, &store.AuditEntry{At: time.Now(), Operator: op.String(), Remote: op.Remote,
+		Action: store.AuditExport, Detail: what})
 }
 
 // parseSince reads --since as a local date or an RFC 3339 time.

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os/user"
 
+	"github.com/flashcall/flashcall/internal/app"
 	"github.com/flashcall/flashcall/internal/config"
 	"github.com/flashcall/flashcall/internal/verify"
 )
@@ -19,4 +22,11 @@ func localOperator(cfg *config.Config, getenv func(string) string) verify.Operat
 		name = getenv("USER")
 	}
 	return verify.Operator{Name: name, Remote: "local"}
+}
+
+// auditConfig records in the audit log which configuration a run loaded; a failure is reported, not fatal.
+func auditConfig(ctx context.Context, e env, a *app.App, op verify.Operator) {
+	if err := a.Service.AuditConfigLoaded(ctx, op, a.Config.Source()); err != nil {
+		fmt.Fprintf(e.stderr, "flashcall: warning: the audit log could not record the configuration: %v\n", err)
+	}
 }

@@ -68,7 +68,8 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	drop := s.takeDrop()
 	s.mu.Unlock()
 
-	s.log.Info("sim: call created", "sid", c.sid, "to", c.to, "from", c.from, "timeout", timeout)
+	// Phone numbers are personal data: the log keeps the last three digits, enough to pick a simulated outcome.
+	s.log.Info("sim: call created", "sid", c.sid, "to", lastDigits(c.to, 3), "from", c.from, "timeout", timeout)
 	if drop {
 		s.log.Warn("sim: injected fault: closing the connection without replying to the create", "sid", c.sid)
 		dropConnection(w)
@@ -165,4 +166,12 @@ func copyInt(p *int) *int {
 	}
 	v := *p
 	return &v
+}
+
+// lastDigits masks all but the last n characters of a number for the log.
+func lastDigits(number string, n int) string {
+	if len(number) <= n {
+		return number
+	}
+	return "…" + number[len(number)-n:]
 }
