@@ -179,11 +179,13 @@ func (s *Service) Close() {
 }
 
 // Subscribe returns a channel of events and a function that ends the subscription. Events are dropped for a
-// subscriber that falls more than a few hundred behind; the screen reloads history on its next refresh.
+// subscriber that falls more than 128 behind; the screen reloads history on its next refresh.
 func (s *Service) Subscribe() (<-chan Event, func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ch := make(chan Event, 512)
+	// An Event is about 0.5 KB: 128 of them bound what one slow session can hold while staying far above a
+	// screen's real backlog.
+	ch := make(chan Event, 128)
 	if s.closed {
 		close(ch)
 		return ch, func() {}
