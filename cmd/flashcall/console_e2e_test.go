@@ -37,7 +37,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 		t.Fatal("the auth token is on screen")
 	}
 	s.Keys("C-c")
-	s.Wait(`Pane is dead`, 10*time.Second)
+	s.WaitExit(10 * time.Second)
 
 	again := tmuxtest.Start(t, 100, 30, h.env, binary)
 	again.Wait(`\+447400123450 .*no-answer +verified`, 15*time.Second)
@@ -57,14 +57,15 @@ func TestConsoleKilledWhileRingingIsReconciled(t *testing.T) {
 	}
 	h.env = append(h.env, "FLASHCALL_AUTH_TOKEN="+sim.DefaultAuthToken)
 	s := tmuxtest.Start(t, 100, 30, h.env, binary, "--config", cfg)
-	s.Wait(`127\.0\.0\.1`, 15*time.Second)
+	s.Wait(`127\.0\.0\.1.*pool 1(?s:.*)History \(0\)`, 15*time.Second)
 	s.Type("+447400123450")
+	s.Wait(`United Kingdom`, 5*time.Second)
 	s.Keys("Enter")
 	s.Wait(`ringing`, 10*time.Second)
 	if err := syscall.Kill(s.PID(), syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	s.Wait(`Pane is dead`, 10*time.Second)
+	s.WaitExit(10 * time.Second)
 
 	again := tmuxtest.Start(t, 100, 30, h.env, binary, "--config", cfg)
 	again.Wait(`\+447400123450 .*(ringing|no-answer)`, 15*time.Second)

@@ -131,10 +131,33 @@ func (s *Session) Wait(pattern string, timeout time.Duration) string {
 		case <-s.changed:
 		case <-tick.C:
 		case <-deadline.C:
-			s.t.Fatalf("screen never matched %q within %s; it shows:\n%s", pattern, timeout, screen)
+			s.t.Fatalf("screen never matched %q within %s (%s); it shows:\n%s", pattern, timeout, s.state(), screen)
 			return ""
 		}
 	}
+}
+
+// WaitExit waits until the program in the pane has exited, failing the test after timeout.
+func (s *Session) WaitExit(timeout time.Duration) {
+	s.t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for !s.Dead() {
+		select {
+		case <-s.changed:
+		case <-tick.C:
+		case <-deadline.C:
+			s.t.Fatalf("the program did not exit within %s; the screen shows:\n%s", timeout, s.Screen())
+		}
+	}
+}
+
+// state describes the pane's process for failure messages.
+func (s *Session) state() string {
+	return strings.TrimSpace(s.tmux("display-message", "-p", "-t", "0",
+		"pane dead=#{pane_dead} status=#{pane_dead_status} signal=#{pane_dead_signal} pid=#{pane_pid}"))
 }
 
 // Dead reports whether the program in the pane has exited.
