@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 )
@@ -28,7 +29,7 @@ func TestCancelAsksThenCancels(t *testing.T) {
 	stub := newStub()
 	m, r := awaitingModel(t, stub)
 	send(m, runes("x"))
-	if m.Focus() != "confirm" || !strings.Contains(m.View(), "Cancel the verification of "+r.Number+"?") {
+	if m.Focus() != "confirm" || !strings.Contains(m.View(), "Cancel the verification of "+policy.Mask(r.Number)+"?") {
 		t.Fatalf("x did not ask (focus %s)", m.Focus())
 	}
 	send(m, keyEsc)
@@ -68,7 +69,7 @@ func TestNoCallAndRetry(t *testing.T) {
 	if sel, _ := m.history.Selected(); sel.ID != 99 || m.live.Len() != 1 {
 		t.Fatalf("after a retry: selected %d, live %d", sel.ID, m.live.Len())
 	}
-	if !strings.Contains(m.status.Text(), "calling again "+r.Number) {
+	if !strings.Contains(m.status.Text(), "retry of the open verification: calling "+policy.Mask(r.Number)+" again") {
 		t.Fatalf("status %q", m.status.Text())
 	}
 }

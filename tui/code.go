@@ -128,7 +128,7 @@ func (c codeEntry) Update(msg tea.Msg) (codeEntry, tea.Cmd) {
 
 // View renders the panel: the verification, the operator's instruction, the input and the last result.
 func (c codeEntry) View(now time.Time) string {
-	title := "Read-back for " + c.number
+	title := "Read-back for " + shownNumber(c.number)
 	if !c.expiresAt.IsZero() {
 		title += " · expires in " + elapsed(c.expiresAt.Sub(now))
 	}

@@ -32,8 +32,8 @@ func historyColumns(wideTime bool) []column {
 		{title: "Time", pref: timeW, min: timeW, cell: func(h *historyTable, r *store.HistoryRow, now time.Time, _ int) string {
 			return clockTime(r.CreatedAt, now, h.loc, h.wideTime)
 		}},
-		{title: "Number", pref: 16, min: 13, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
-			return r.Number
+		{title: "Number", pref: 16, min: 13, cell: func(h *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+			return h.numberText(r)
 		}},
 		{title: "CC", pref: 2, min: 2, drop: 5, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
 			return orDash(r.Country)
@@ -133,9 +133,21 @@ func callStatus(a *store.Attempt) string {
 	return orDash(a.State)
 }
 
-// resultText is the verification result, followed by one ✗ per wrong read-back where the column has room.
+// resultOf is what a row's Result column says: the verification's status, or "blocked" for an attempt the
+// fraud policy refused (a refused retry leaves its verification open, but that attempt placed no call).
+func resultOf(r *store.HistoryRow) string {
+	if r.State == stateBlocked {
+		return verBlocked
+	}
+	return r.VerificationStatus
+}
+
+// resultText is the row's result, followed by one ✗ per wrong read-back where the column has room.
 func resultText(r *store.HistoryRow, w int) string {
-	s := orDash(r.VerificationStatus)
+	s := orDash(resultOf(r))
+	if r.State == stateBlocked {
+		return s
+	}
 	if r.Checks > 0 && r.VerificationStatus != verVerified && len(s)+1+r.Checks <= w {
 		s += " " + strings.Repeat("✗", r.Checks)
 	}
@@ -143,8 +155,8 @@ func resultText(r *store.HistoryRow, w int) string {
 }
 
 func callStyle(st *Styles, r *store.HistoryRow) *lipgloss.Style {
-	switch r.Status {
-	case "busy", "failed", "not-found":
+	switch callStatus(&r.Attempt) {
+	case "busy", "failed", "not-found", stateBlocked:
 		return &st.Bad
 	case "queued", "ringing", "in-progress", "wait-for-answer":
 		return &st.Warn
@@ -153,7 +165,7 @@ func callStyle(st *Styles, r *store.HistoryRow) *lipgloss.Style {
 }
 
 func resultStyle(st *Styles, r *store.HistoryRow) *lipgloss.Style {
-	switch r.VerificationStatus {
+	switch resultOf(r) {
 	case verVerified:
 		return &st.Good
 	case verFailed, verBlocked:

@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -51,21 +52,51 @@ func unsubscribe(f func()) tea.Cmd {
 	}
 }
 
-func (c commands) place(input string) tea.Cmd {
+func (c commands) place(input, number string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := c.ctx()
 		defer cancel()
 		res, err := c.svc.Place(ctx, c.op, input)
-		return placedMsg{input: input, res: res, err: err}
+		return placedMsg{input: input, number: number, res: res, err: err}
 	}
 }
 
-func (c commands) retry(verificationID int64) tea.Cmd {
+func (c commands) retry(verificationID int64, number string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := c.ctx()
 		defer cancel()
 		res, err := c.svc.Retry(ctx, c.op, verificationID)
-		return placedMsg{retry: true, verificationID: verificationID, res: res, err: err}
+		return placedMsg{retry: true, number: number, verificationID: verificationID, res: res, err: err}
+	}
+}
+
+// supersede starts a fresh verification of number in place of the open verificationID.
+func (c commands) supersede(verificationID int64, number string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		res, err := c.svc.Supersede(ctx, c.op, number)
+		return placedMsg{supersede: true, number: number, verificationID: verificationID, res: res, err: err}
+	}
+}
+
+// reveal asks the service for an attempt's full number; the service audits it.
+func (c commands) reveal(seq uint64, attemptID int64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		number, err := c.svc.Reveal(ctx, c.op, attemptID)
+		return revealedMsg{seq: seq, attemptID: attemptID, number: number, err: err}
+	}
+}
+
+// audit loads the newest audit log entries.
+func (c commands) audit(seq uint64, limit int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		entries, err := c.svc.Audit(ctx, store.AuditQuery{Limit: limit})
+		return auditMsg{seq: seq, entries: entries, err: err}
 	}
 }
 

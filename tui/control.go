@@ -19,6 +19,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Yes):
 			yes := m.confirm.yes
+			if m.confirm.busy != 0 {
+				m.busy[m.confirm.busy] = true
+			}
 			m.confirm = confirmDialog{}
 			return tea.Batch(m.setFocus(m.back), yes)
 		case key.Matches(msg, k.No):
@@ -34,6 +37,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return m.quit()
 		}
 		return nil
+	case focusAudit:
+		return m.auditKey(msg)
 	case focusFilter:
 		switch {
 		case key.Matches(msg, k.ApplyFilter):
@@ -136,6 +141,8 @@ func (m *Model) historyKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Details):
 		m.detailOpen = !m.detailOpen
 		m.relayout()
+	case key.Matches(msg, k.Reveal):
+		return m.toggleReveal(), true
 	default:
 		r, ok := m.history.Selected()
 		if !ok {
@@ -155,19 +162,25 @@ func (m *Model) actionKey(msg tea.KeyMsg, attemptID, verificationID int64) (tea.
 	if a, ok := m.live.Selected(); ok && m.focus == focusLive {
 		number = a.Number
 	}
+	shown := shownNumber(number)
 	switch {
 	case key.Matches(msg, k.EnterCode):
 		return m.openCode(verificationID, number, m.verifs[verificationID].ExpiresAt, false), true
 	case key.Matches(msg, k.HangUp):
-		return m.ask(fmt.Sprintf("Hang up the call to %s?", number), m.cmds.hangUp(attemptID, number)), true
+		return m.ask(fmt.Sprintf("Hang up the call to %s?", shown), m.cmds.hangUp(attemptID, number)), true
 	case key.Matches(msg, k.Retry):
 		m.busy[verificationID] = true
-		return tea.Batch(m.cmds.retry(verificationID), m.status.Set("calling "+number+" again…", noticeInfo)), true
+		return tea.Batch(m.cmds.retry(verificationID, number), m.status.Set("calling "+shown+" again…", noticeInfo)), true
 	case key.Matches(msg, k.NoCall):
 		m.busy[verificationID] = true
 		return m.cmds.reportNoCall(verificationID, number), true
 	case key.Matches(msg, k.Cancel):
-		return m.ask(fmt.Sprintf("Cancel the verification of %s?", number), m.cmds.cancel(verificationID, number)), true
+		return m.ask(fmt.Sprintf("Cancel the verification of %s?", shown), m.cmds.cancel(verificationID, number)), true
+	case key.Matches(msg, k.Supersede):
+		cmd := m.ask(fmt.Sprintf("Start a fresh verification for %s? The open one is superseded (audited).", shown),
+			m.cmds.supersede(verificationID, number))
+		m.confirm.busy = verificationID
+		return cmd, true
 	}
 	return nil, false
 }
@@ -185,6 +198,8 @@ func (m *Model) globalKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.back = m.focus
 		return m.setFocus(focusHelp)
+	case key.Matches(msg, k.Audit):
+		return m.openAudit()
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	}
@@ -205,7 +220,7 @@ func (m *Model) place() tea.Cmd {
 		return m.status.Set("not called: "+m.dialer.Problem(), noticeError)
 	}
 	m.placing = true
-	return tea.Batch(m.cmds.place(m.dialer.Value()), m.status.Set("placing a call to "+n.E164+"…", noticeInfo))
+	return tea.Batch(m.cmds.place(m.dialer.Value(), n.E164), m.status.Set("placing a call to "+shownNumber(n.E164)+"…", noticeInfo))
 }
 
 // submitCode sends the typed digits for checking.
@@ -218,7 +233,16 @@ func (m *Model) submitCode() tea.Cmd {
 
 // handleMouse scrolls the history with the wheel and selects a row on a click.
 func (m *Model) handleMouse(msg tea.MouseMsg) {
-	if m.focus == focusConfirm || m.focus == focusHelp {
+	switch m.focus {
+	case focusConfirm, focusHelp:
+		return
+	case focusAudit:
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			m.audit.Move(-3)
+		case tea.MouseButtonWheelDown:
+			m.audit.Move(+3)
+		}
 		return
 	}
 	switch msg.Button {
@@ -286,6 +310,19 @@ func (m *Model) keysFor(f focus) {
 		k.Back.SetEnabled(true)
 		k.Back.SetHelp("esc", "close code entry")
 		return
+	case focusAudit:
+		// Read-only: moving and closing is all there is.
+		n := m.audit.Len()
+		for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
+			b.SetEnabled(n > 1)
+		}
+		k.Audit.SetEnabled(true)
+		k.Audit.SetHelp("A", "close audit log")
+		k.Back.SetEnabled(true)
+		k.Back.SetHelp("esc", "back")
+		k.Help.SetEnabled(true)
+		k.Quit.SetEnabled(true)
+		return
 	}
 	// The lists: no text input has the keyboard, so single-letter keys work.
 	k.NextFocus.SetEnabled(multiPane)
@@ -294,13 +331,15 @@ func (m *Model) keysFor(f focus) {
 	k.Back.SetHelp("esc", "to number")
 	k.Help.SetEnabled(true)
 	k.Quit.SetEnabled(true)
+	k.Audit.SetEnabled(true)
+	k.Audit.SetHelp("A", "audit log")
 	switch f {
 	case focusLive:
 		k.Up.SetEnabled(m.live.Len() > 1)
 		k.Down.SetEnabled(m.live.Len() > 1)
 		if a, ok := m.live.Selected(); ok {
 			r, _ := m.history.Row(a.ID)
-			m.enableActions(isLive(a), a.VerificationID, r.VerificationStatus)
+			m.enableActions(isLive(a), a.VerificationID, r.VerificationStatus, a.Number)
 		}
 	case focusHistory:
 		n := m.history.Len()
@@ -315,13 +354,20 @@ func (m *Model) keysFor(f focus) {
 			k.Details.SetHelp("enter", "details")
 		}
 		if r, ok := m.history.Selected(); ok {
-			m.enableActions(isLive(r.Attempt), r.VerificationID, r.VerificationStatus)
+			m.enableActions(isLive(r.Attempt), r.VerificationID, r.VerificationStatus, r.Number)
+			// Reveal needs a number to reveal (not an anonymised row) and no reveal of it on its way.
+			k.Reveal.SetEnabled(r.Number != "" && m.revealFor != r.ID)
+			if m.history.Revealed(r.ID) {
+				k.Reveal.SetHelp("v", "hide number")
+			} else {
+				k.Reveal.SetHelp("v", "reveal number")
+			}
 		}
 	}
 }
 
 // enableActions turns on the actions that apply to an attempt and its verification.
-func (m *Model) enableActions(live bool, verificationID int64, status string) {
+func (m *Model) enableActions(live bool, verificationID int64, status, number string) {
 	k := &m.keys
 	if verificationID == 0 || m.busy[verificationID] {
 		k.HangUp.SetEnabled(live)
@@ -332,4 +378,6 @@ func (m *Model) enableActions(live bool, verificationID int64, status string) {
 	k.Retry.SetEnabled(!live && (status == verNotDelivered || status == verAwaitingCode))
 	k.NoCall.SetEnabled(status == verAwaitingCode)
 	k.Cancel.SetEnabled(status != "" && !finalVerification(status))
+	// A fresh verification replaces an open one whose call has ended; the service refuses while it rings.
+	k.Supersede.SetEnabled(number != "" && !live && (status == verNotDelivered || status == verAwaitingCode))
 }

@@ -96,8 +96,9 @@ func (d detailPane) Timeline(attemptID int64) ([]store.Transition, bool) {
 	return t, ok
 }
 
-// View renders the pane for a row; it never takes more than the pane's height.
-func (d detailPane) View(r store.HistoryRow, ok bool) string {
+// View renders the pane for a row, with its number as the table shows it (masked unless revealed); it
+// never takes more than the pane's height. A blocked attempt leads with the refusal, in full.
+func (d detailPane) View(r store.HistoryRow, ok bool, number string) string {
 	if d.height <= 0 {
 		return ""
 	}
@@ -116,12 +117,16 @@ func (d detailPane) View(r store.HistoryRow, ok bool) string {
 		return "no"
 	}
 	checks := fmt.Sprintf("%d/%d", r.Checks, r.MaxChecks)
+	result := orDash(resultOf(&r))
+	if r.State == stateBlocked && r.VerificationStatus != "" && r.VerificationStatus != verBlocked {
+		result += " (verification " + r.VerificationStatus + ")"
+	}
 	items := []string{
 		lbl("attempt", fmt.Sprintf("#%d", r.ID)),
 		lbl("verification", fmt.Sprintf("#%d", r.VerificationID)),
-		lbl("result", orDash(r.VerificationStatus)),
+		lbl("result", result),
 		lbl("checks", checks),
-		lbl("number", orDash(r.Number)),
+		lbl("number", number),
 		lbl("country", orDash(r.Country)),
 		lbl("line", orDash(strings.ReplaceAll(r.LineType, "_", " "))),
 		lbl("from", fromShown(r.From, r.VerificationStatus, d.codeDigits)),
@@ -143,12 +148,30 @@ func (d detailPane) View(r store.HistoryRow, ok bool) string {
 	if !r.StaleSince.IsZero() {
 		items = append(items, lbl("stale since", stamp(r.StaleSince, d.loc)))
 	}
+	// The error or refusal in full (up to 3 lines), with the number masked: Restcomm's errors may quote it.
+	var why []string
+	if r.Error != "" {
+		label := "error"
+		if r.State == stateBlocked {
+			label = "blocked"
+		}
+		for i, l := range wrapMax(label+" "+maskIn(r.Error, r.Number), d.width-2, 3) {
+			if i == 0 {
+				l = d.styles.Label.Render(label) + d.styles.Bad.Render(strings.TrimPrefix(l, label))
+			} else {
+				l = d.styles.Bad.Render(l)
+			}
+			why = append(why, "  "+l)
+		}
+	}
+	if r.State == stateBlocked {
+		lines = append(lines, why...)
+		why = nil
+	}
 	for _, l := range flow(items, d.width-2) {
 		lines = append(lines, "  "+l)
 	}
-	if r.Error != "" {
-		lines = append(lines, "  "+d.styles.Bad.Render(clip(lbl("error", r.Error), d.width-2)))
-	}
+	lines = append(lines, why...)
 	lines = append(lines, d.styles.Title.Render(clip("  Timeline", d.width)))
 	room := d.height - len(lines)
 	var tl []string
@@ -161,7 +184,7 @@ func (d detailPane) View(r store.HistoryRow, ok bool) string {
 		tl = []string{d.styles.Muted.Render("  no transitions recorded")}
 	default:
 		for _, tr := range t {
-			line := fmt.Sprintf("  %s  %-16s %-9s %s", tr.At.In(d.loc).Format("15:04:05.000"), tr.Status, tr.Source, tr.Detail)
+			line := fmt.Sprintf("  %s  %-16s %-9s %s", tr.At.In(d.loc).Format("15:04:05.000"), tr.Status, tr.Source, maskIn(tr.Detail, r.Number))
 			tl = append(tl, strings.TrimRight(line, " "))
 		}
 		if room > 0 && len(tl) > room {

@@ -6,23 +6,42 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
-// historyFilter selects history rows. Every word must match: a word of digits (a leading + allowed)
-// matches numbers ending in those digits; any other word matches the start of the call status, the
-// attempt state, the outcome or the verification result, or the country code.
+// historyFilter selects history rows. Every word must match: a word of up to 3 digits (a leading + allowed)
+// matches numbers ending in those digits, the ones the masked numbers show; a longer word of digits must be
+// a whole number (international, or national in the default region) and matches that number only, so the
+// filter cannot be used to learn the hidden digits of a number one at a time. Any other word matches the
+// start of the call status, the attempt state, the outcome or the result, or the country code.
 type historyFilter struct {
-	text   string
-	digits []string
-	words  []string
+	text    string
+	digits  []string
+	numbers []string // whole numbers, E.164; "" for a long digit word that is no number (matches nothing)
+	words   []string
 }
 
-func parseFilter(text string) historyFilter {
+// maxSuffixDigits is how many trailing digits a filter word may match on their own: as many as a masked
+// number shows.
+const maxSuffixDigits = 3
+
+// parseFilter reads a filter text; parse turns a long digit word into the number it stands for.
+func parseFilter(text string, parse func(string) (policy.Number, error)) historyFilter {
 	f := historyFilter{text: strings.TrimSpace(text)}
 	for _, w := range strings.Fields(strings.ToLower(f.text)) {
 		if d := strings.TrimPrefix(w, "+"); d != "" && isDigits(d) {
-			f.digits = append(f.digits, d)
+			if len(d) <= maxSuffixDigits {
+				f.digits = append(f.digits, d)
+				continue
+			}
+			var e164 string
+			if parse != nil {
+				if n, err := parse(w); err == nil {
+					e164 = n.E164
+				}
+			}
+			f.numbers = append(f.numbers, e164)
 			continue
 		}
 		f.words = append(f.words, w)
@@ -31,12 +50,17 @@ func parseFilter(text string) historyFilter {
 }
 
 // active reports whether the filter selects anything at all.
-func (f historyFilter) active() bool { return len(f.digits)+len(f.words) > 0 }
+func (f historyFilter) active() bool { return len(f.digits)+len(f.numbers)+len(f.words) > 0 }
 
 // match reports whether a row passes the filter.
 func (f historyFilter) match(r *store.HistoryRow) bool {
 	for _, d := range f.digits {
 		if !strings.HasSuffix(r.Number, d) {
+			return false
+		}
+	}
+	for _, n := range f.numbers {
+		if n == "" || r.Number != n {
 			return false
 		}
 	}
@@ -69,7 +93,7 @@ type filterBar struct {
 }
 
 func newFilterBar(st *Styles, noClipboard bool) filterBar {
-	ti := newTextInput(st, "Filter / ", "number suffix, status or result, e.g. 0123 verified")
+	ti := newTextInput(st, "Filter / ", "last 3 digits or a whole number, status or result, e.g. 450 verified")
 	ti.CharLimit = 64
 	if noClipboard {
 		ti.KeyMap.Paste.SetEnabled(false)

@@ -7,6 +7,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/flashcall/flashcall/internal/policy"
 )
 
 // The flows drive the whole console against a real verify.Service on the simulator. The simulator's outcome
@@ -33,7 +35,7 @@ func TestFlowMissedCallThenRightDigitsVerifies(t *testing.T) {
 
 	tm.Type(code)
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	h.waitFor(tm, number+" is verified", "/no-answer +verified/")
+	h.waitFor(tm, policy.Mask(number)+" is verified", "/no-answer +verified/")
 
 	m := h.finish(tm)
 	r := row(t, m, number)
@@ -91,7 +93,7 @@ func TestFlowBusy(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
 	h.waitFor(tm, "r retry")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("r")})
-	h.waitFor(tm, "calling again "+number, "Live calls (1)", "History (2)")
+	h.waitFor(tm, "retry of the open verification: calling "+policy.Mask(number)+" again", "Live calls (1)", "History (2)")
 
 	m := h.finish(tm)
 	rows := m.history.rows
@@ -133,7 +135,7 @@ func TestFlowAnsweredStillAsksForTheDigits(t *testing.T) {
 
 	tm.Type(h.code(number))
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	h.waitFor(tm, number+" is verified")
+	h.waitFor(tm, policy.Mask(number)+" is verified")
 
 	m := h.finish(tm)
 	if r := row(t, m, number); r.Outcome != "answered" || r.Duration <= 0 || r.VerificationStatus != "verified" {
@@ -152,7 +154,7 @@ func TestFlowHangUpWhileRinging(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyTab}) // to the live calls
 	h.waitFor(tm, "▶ Live calls (1)")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("h")})
-	h.waitFor(tm, "Hang up the call to "+number+"?")
+	h.waitFor(tm, "Hang up the call to "+policy.Mask(number)+"?")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 	// Hanging up a ringing call still leaves a missed call on the handset, so the read-back follows.
 	h.waitFor(tm, "Live calls (0)", "/canceled +awaiting-code/", askPrompt)
@@ -176,7 +178,7 @@ func TestFlowExpiry(t *testing.T) {
 	h.waitFor(tm, askPrompt, "expires in 4:48")
 
 	h.advance(flowExpiry)
-	h.waitFor(tm, "the verification of "+number+" expired", "/no-answer +expired/")
+	h.waitFor(tm, "the verification of "+policy.Mask(number)+" expired", "/no-answer +expired/")
 
 	m := h.finish(tm)
 	if r := row(t, m, number); r.VerificationStatus != "expired" {

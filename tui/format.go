@@ -190,3 +190,20 @@ func flow(items []string, w int) []string {
 	}
 	return lines
 }
+
+// wrapMax breaks plain text into at most n lines of at most w cells, at spaces where it can and inside a
+// word where it must; text that needs more lines ends the last one with an ellipsis.
+func wrapMax(s string, w, n int) []string {
+	if w <= 0 || n <= 0 || s == "" {
+		return nil
+	}
+	lines := strings.Split(ansi.Wrap(s, w, ""), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " ")
+	}
+	if len(lines) > n {
+		lines = lines[:n]
+		lines[n-1] = ansi.Truncate(lines[n-1], w-1, "") + ellipsis
+	}
+	return lines
+}

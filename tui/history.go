@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
@@ -32,12 +33,17 @@ type historyTable struct {
 	focused    bool
 	codeDigits int
 	loc        *time.Location
+
+	revealID     int64  // the one attempt whose full number is shown, 0 for none
+	revealNumber string // its number, as the service revealed it
+
+	parse func(string) (policy.Number, error) // number intake, for whole numbers typed into the filter
 }
 
-func newHistoryTable(st *Styles, codeDigits int, loc *time.Location) historyTable {
+func newHistoryTable(st *Styles, codeDigits int, loc *time.Location, parse func(string) (policy.Number, error)) historyTable {
 	return historyTable{
 		styles: st, byAttempt: map[int64]int{}, byVerif: map[int64][]int{},
-		codeDigits: codeDigits, loc: loc,
+		codeDigits: codeDigits, loc: loc, parse: parse,
 	}
 }
 
@@ -143,7 +149,7 @@ func (h *historyTable) refilter() {
 
 // SetFilter applies a filter text and puts the cursor on the newest match.
 func (h *historyTable) SetFilter(text string) {
-	h.filter = parseFilter(text)
+	h.filter = parseFilter(text, h.parse)
 	h.refilter()
 	h.cursor, h.offset = 0, 0
 }

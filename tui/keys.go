@@ -29,6 +29,13 @@ type KeyMap struct {
 	NoCall key.Binding
 	// Cancel ends the selected verification (after a confirmation).
 	Cancel key.Binding
+	// Supersede starts a fresh verification for the selected row's number, superseding its open one (after
+	// a confirmation; the service audits it).
+	Supersede key.Binding
+	// Reveal shows the full number of the selected history row (an audited service call), or hides it again.
+	Reveal key.Binding
+	// Audit opens and closes the read-only audit log view.
+	Audit key.Binding
 	// Yes and No answer the confirm dialog.
 	Yes, No key.Binding
 	// Help shows or hides the full help.
@@ -60,6 +67,9 @@ func DefaultKeyMap() KeyMap {
 		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 		NoCall:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "got no call")),
 		Cancel:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel verification")),
+		Supersede:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "fresh verification")),
+		Reveal:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal number")),
+		Audit:       key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "audit log")),
 		Yes:         key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:          key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -78,18 +88,18 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.Yes, k.No,
 		k.Call, k.SubmitCode, k.ApplyFilter, k.ClearFilter,
-		k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel,
-		k.Details, k.Filter,
+		k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal,
+		k.Details, k.Filter, k.Audit,
 		k.NextFocus, k.Back, k.Help, quit,
 	}
 }
 
-// FullHelp is the help shown by `?`, in columns: actions, movement, panes, and the rest.
+// FullHelp is the help shown by `?`, in columns: actions, movement, panes and views, and the rest.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Call, k.SubmitCode, k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel},
+		{k.Call, k.SubmitCode, k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Details, k.Filter, k.ApplyFilter, k.ClearFilter, k.NextFocus, k.PrevFocus, k.Back},
+		{k.Details, k.Filter, k.ApplyFilter, k.ClearFilter, k.Audit, k.NextFocus, k.PrevFocus, k.Back},
 		{k.Yes, k.No, k.Help, k.Quit, k.ForceQuit},
 	}
 }
@@ -99,6 +109,6 @@ func (k *KeyMap) all() []*key.Binding {
 	return []*key.Binding{
 		&k.Call, &k.NextFocus, &k.PrevFocus, &k.Back, &k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End,
 		&k.Details, &k.Filter, &k.ApplyFilter, &k.ClearFilter, &k.EnterCode, &k.SubmitCode, &k.HangUp,
-		&k.Retry, &k.NoCall, &k.Cancel, &k.Yes, &k.No, &k.Help, &k.Quit, &k.ForceQuit,
+		&k.Retry, &k.NoCall, &k.Cancel, &k.Supersede, &k.Reveal, &k.Audit, &k.Yes, &k.No, &k.Help, &k.Quit, &k.ForceQuit,
 	}
 }

@@ -21,7 +21,8 @@ type layout struct {
 	detailH      int  // height of the detail pane
 	detailBeside bool // detail to the right of the history
 	detailAlways bool // the screen is big enough to show the detail pane all the time
-	areaH        int  // lines for history plus detail (and for the full help)
+	areaH        int  // lines for history plus detail (and for the full help or the audit log)
+	statusH      int  // lines of the status bar, the confirm dialog or the filter input
 }
 
 // setSize stores the window size and lays everything out.
@@ -34,15 +35,18 @@ func (m *Model) setSize(w, h int) {
 // opens or closes.
 func (m *Model) relayout() {
 	w, h := m.width, m.height
-	l := layout{liveRows: 2}
+	// The status bar first: how many lines a long notice takes depends on the width.
+	m.status.SetSize(w)
+	m.filter.SetSize(w)
+	l := layout{liveRows: 2, statusH: m.bottomHeight()}
 	if h >= tallHeight {
 		l.liveRows = 4
 	}
-	fixed := m.header.Height() + 2 + 1 + l.liveRows + 1 + 1 // header, dialer, live, status, help
+	fixed := m.header.Height() + 2 + 1 + l.liveRows + l.statusH + 1 // header, dialer, live, status, help
 	if m.code.open {
 		fixed += m.code.Height()
 	}
-	l.historyY = fixed - 2 // the status and help lines come after the history block
+	l.historyY = fixed - l.statusH - 1 // the status and help lines come after the history block
 	l.areaH = max(h-fixed, 0)
 	l.historyW = w
 	switch {
@@ -70,8 +74,7 @@ func (m *Model) relayout() {
 	m.code.SetSize(w)
 	m.history.SetSize(l.historyW, l.historyH)
 	m.detail.SetSize(l.detailW, l.detailH)
-	m.filter.SetSize(w)
-	m.status.SetSize(w)
+	m.audit.SetSize(w, l.areaH)
 	m.help.SetSize(w)
 }
 
@@ -89,16 +92,19 @@ func (m *Model) View() string {
 		lines = append(lines, splitLines(m.code.View(now))...)
 	}
 	lines = append(lines, m.areaLines(now)...)
-	lines = append(lines, m.statusLine())
+	lines = append(lines, pad(m.bottomLines(), m.lay.statusH)...)
 	lines = append(lines, m.help.ShortView(m.keys))
 	return frame(lines, m.width, m.height)
 }
 
-// areaLines renders the history block: the table with its detail pane, or the full help.
+// areaLines renders the history block: the table with its detail pane, the audit log, or the full help.
 func (m *Model) areaLines(now time.Time) []string {
 	area := m.lay.areaH
 	if area <= 0 {
 		return nil
+	}
+	if m.focus == focusAudit {
+		return pad(splitLines(m.audit.View()), area)
 	}
 	if m.focus == focusHelp {
 		out := []string{m.styles.FocusedTitle.Render(clip("▶ Keys (? or esc to close)", m.width))}
@@ -110,7 +116,7 @@ func (m *Model) areaLines(now time.Time) []string {
 		return pad(hist, area)
 	}
 	sel, ok := m.history.Selected()
-	det := pad(splitLines(m.detail.View(sel, ok)), m.lay.detailH)
+	det := pad(splitLines(m.detail.View(sel, ok, m.history.numberText(&sel))), m.lay.detailH)
 	if !m.lay.detailBeside {
 		return pad(append(hist, det...), area)
 	}
@@ -122,15 +128,36 @@ func (m *Model) areaLines(now time.Time) []string {
 	return out
 }
 
-// statusLine is the confirm dialog, the filter input or the current notice.
-func (m *Model) statusLine() string {
+// bottomLines is the confirm dialog, the filter input or the current notice: one line, or a few for a long
+// question or notice.
+func (m *Model) bottomLines() []string {
 	switch m.focus {
 	case focusConfirm:
-		return m.styles.Dialog.Render(fit(" "+m.confirm.question+"  y = yes, n = no", m.width))
+		lines := m.confirmLines()
+		for i := range lines {
+			lines[i] = m.styles.Dialog.Render(fit(" "+lines[i], m.width))
+		}
+		return lines
 	case focusFilter:
-		return m.filter.View()
+		return []string{m.filter.View()}
 	}
-	return m.status.View()
+	return splitLines(m.status.View())
+}
+
+// bottomHeight is how many lines bottomLines takes.
+func (m *Model) bottomHeight() int {
+	switch m.focus {
+	case focusConfirm:
+		return max(1, len(m.confirmLines()))
+	case focusFilter:
+		return 1
+	}
+	return m.status.Height()
+}
+
+// confirmLines is the confirm dialog's question and answers, wrapped to the width.
+func (m *Model) confirmLines() []string {
+	return wrapMax(m.confirm.question+"  y = yes, n = no", m.width-1, maxStatusLines)
 }
 
 // pad makes lines exactly n long, cutting or adding empty lines.

@@ -18,7 +18,7 @@ type liveCall struct {
 	ringSince time.Time // when this session first saw it ringing; zero if not seen yet
 }
 
-// liveList shows every active attempt: number, the From used (code digits hidden), call state with a
+// liveList shows every active attempt: number (masked), the From used (code digits hidden), call state with a
 // spinner, elapsed time and ring time. It holds only live attempts, so it stays small.
 type liveList struct {
 	styles     *Styles
@@ -189,7 +189,7 @@ func (l liveList) row(i int, now time.Time) string {
 		marker = "> "
 	}
 	text := fmt.Sprintf("%s %-16s from %-16s %-16s %s  ring %s",
-		l.spinner.View(), a.Number, maskCode(a.From, l.codeDigits), state, elapsed(now.Sub(a.CreatedAt)), ring)
+		l.spinner.View(), shownNumber(a.Number), maskCode(a.From, l.codeDigits), state, elapsed(now.Sub(a.CreatedAt)), ring)
 	line := fit(marker+text, l.width)
 	if l.focused && i == l.cursor {
 		return l.styles.Selected.Render(line)

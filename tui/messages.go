@@ -21,13 +21,34 @@ type eventMsg struct{ ev verify.Event }
 // eventsClosedMsg says the service closed the subscription (it is shutting down).
 type eventsClosedMsg struct{}
 
-// placedMsg is the reply to Place or Retry.
+// placedMsg is the reply to Place, Retry or Supersede.
 type placedMsg struct {
-	input          string // what was typed, "" for a retry
+	input          string // what was typed, "" for a retry or a supersede
+	number         string // the E.164 number called, for masking it in error texts
 	retry          bool   // true for a Retry from the history
-	verificationID int64  // the verification retried
+	supersede      bool   // true for a Supersede from the history
+	verificationID int64  // the verification retried or superseded
 	res            verify.Result
 	err            error
+}
+
+// revealedMsg is the reply to Reveal; seq identifies the request so a reply the operator no longer waits
+// for is dropped.
+type revealedMsg struct {
+	seq       uint64
+	attemptID int64
+	number    string
+	err       error
+}
+
+// hideRevealMsg hides the revealed number once its time is up, if seq is still the current reveal.
+type hideRevealMsg struct{ seq uint64 }
+
+// auditMsg is the reply to Audit; seq identifies the request so an older load never replaces a newer one.
+type auditMsg struct {
+	seq     uint64
+	entries []store.AuditEntry
+	err     error
 }
 
 // hungUpMsg is the reply to HangUp.

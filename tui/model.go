@@ -5,6 +5,9 @@
 // Options (one per SSH session), every piece of I/O runs in a tea.Cmd against the Service, and push events
 // arrive through a command that reads the service's subscription channel and re-arms itself.
 //
+// Customers' numbers are masked on every screen (country code and last 3 digits); an operator reveals one
+// history row on purpose with v, which the service records in the audit log, and A opens that log read-only.
+//
 // Run it with mouse reporting and, normally, the alternate screen:
 //
 //	m := tui.New(svc, tui.Options{Operator: op, Renderer: lipgloss.DefaultRenderer()})
@@ -60,6 +63,7 @@ const (
 	focusFilter
 	focusConfirm
 	focusHelp
+	focusAudit
 )
 
 // String names the focus, for tests and logs.
@@ -79,6 +83,8 @@ func (f focus) String() string {
 		return "confirm"
 	case focusHelp:
 		return "help"
+	case focusAudit:
+		return "audit"
 	}
 	return "unknown"
 }
@@ -87,6 +93,7 @@ func (f focus) String() string {
 type confirmDialog struct {
 	question string
 	yes      tea.Cmd
+	busy     int64 // a verification the action works on, marked busy when the operator says yes
 }
 
 // Model is the console's root model. Create it with New; it implements tea.Model.
@@ -104,6 +111,7 @@ type Model struct {
 	lay           layout
 	focus         focus
 	back          focus // where the confirm dialog, the filter and the help return to
+	auditBack     focus // where the audit log view returns to
 	detailOpen    bool  // the detail pane, on screens too small to show it all the time
 
 	header  header
@@ -116,6 +124,7 @@ type Model struct {
 	status  statusBar
 	help    helpView
 	confirm confirmDialog
+	audit   auditView
 
 	events      <-chan verify.Event
 	unsubscribe func()
@@ -127,6 +136,9 @@ type Model struct {
 	busy    map[int64]bool               // verifications with an action in flight
 	mine    map[int64]bool               // verifications this session started or retried
 	verifs  map[int64]store.Verification // verifications of this session, as last reported
+
+	revealSeq uint64 // ID of the newest reveal request; a reply or a hide tick with another ID is stale
+	revealFor int64  // attempt whose reveal is in flight, 0 for none
 }
 
 // New builds a console session on a service. It does no I/O: the subscription and the history load run
@@ -163,12 +175,13 @@ func New(svc Service, opts Options) *Model {
 	m.header = header{styles: st, info: m.info, operator: opts.Operator.String(), banner: banner}
 	m.dialer = newDialer(st, svc.ParseNumber, opts.DisableClipboard)
 	m.live = newLiveList(st, digits, m.info.Timeout)
-	m.history = newHistoryTable(st, digits, m.loc)
+	m.history = newHistoryTable(st, digits, m.loc, svc.ParseNumber)
 	m.detail = newDetailPane(st, digits, m.loc)
 	m.code = newCodeEntry(st, digits, opts.DisableClipboard)
 	m.filter = newFilterBar(st, opts.DisableClipboard)
 	m.status = newStatusBar(st, opts.NoticeTTL)
 	m.help = newHelpView(st)
+	m.audit = newAuditView(st, m.loc)
 	m.busy = map[int64]bool{}
 	m.mine = map[int64]bool{}
 	m.verifs = map[int64]store.Verification{}
@@ -196,8 +209,8 @@ func (m *Model) Close() {
 // Keys returns the key map in force, with each binding enabled exactly when it works now.
 func (m *Model) Keys() KeyMap { return m.keys }
 
-// Focus names the part of the screen that has the keyboard: input, code, live, history, filter, confirm or
-// help.
+// Focus names the part of the screen that has the keyboard: input, code, live, history, filter, confirm,
+// help or audit (the audit log view).
 func (m *Model) Focus() string { return m.focus.String() }
 
 // setFocus moves the keyboard to f, blurring the rest.
@@ -207,6 +220,7 @@ func (m *Model) setFocus(f focus) tea.Cmd {
 	m.live.Blur()
 	m.history.Blur()
 	m.filter.Blur()
+	m.audit.Blur()
 	m.focus = f
 	switch f {
 	case focusInput:
@@ -219,6 +233,8 @@ func (m *Model) setFocus(f focus) tea.Cmd {
 		m.history.Focus()
 	case focusFilter:
 		return m.filter.Focus(m.history.filter.text)
+	case focusAudit:
+		m.audit.Focus()
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 )
@@ -123,7 +124,7 @@ func TestTypingLettersNeverFiresHotkeys(t *testing.T) {
 	m := newUnitModel(t, stub, 80, 24)
 	m.Update(startedMsg{rows: stub.rows})
 	// Every single-letter hotkey of the console, typed into the number input.
-	typed := "qhrnxcjkgGdy?/"
+	typed := "qhrnxcjkgGdy?/vSA"
 	for _, r := range typed {
 		_, cmd := m.Update(runes(string(r)))
 		if m.quitting {
@@ -223,7 +224,7 @@ func TestHelpOffersOnlyWhatWorks(t *testing.T) {
 		}
 	}
 
-	check("empty input", lacks("enter call number", "q quit", "? help", "h hang up", "esc clear number"), has("tab next pane", "ctrl+c quit"))
+	check("empty input", lacks("enter call number", "q quit", "? help", "h hang up", "esc clear number", "v reveal number", "A audit log"), has("tab next pane", "ctrl+c quit"))
 	typeText(m, "+447400123450")
 	check("valid number", has("enter call number", "esc clear number"), lacks("q quit", "r retry"))
 	send(m, runes("x"))
@@ -237,11 +238,11 @@ func TestHelpOffersOnlyWhatWorks(t *testing.T) {
 	if m.Focus() != "history" {
 		t.Fatalf("tab from the input went to %s, want history", m.Focus())
 	}
-	check("live row", has("h hang up", "x cancel verification", "q quit", "? help", "/ filter"), lacks("c enter code", "r retry", "n got no call"))
+	check("live row", has("h hang up", "x cancel verification", "q quit", "? help", "/ filter", "v reveal number", "A audit log"), lacks("c enter code", "r retry", "n got no call", "S fresh verification"))
 	send(m, keyDown)
-	check("awaiting-code row", has("c enter code", "r retry", "n got no call", "x cancel verification"), lacks("h hang up"))
+	check("awaiting-code row", has("c enter code", "r retry", "n got no call", "x cancel verification", "S fresh verification"), lacks("h hang up"))
 	send(m, runes("j"))
-	check("verified row", lacks("c enter code", "r retry", "n got no call", "x cancel verification", "h hang up"), has("/ filter", "enter details"))
+	check("verified row", lacks("c enter code", "r retry", "n got no call", "x cancel verification", "h hang up", "S fresh verification"), has("/ filter", "enter details", "v reveal number"))
 
 	send(m, runes("?"))
 	if m.Focus() != "help" || !strings.Contains(m.View(), "Keys (? or esc to close)") {
@@ -286,8 +287,11 @@ func TestEnterPlacesTheTypedNumber(t *testing.T) {
 		t.Fatalf("live %d, history %d: want the new attempt in both", m.live.Len(), m.history.Len())
 	}
 	view := m.View()
-	if !strings.Contains(view, "+447400123450") || strings.Contains(view, "+447418340465") {
-		t.Fatalf("view must show the number and hide the code digits of From:\n%s", view)
+	if !strings.Contains(view, "+44*******450") || strings.Contains(view, "+447418340465") {
+		t.Fatalf("view must show the number masked and hide the code digits of From:\n%s", view)
+	}
+	if strings.Contains(view, "7400123450") {
+		t.Fatalf("the placed number is on screen in full:\n%s", view)
 	}
 	if !strings.Contains(view, "+44741834••••") {
 		t.Fatalf("view lacks the masked From:\n%s", view)
@@ -319,7 +323,7 @@ func TestHangUpAsksFirst(t *testing.T) {
 	m.Update(startedMsg{rows: rows})
 	send(m, keyTab)
 	send(m, runes("h"))
-	if m.Focus() != "confirm" || !strings.Contains(m.View(), "Hang up the call to "+rows[0].Number+"?") {
+	if m.Focus() != "confirm" || !strings.Contains(m.View(), "Hang up the call to "+policy.Mask(rows[0].Number)+"?") {
 		t.Fatalf("h did not ask for confirmation (focus %s)", m.Focus())
 	}
 	send(m, runes("n"))
@@ -495,8 +499,10 @@ func TestViewAlwaysFitsTheWindow(t *testing.T) {
 	m.openCode(1, "+447400123450", testStart.Add(time.Minute), false)
 	for _, size := range [][2]int{{80, 24}, {40, 10}, {20, 5}, {132, 50}, {200, 60}, {100, 30}, {1, 1}, {80, 24}} {
 		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-		for _, f := range []focus{focusInput, focusHistory, focusHelp, focusFilter} {
+		for _, f := range []focus{focusInput, focusHistory, focusHelp, focusFilter, focusAudit, focusConfirm} {
+			m.confirm.question = "Start a fresh verification for +44*******450? The open one is superseded (audited)."
 			m.setFocus(f)
+			m.relayout()
 			m.updateKeys()
 			lines := strings.Split(m.View(), "\n")
 			if len(lines) != size[1] {

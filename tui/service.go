@@ -36,6 +36,14 @@ type Service interface {
 	Timeline(ctx context.Context, attemptID int64) ([]store.Transition, error)
 	// Live returns the attempts being tracked now.
 	Live() []store.Attempt
+	// Reveal returns an attempt's full number for the operator who asked for it on purpose; the service
+	// audits the reveal first and refuses when it cannot (the number then stays hidden).
+	Reveal(ctx context.Context, op verify.Operator, attemptID int64) (string, error)
+	// Audit returns audit log entries, newest first; the log is read-only.
+	Audit(ctx context.Context, q store.AuditQuery) ([]store.AuditEntry, error)
+	// Supersede starts a fresh verification of the number, marking the open one superseded (audited), and
+	// places its first call.
+	Supersede(ctx context.Context, op verify.Operator, number string) (verify.Result, error)
 }
 
 // The service must keep satisfying the interface the console is written against.

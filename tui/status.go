@@ -6,6 +6,7 @@ const (
 	statePlacing = "placing"
 	stateLive    = "live"
 	stateUnknown = "unknown"
+	stateBlocked = "blocked"
 
 	verCalling      = "calling"
 	verAwaitingCode = "awaiting-code"

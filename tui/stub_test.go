@@ -24,6 +24,10 @@ type stubService struct {
 	placeErr error
 	checkRes verify.CheckResult
 	checkErr error
+	revealed map[int64]string // attempt -> number Reveal returns (absent: ErrAnonymised)
+	audit    []store.AuditEntry
+	superRes verify.Result
+	superErr error
 }
 
 func newStub() *stubService {
@@ -101,6 +105,31 @@ func (s *stubService) Timeline(_ context.Context, attemptID int64) ([]store.Tran
 }
 
 func (s *stubService) Live() []store.Attempt { return nil }
+
+func (s *stubService) Reveal(_ context.Context, op verify.Operator, attemptID int64) (string, error) {
+	s.record("reveal %d", attemptID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, ok := s.revealed[attemptID]
+	if !ok {
+		return "", verify.ErrAnonymised
+	}
+	s.audit = append([]store.AuditEntry{{At: testStart, Operator: op.String(), Remote: op.Remote, Action: store.AuditReveal,
+		Number: policy.Mask(n), AttemptID: attemptID, Detail: "number revealed"}}, s.audit...)
+	return n, nil
+}
+
+func (s *stubService) Audit(_ context.Context, q store.AuditQuery) ([]store.AuditEntry, error) {
+	s.record("audit %d", q.Limit)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]store.AuditEntry(nil), s.audit...), nil
+}
+
+func (s *stubService) Supersede(_ context.Context, _ verify.Operator, number string) (verify.Result, error) {
+	s.record("supersede %s", number)
+	return s.superRes, s.superErr
+}
 
 // makeRows builds n history rows, newest first as the service returns them, cycling through the states a
 // real history holds.

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 )
@@ -63,21 +64,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case canceledMsg:
 		delete(m.busy, msg.verificationID)
 		if msg.err != nil {
-			add(m.status.Set("cancel failed: "+msg.err.Error(), noticeError))
+			add(m.status.Set("cancel failed: "+maskIn(msg.err.Error(), msg.number), noticeError))
 		} else {
-			add(m.status.Set("verification of "+msg.number+" canceled", noticeInfo))
+			add(m.status.Set("verification of "+shownNumber(msg.number)+" canceled", noticeInfo))
 		}
 	case noCallMsg:
 		delete(m.busy, msg.verificationID)
 		if msg.err != nil {
-			add(m.status.Set("could not record that no call came: "+msg.err.Error(), noticeError))
+			add(m.status.Set("could not record that no call came: "+maskIn(msg.err.Error(), msg.number), noticeError))
 		} else {
-			add(m.status.Set("recorded: "+msg.number+" got no call; press r to call again", noticeInfo))
+			add(m.status.Set("recorded: "+shownNumber(msg.number)+" got no call; press r to call again", noticeInfo))
 		}
 	case timelineDueMsg:
 		add(m.detail.Due(msg, m.cmds))
 	case timelineMsg:
 		m.detail.Loaded(msg)
+	case revealedMsg:
+		add(m.revealed(msg))
+	case hideRevealMsg:
+		m.hideRevealAfter(msg)
+	case auditMsg:
+		m.audit.Loaded(msg)
 	case clearNoticeMsg:
 		m.status.Clear(msg.id)
 	case unsubscribedMsg:
@@ -91,6 +98,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.code.open && !m.ticking && !m.quitting {
 		m.ticking = true
 		add(secondTick())
+	}
+	m.keepRevealOnSelection()
+	// A long notice or question takes more lines than the one before: lay out again only then.
+	if m.bottomHeight() != m.lay.statusH {
+		m.relayout()
 	}
 	m.updateKeys()
 	return m, tea.Batch(cmds...)
@@ -206,11 +218,17 @@ func (m *Model) verificationChanged(v store.Verification) tea.Cmd {
 		return nil
 	}
 	switch {
+	case v.Status == verSuperseded && m.busy[v.ID]:
+		// This session is superseding it: the reply to Supersede says what happened.
+		if m.code.open && m.code.verificationID == v.ID {
+			m.hideCode()
+		}
+		return nil
 	case v.Status == verAwaitingCode && m.mine[v.ID]:
 		return m.openCode(v.ID, v.Number, v.ExpiresAt, true)
 	case v.Status == verNotDelivered && m.mine[v.ID]:
 		return m.status.Set(fmt.Sprintf("the call to %s was not delivered%s: r (in the history) calls again",
-			v.Number, m.lastOutcome(v.ID)), noticeError)
+			shownNumber(v.Number), m.lastOutcome(v.ID)), noticeError)
 	case finalVerification(v.Status) && m.code.open && m.code.verificationID == v.ID:
 		return m.closeCode(resultNotice(v))
 	case finalVerification(v.Status) && v.Status != verVerified && v.Status != verFailed:
@@ -237,20 +255,30 @@ func (m *Model) openCode(verificationID int64, number string, expiresAt time.Tim
 		m.relayout()
 	}
 	var cmds []tea.Cmd
-	if m.focus == focusConfirm || m.focus == focusHelp || m.focus == focusFilter {
+	switch m.focus {
+	case focusConfirm, focusHelp, focusFilter:
 		m.back = focusCode
-	} else {
+	case focusAudit:
+		// The audit log stays open (the code entry shows above it); esc returns to the code entry.
+		m.auditBack = focusCode
+	default:
 		cmds = append(cmds, m.setFocus(focusCode))
 	}
 	if auto {
 		cmds = append(cmds, m.status.Set(fmt.Sprintf("call to %s delivered: ask the customer for the last %d digits of the number that called them",
-			number, m.code.digits), noticeGood))
+			shownNumber(number), m.code.digits), noticeGood))
 	}
 	return tea.Batch(cmds...)
 }
 
 // closeCode hides the code entry and shows why.
 func (m *Model) closeCode(text string, kind noticeKind) tea.Cmd {
+	m.hideCode()
+	return m.status.Set(text, kind)
+}
+
+// hideCode hides the code entry and gives the keyboard back to the number input if the entry had it.
+func (m *Model) hideCode() {
 	m.code.Close()
 	m.relayout()
 	if m.focus == focusCode {
@@ -259,7 +287,9 @@ func (m *Model) closeCode(text string, kind noticeKind) tea.Cmd {
 	if m.back == focusCode {
 		m.back = focusInput
 	}
-	return m.status.Set(text, kind)
+	if m.auditBack == focusCode {
+		m.auditBack = focusInput
+	}
 }
 
 // resultNotice words a final verification for the status bar.
@@ -271,30 +301,37 @@ func resultNotice(v store.Verification) (string, noticeKind) {
 	return resultNoticeText(v), kind
 }
 
+// resultNoticeText words a final verification. The check reply and the service's event race each other to
+// the screen, so a lock reads "is locked after N wrong read-backs" whichever comes first.
 func resultNoticeText(v store.Verification) string {
+	n := shownNumber(v.Number)
 	switch v.Status {
 	case verVerified:
-		return v.Number + " is verified"
+		return n + " is verified"
 	case verFailed:
-		return fmt.Sprintf("%s is locked: %d wrong read-backs", v.Number, v.Checks)
+		return fmt.Sprintf("%s is locked after %d wrong read-backs", n, v.Checks)
 	case verExpired:
-		return "the verification of " + v.Number + " expired: start a new one"
+		return "the verification of " + n + " expired: start a new one"
 	case verCanceled:
-		return "the verification of " + v.Number + " was canceled"
+		return "the verification of " + n + " was canceled"
 	case verSuperseded:
-		return "the verification of " + v.Number + " was replaced by a newer one"
+		return "the verification of " + n + " was replaced by a newer one"
 	case verBlocked:
-		return "the verification of " + v.Number + " was blocked: " + orDash(v.Reason)
+		return "the verification of " + n + " was blocked: " + orDash(maskIn(v.Reason, v.Number))
 	}
-	return "the verification of " + v.Number + " is " + v.Status
+	return "the verification of " + n + " is " + v.Status
 }
 
-// placed handles the reply to Place or Retry.
+// placed handles the reply to Place, Retry or Supersede.
 func (m *Model) placed(msg placedMsg) tea.Cmd {
-	if msg.retry {
+	if msg.retry || msg.supersede {
 		delete(m.busy, msg.verificationID)
 	} else {
 		m.placing = false
+	}
+	if msg.supersede && msg.err == nil {
+		// The superseded verification is not this session's to follow any more: no notices about it.
+		delete(m.mine, msg.verificationID)
 	}
 	var cmds []tea.Cmd
 	if v := msg.res.Verification; v.ID != 0 {
@@ -308,39 +345,54 @@ func (m *Model) placed(msg placedMsg) tea.Cmd {
 		cmds = append(cmds, m.live.Upsert(a, m.now()))
 	}
 	if msg.err != nil {
-		return tea.Batch(append(cmds, m.status.Set(placeError(msg.err), noticeError))...)
+		number := msg.number
+		if number == "" {
+			number = msg.res.Attempt.Number
+		}
+		return tea.Batch(append(cmds, m.status.Set(placeError(msg.err, number), noticeError))...)
 	}
 	// Clear the number only if it is still the one that was placed: the operator may have typed the next one
 	// while the create was on its way.
-	if !msg.retry && m.dialer.Value() == msg.input {
+	if !msg.retry && !msg.supersede && m.dialer.Value() == msg.input {
 		m.dialer.Reset()
 	}
-	what := "calling "
-	if msg.res.Retry {
-		what = "calling again "
+	a := msg.res.Attempt
+	n, from := shownNumber(a.Number), maskCode(a.From, m.code.digits)
+	text := "calling " + n + " from " + from
+	switch {
+	case msg.supersede:
+		text = "fresh verification started, the open one is superseded: " + text
+	case msg.res.Retry:
+		text = "retry of the open verification: calling " + n + " again from " + from
 	}
-	cmds = append(cmds, m.status.Set(what+msg.res.Attempt.Number+" from "+maskCode(msg.res.Attempt.From, m.code.digits), noticeInfo))
+	cmds = append(cmds, m.status.Set(text, noticeInfo))
 	return tea.Batch(cmds...)
 }
 
-// placeError words a failed Place or Retry.
-func placeError(err error) string {
-	var ne *verify.NumberError
+// placeError words a failed Place, Retry or Supersede, with number masked wherever the error quotes it. A
+// policy refusal is shown as it is: it names the rule that refused and says when to try again.
+func placeError(err error, number string) string {
+	var (
+		ne  *verify.NumberError
+		ref *policy.Refusal
+	)
 	switch {
+	case errors.As(err, &ref):
+		return ref.Error()
 	case errors.As(err, &ne):
 		return "not called: " + ne.Reason
 	case errors.Is(err, verify.ErrLiveCall), errors.Is(err, verify.ErrHistory), errors.Is(err, verify.ErrClosed):
-		return "not called: " + err.Error()
+		return "not called: " + maskIn(err.Error(), number)
 	}
-	return "call failed: " + err.Error()
+	return "call failed: " + maskIn(err.Error(), number)
 }
 
 // hungUp handles the reply to HangUp.
 func (m *Model) hungUp(msg hungUpMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.status.Set("hang-up failed: "+msg.err.Error(), noticeError)
+		return m.status.Set("hang-up failed: "+maskIn(msg.err.Error(), msg.number), noticeError)
 	}
-	return m.status.Set("hung up the call to "+msg.number, noticeInfo)
+	return m.status.Set("hung up the call to "+shownNumber(msg.number), noticeInfo)
 }
 
 // checked handles the reply to Check: verified, a mismatch with the checks left, locked, or expired.
@@ -363,7 +415,7 @@ func (m *Model) checked(msg checkedMsg) tea.Cmd {
 		return m.status.Set(resultNoticeText(v), noticeGood)
 	case msg.err == nil && v.Status == verFailed:
 		if open {
-			return m.closeCode(fmt.Sprintf("wrong digits: %s is locked after %d wrong read-backs", v.Number, v.Checks), noticeError)
+			return m.closeCode(fmt.Sprintf("wrong digits: %s is locked after %d wrong read-backs", shownNumber(v.Number), v.Checks), noticeError)
 		}
 		return m.status.Set(resultNoticeText(v), noticeError)
 	case msg.err == nil:
@@ -378,11 +430,12 @@ func (m *Model) checked(msg checkedMsg) tea.Cmd {
 		}
 		return m.status.Set(resultNoticeText(v), noticeError)
 	default:
+		text := maskIn(msg.err.Error(), m.verifs[msg.verificationID].Number)
 		if open {
-			m.code.SetResult("✗ "+msg.err.Error(), noticeError)
+			m.code.SetResult("✗ "+maskIn(text, m.code.number), noticeError)
 			return nil
 		}
-		return m.status.Set("check failed: "+msg.err.Error(), noticeError)
+		return m.status.Set("check failed: "+text, noticeError)
 	}
 }
 

@@ -1,0 +1,154 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// The flows below run against the real service with the production policy (policy.Default: 3 calls per
+// number in 10 minutes, mobile numbers only), its audit log and its store.
+
+// missedCall lets the newest call to a number ring out into a missed call, waits for the read-back, and
+// closes it (esc) so the number input has the keyboard again: the keys sent next arrive after the esc.
+func (h *harness) missedCall(tm *teatest.TestModel) string {
+	h.t.Helper()
+	h.advance(time.Duration(flowTimeout)*time.Second + 2*flowPollInterval)
+	seen := h.waitFor(tm, askPrompt, "Live calls (0)")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+	return seen
+}
+
+// auditOf returns the service's audit entries with the given action.
+func (h *harness) auditOf(action string) []store.AuditEntry {
+	h.t.Helper()
+	entries, err := h.svc.Audit(context.Background(), store.AuditQuery{Action: action})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return entries
+}
+
+func TestFlowRevealIsAuditedAndShowsOneRow(t *testing.T) {
+	h := newHarness(t)
+	tm := h.start()
+	h.dial(tm, testNumber)
+	// From here on the number is placed: until the reveal, no screen may show it in full.
+	seen := h.missedCall(tm)
+	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
+	seen += h.waitFor(tm, "▶ History (1)", "> 09:30:00 "+testMasked)
+	if strings.Contains(seen, fullDigits) {
+		t.Fatalf("the placed number was on screen in full before the reveal:\n%s", seen)
+	}
+
+	tm.Send(runes("v"))
+	h.waitFor(tm, "> 09:30:00 "+testNumber, "recorded in the audit log")
+	if n := len(h.auditOf(store.AuditReveal)); n != 1 {
+		t.Fatalf("%d reveal entries in the audit log, want 1", n)
+	}
+
+	tm.Send(runes("A"))
+	h.waitFor(tm, "Audit log (2 newest)", `/reveal +\+44\*{7}450 number reveal/`, "call-placed")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+	h.waitFor(tm, "▶ History (1)")
+
+	m := h.finish(tm)
+	if m.history.revealID != row(t, m, testNumber).ID || m.Focus() != "history" {
+		t.Fatalf("after the audit log: revealed attempt %d, focus %s", m.history.revealID, m.Focus())
+	}
+	entries := h.auditOf(store.AuditReveal)
+	if len(entries) != 1 || entries[0].Operator != "alice" || entries[0].Number != testMasked {
+		t.Fatalf("reveal audit entries %+v", entries)
+	}
+}
+
+func TestFlowTypedNumberRetriesThenTheLimitRefuses(t *testing.T) {
+	h := newHarness(t)
+	tm := h.start()
+	h.dial(tm, testNumber)
+	h.missedCall(tm)
+	// The verification is open: typing the number again retries it, twice, within the per-number limit.
+	for range 2 {
+		tm.Type(testNumber)
+		h.waitFor(tm, "✓ "+testNumber)
+		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+		h.waitFor(tm, "retry of the open verification: calling "+testMasked+" again", "Live calls (1)")
+		h.missedCall(tm)
+	}
+	// The fourth call within 10 minutes is refused, says by which rule and until when, and is listed.
+	tm.Type(testNumber)
+	h.waitFor(tm, "✓ "+testNumber)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	h.waitFor(tm, "✗ refused by policy.limit_per_number: 3 calls to this number within 10m", "try again in", "/blocked +blocked/", "History (4)")
+
+	m := h.finish(tm)
+	if got := m.status.Text(); !strings.HasPrefix(got, "refused by policy.limit_per_number: 3 calls to this number within 10m (limit 3/10m); try again in ") {
+		t.Fatalf("status %q", got)
+	}
+	if r := row(t, m, testNumber); r.State != "blocked" || !strings.HasPrefix(r.Error, "refused by policy.limit_per_number") {
+		t.Fatalf("newest row: state %s, error %q", r.State, r.Error)
+	}
+	if n := len(h.sim.CallLog()); n != 3 {
+		t.Fatalf("the simulator saw %d calls, want 3", n)
+	}
+	if m.dialer.Value() != testNumber {
+		t.Fatalf("the refused number left the input: %q", m.dialer.Value())
+	}
+}
+
+func TestFlowPremiumRateIsRefusedByType(t *testing.T) {
+	h := newHarness(t)
+	tm := h.start()
+	const number = "+19005550123" // a US premium-rate number
+	tm.Type(number)
+	h.waitFor(tm, "✓ "+number, "premium-rate")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	h.waitFor(tm, "✗ refused by policy.allowed_types: premium-rate numbers are refused", "/blocked +blocked/", "History (1)")
+	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter}) // the details of the blocked attempt
+	h.waitFor(tm, "Details", "blocked refused by policy.allowed_types", "result blocked")
+
+	m := h.finish(tm)
+	if r := row(t, m, number); r.State != "blocked" || r.VerificationStatus != "blocked" {
+		t.Fatalf("row: state %s, result %s", r.State, r.VerificationStatus)
+	}
+	if n := len(h.sim.CallLog()); n != 0 {
+		t.Fatalf("the simulator saw %d calls for a premium-rate number", n)
+	}
+	if n := len(h.auditOf(store.AuditRefusal)); n != 1 {
+		t.Fatalf("%d refusals audited, want 1", n)
+	}
+}
+
+func TestFlowSupersedeStartsAFreshVerification(t *testing.T) {
+	h := newHarness(t)
+	tm := h.start()
+	h.dial(tm, testNumber)
+	h.missedCall(tm)
+	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
+	h.waitFor(tm, "▶ History (1)")
+	tm.Send(runes("S"))
+	h.waitFor(tm, "Start a fresh verification for "+testMasked+"?", "y = yes, n = no")
+	tm.Send(runes("y"))
+	h.waitFor(tm, "fresh verification started, the open one is superseded", "Live calls (1)", "History (2)", "superseded")
+
+	m := h.finish(tm)
+	rows := m.history.rows
+	if len(rows) != 2 || rows[0].VerificationStatus != "superseded" || rows[1].VerificationID == rows[0].VerificationID {
+		t.Fatalf("after the supersede: %d rows, first %s, verifications %d and %d", len(rows),
+			rows[0].VerificationStatus, rows[0].VerificationID, rows[len(rows)-1].VerificationID)
+	}
+	sup := h.auditOf(store.AuditSupersede)
+	if len(sup) != 1 || sup[0].Operator != "alice" || sup[0].VerificationID != rows[0].VerificationID {
+		t.Fatalf("supersede audit entries %+v", sup)
+	}
+	if n := len(h.sim.CallLog()); n != 2 {
+		t.Fatalf("the simulator saw %d calls, want 2", n)
+	}
+}
