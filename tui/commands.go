@@ -30,15 +30,14 @@ func (c commands) ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), cmdTimeout)
 }
 
-// start subscribes first and loads the history second, so an event can repeat what the load saw but never
-// fall in a gap between them.
+// start loads the history. New subscribed before, so an event can repeat what the load saw but never fall in
+// a gap between them.
 func (c commands) start() tea.Cmd {
 	return func() tea.Msg {
-		events, unsubscribe := c.svc.Subscribe()
 		ctx, cancel := c.ctx()
 		defer cancel()
 		rows, err := c.svc.History(ctx, c.history)
-		return startedMsg{events: events, unsubscribe: unsubscribe, rows: rows, live: c.svc.Live(), err: err}
+		return startedMsg{rows: rows, live: c.svc.Live(), err: err}
 	}
 }
 

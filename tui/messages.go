@@ -5,14 +5,11 @@ import (
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
-// startedMsg carries the subscription and the first history load, made in that order so no event is lost
-// between them.
+// startedMsg carries the first history load, made after New subscribed so no event falls in a gap.
 type startedMsg struct {
-	events      <-chan verify.Event
-	unsubscribe func()
-	rows        []store.HistoryRow
-	live        []store.Attempt
-	err         error
+	rows []store.HistoryRow
+	live []store.Attempt
+	err  error
 }
 
 // eventMsg is one event from the service.

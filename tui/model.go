@@ -163,6 +163,9 @@ func New(svc Service, opts Options) *Model {
 		limit = 0
 	}
 	m.cmds = commands{svc: svc, op: opts.Operator, history: limit}
+	// Subscribing only registers a channel (no I/O). Doing it here rather than in Init means Close always has
+	// a subscription to end, even when a session is torn down before its first message is handled.
+	m.events, m.unsubscribe = svc.Subscribe()
 	banner := opts.Banner
 	if banner == "" && m.info.Simulated {
 		banner = "SIMULATED CALLS — nothing reaches a real phone"

@@ -588,3 +588,15 @@ func TestBindingsDisabledDoNotMatch(t *testing.T) {
 		t.Fatal("disabled binding matched")
 	}
 }
+
+// TestCloseBeforeStartEndsTheSubscription covers a session torn down before its first message: Close must
+// still end the subscription New made.
+func TestCloseBeforeStartEndsTheSubscription(t *testing.T) {
+	stub := newStub()
+	m := New(stub, Options{Renderer: asciiRenderer()})
+	m.Close()
+	m.Close()
+	if n := len(slices.DeleteFunc(stub.Calls(), func(s string) bool { return s != "unsubscribe" })); n != 1 {
+		t.Fatalf("unsubscribed %d times, want 1", n)
+	}
+}

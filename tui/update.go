@@ -119,10 +119,9 @@ func (m *Model) selectedAttempt() int64 {
 // started takes the subscription and the first history load.
 func (m *Model) started(msg startedMsg) tea.Cmd {
 	if m.quitting {
-		return unsubscribe(msg.unsubscribe)
+		return nil
 	}
 	m.ready = true
-	m.events, m.unsubscribe = msg.events, msg.unsubscribe
 	var cmds []tea.Cmd
 	if msg.err != nil {
 		cmds = append(cmds, m.status.Set("history could not be loaded: "+msg.err.Error(), noticeError))

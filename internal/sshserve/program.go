@@ -31,15 +31,12 @@ func (s *Server) consoleSession(op verify.Operator, r *lipgloss.Renderer) (tea.M
 	if s.anonymous {
 		banner = DemoBanner
 	}
-	svc := &sessionService{Service: s.svc}
-	m := tui.New(svc, tui.Options{
+	m := tui.New(s.svc, tui.Options{
 		Operator: op, Renderer: r, Banner: banner, DisableClipboard: true,
 		Location: s.opts.Location, HistoryLimit: s.opts.HistoryLimit,
 	})
-	return m, func() {
-		m.Close()
-		svc.Close()
-	}
+	// The console subscribes in New, so Close ends its subscription even when the session drops first.
+	return m, m.Close
 }
 
 // program is the Bubble Tea middleware's program handler: the session's input pump, its renderer, its model
