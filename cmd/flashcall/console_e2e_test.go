@@ -30,6 +30,9 @@ func TestConsoleEndToEnd(t *testing.T) {
 	if strings.Contains(screen, "0465") {
 		t.Fatalf("the code is visible before the read-back:\n%s", screen)
 	}
+	if strings.Contains(screen, "+447400123450") || !strings.Contains(screen, "+44*******450") {
+		t.Fatalf("the placed number is not masked on screen:\n%s", screen)
+	}
 	s.Type("0465")
 	s.Keys("Enter")
 	screen = s.Wait(`\+44\S*450 .*no-answer +verified`, 10*time.Second)
