@@ -24,32 +24,46 @@ func (s *Service) ParseNumber(input string) (policy.Number, error) {
 // as a *policy.Refusal (with a zero Result), recorded as a blocked attempt and audited. A create is never
 // retried: when its outcome is unknown, the attempt is kept for reconciliation.
 func (s *Service) Place(ctx context.Context, op Operator, input string) (Result, error) {
+	num, open, release, err := s.intake(ctx, op, input)
+	if err != nil {
+		return Result{}, err
+	}
+	defer release()
+	if open == nil {
+		return s.dial(ctx, op, s.newVerification(op, num), num, false, nil)
+	}
+	return s.dial(ctx, op, *open, num, true, nil)
+}
+
+// intake is what Place and Supersede do first: number intake, the destination policy, the claim that keeps
+// a second call to the number from starting meanwhile (release ends it), and the number's open verification,
+// if any (nil when there is none or it just expired). A verification whose call is live refuses with
+// ErrLiveCall.
+func (s *Service) intake(ctx context.Context, op Operator, input string) (policy.Number, *store.Verification, func(), error) {
 	num, err := s.ParseNumber(input)
 	if err != nil {
-		return Result{}, &NumberError{Input: strings.TrimSpace(input), Reason: reasonOf(err)}
+		return num, nil, nil, &NumberError{Input: strings.TrimSpace(input), Reason: reasonOf(err)}
 	}
 	if ref := s.set.Policy.CheckNumber(num); ref != nil {
-		return Result{}, s.refuse(ctx, op, num, nil, ref)
+		return num, nil, nil, s.refuse(ctx, op, num, nil, ref)
 	}
 	if !s.claim(num.E164) {
-		return Result{}, ErrLiveCall
+		return num, nil, nil, ErrLiveCall
 	}
-	defer s.release(num.E164)
-
+	release := func() { s.release(num.E164) }
 	v, err := s.st.OpenVerificationFor(ctx, num.E164)
 	if err != nil {
-		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
+		release()
+		return num, nil, nil, fmt.Errorf("%w: %v", ErrHistory, err)
 	}
 	if v != nil && s.expireIfDue(ctx, v) {
 		v = nil
 	}
-	if v == nil {
-		return s.dial(ctx, op, s.newVerification(op, num), num, false, nil)
+	if v != nil && v.Status == store.StatusCalling {
+		release()
+		return num, nil, nil, ErrLiveCall
 	}
-	if v.Status == store.StatusCalling {
-		return Result{}, ErrLiveCall
-	}
-	return s.dial(ctx, op, *v, num, true, nil)
+	return num, v, release, nil
 }
 
 // Retry places another call for an open verification, from a caller ID it has not used yet where the pool

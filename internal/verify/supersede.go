@@ -3,7 +3,6 @@ package verify
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/flashcall/flashcall/internal/store"
 )
@@ -15,29 +14,13 @@ import (
 // A verification whose call is still live is not superseded: ErrLiveCall (hang up first). With no open
 // verification, Supersede is Place.
 func (s *Service) Supersede(ctx context.Context, op Operator, input string) (Result, error) {
-	num, err := s.ParseNumber(input)
+	num, old, release, err := s.intake(ctx, op, input)
 	if err != nil {
-		return Result{}, &NumberError{Input: strings.TrimSpace(input), Reason: reasonOf(err)}
+		return Result{}, err
 	}
-	if ref := s.set.Policy.CheckNumber(num); ref != nil {
-		return Result{}, s.refuse(ctx, op, num, nil, ref)
-	}
-	if !s.claim(num.E164) {
-		return Result{}, ErrLiveCall
-	}
-	defer s.release(num.E164)
-	old, err := s.st.OpenVerificationFor(ctx, num.E164)
-	if err != nil {
-		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
-	}
-	if old != nil && s.expireIfDue(ctx, old) {
-		old = nil
-	}
+	defer release()
 	var sup *store.Verification
 	if old != nil {
-		if old.Status == store.StatusCalling {
-			return Result{}, ErrLiveCall
-		}
 		o := *old
 		o.Status = store.StatusSuperseded
 		o.Reason = "superseded by a new verification started by " + op.String()
