@@ -78,34 +78,34 @@ func openHistory(ctx context.Context, cfgPath string, e env) (*config.Config, *s
 
 // runHistory implements `flashcall history export`.
 func runHistory(ctx context.Context, e env) int {
-	f, from, code, done := parseExport("history", historySynopsis, true, e)
-	if done {
-		return code
-	}
-	cfg, st, code := openHistory(ctx, *f.cfgPath, e)
-	if st == nil {
-		return code
-	}
-	defer st.Close()
-	mask, what := policy.Mask, "history export ("+*f.format+", numbers masked)"
-	if *f.reveal {
-		mask, what = nil, "history export ("+*f.format+", numbers REVEALED)"
-	}
-	// The audit entry is written first: an export that cannot be audited does not happen.
-	if err := auditExport(ctx, st, cfg, e, what); err != nil {
-		fmt.Fprintf(e.stderr, "flashcall history: %v\n", err)
-		return exitNotDone
-	}
-	if err := st.Export(ctx, e.stdout, store.ExportOptions{Format: *f.format, Since: from, Mask: mask}); err != nil {
-		fmt.Fprintf(e.stderr, "flashcall history: %v\n", err)
-		return exitNotDone
-	}
-	return exitOK
+	return runExport(ctx, e, "history", historySynopsis, true,
+		func(f exportFlags) (string, func(*store.Store, time.Time) error) {
+			mask, what := policy.Mask, "history export ("+*f.format+", numbers masked)"
+			if *f.reveal {
+				mask, what = nil, "history export ("+*f.format+", numbers REVEALED)"
+			}
+			return what, func(st *store.Store, from time.Time) error {
+				return st.Export(ctx, e.stdout, store.ExportOptions{Format: *f.format, Since: from, Mask: mask})
+			}
+		})
 }
 
 // runAudit implements `flashcall audit export`.
 func runAudit(ctx context.Context, e env) int {
-	f, from, code, done := parseExport("audit", auditSynopsis, false, e)
+	return runExport(ctx, e, "audit", auditSynopsis, false,
+		func(f exportFlags) (string, func(*store.Store, time.Time) error) {
+			return "audit log export (" + *f.format + ")", func(st *store.Store, from time.Time) error {
+				return st.ExportAudit(ctx, e.stdout, *f.format, store.AuditQuery{Since: from})
+			}
+		})
+}
+
+// runExport parses an export command, opens the history, records the export in the audit log, then writes
+// it. plan says, from the flags, what the audit entry calls the export and how to write it. An export that
+// cannot be audited does not happen.
+func runExport(ctx context.Context, e env, name, synopsis string, withReveal bool,
+	plan func(exportFlags) (string, func(*store.Store, time.Time) error)) int {
+	f, from, code, done := parseExport(name, synopsis, withReveal, e)
 	if done {
 		return code
 	}
@@ -114,12 +114,13 @@ func runAudit(ctx context.Context, e env) int {
 		return code
 	}
 	defer st.Close()
-	if err := auditExport(ctx, st, cfg, e, "audit log export ("+*f.format+")"); err != nil {
-		fmt.Fprintf(e.stderr, "flashcall audit: %v\n", err)
+	what, write := plan(f)
+	if err := auditExport(ctx, st, cfg, e, what); err != nil {
+		fmt.Fprintf(e.stderr, "flashcall %s: %v\n", name, err)
 		return exitNotDone
 	}
-	if err := st.ExportAudit(ctx, e.stdout, *f.format, store.AuditQuery{Since: from}); err != nil {
-		fmt.Fprintf(e.stderr, "flashcall audit: %v\n", err)
+	if err := write(st, from); err != nil {
+		fmt.Fprintf(e.stderr, "flashcall %s: %v\n", name, err)
 		return exitNotDone
 	}
 	return exitOK
