@@ -1,7 +1,6 @@
 package rcml
 
 import (
-	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/flashcall/flashcall/internal/syncbuf"
 )
 
 const testSID = "CA0123456789abcdef0123456789abcdef"
@@ -25,26 +26,9 @@ func restcommParams(sid string) url.Values {
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func newTestHandler(t *testing.T, o FlashOptions, lookup CodeLookup) (http.Handler, *syncBuffer) {
+func newTestHandler(t *testing.T, o FlashOptions, lookup CodeLookup) (http.Handler, *syncbuf.Buffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	h, err := NewHandler(o, lookup, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatalf("NewHandler: %v", err)

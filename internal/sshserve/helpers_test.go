@@ -20,29 +20,12 @@ import (
 
 	"github.com/flashcall/flashcall/internal/app"
 	"github.com/flashcall/flashcall/internal/config"
+	"github.com/flashcall/flashcall/internal/syncbuf"
 	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
 // testToken is an auth token put in the test configuration: it must never reach a session or the log.
 const testToken = "0badc0ffee0badc0ffee0badc0ffee42"
-
-// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // newKey returns a fresh ed25519 client key.
 func newKey(t testing.TB) gossh.Signer {
@@ -66,7 +49,7 @@ func authorizedLine(key gossh.Signer, comment string) string {
 // backend is a running flashcall backend on the embedded simulator, with its log.
 type backend struct {
 	app *app.App
-	log *syncBuffer
+	log *syncbuf.Buffer
 	dir string
 }
 
@@ -90,7 +73,7 @@ func openBackend(dir string, speed float64) (*backend, error) {
 	cfg.Call.Timeout = 60
 	cfg.Call.PollInterval = config.Duration{Duration: 200 * time.Millisecond}
 	cfg.Restcomm.AuthToken = testToken
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	a, err := app.Open(context.Background(), cfg, app.Options{
 		Getenv: func(string) string { return "" },
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -107,7 +90,7 @@ type testServer struct {
 	addr    string
 	hostKey gossh.PublicKey
 	keys    string // the authorized_keys path
-	log     *syncBuffer
+	log     *syncbuf.Buffer
 	served  chan struct{} // closed when Serve has returned
 	err     error         // what Serve returned
 }

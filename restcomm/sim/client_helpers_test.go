@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/clock"
+	"github.com/flashcall/flashcall/internal/syncbuf"
 	"github.com/flashcall/flashcall/restcomm"
 	"github.com/flashcall/flashcall/restcomm/sim"
 )
@@ -135,13 +136,13 @@ type simEnv struct {
 	srv     *sim.Server
 	tap     *tap
 	http    *httptest.Server
-	simLogs *syncBuffer
+	simLogs *syncbuf.Buffer
 }
 
 // newSimEnv starts the simulator; tweak adjusts its options first.
 func newSimEnv(t *testing.T, tweak ...func(*sim.Options)) *simEnv {
 	t.Helper()
-	e := &simEnv{t: t, clk: clock.NewFake(epoch()), simLogs: &syncBuffer{}}
+	e := &simEnv{t: t, clk: clock.NewFake(epoch()), simLogs: &syncbuf.Buffer{}}
 	o := sim.Options{AccountSID: simAccount, AuthToken: simToken, Clock: e.clk, Logger: newLogger(e.simLogs)}
 	for _, f := range tweak {
 		f(&o)
@@ -172,7 +173,7 @@ func (e *simEnv) client(opts ...restcomm.Option) *restcomm.Client {
 // clientAs is client with another base URL, account SID or token.
 func (e *simEnv) clientAs(base, account, token string, opts ...restcomm.Option) *restcomm.Client {
 	e.t.Helper()
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	tr := &http.Transport{}
 	all := []restcomm.Option{
 		restcomm.WithHTTPClient(&http.Client{Transport: tr, Timeout: 10 * time.Second}),

@@ -1,7 +1,6 @@
 package sim_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -9,11 +8,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/clock"
+	"github.com/flashcall/flashcall/internal/syncbuf"
 	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
@@ -25,13 +24,13 @@ type harness struct {
 	t   *testing.T
 	clk *clock.Fake
 	srv *sim.Server
-	log *syncBuffer
+	log *syncbuf.Buffer
 }
 
 // newHarness starts a simulator on a fake clock; tweak adjusts the options first.
 func newHarness(t *testing.T, tweak ...func(*sim.Options)) *harness {
 	t.Helper()
-	h := &harness{t: t, clk: clock.NewFake(epoch()), log: &syncBuffer{}}
+	h := &harness{t: t, clk: clock.NewFake(epoch()), log: &syncbuf.Buffer{}}
 	o := sim.Options{Clock: h.clk, Logger: newLogger(h.log)}
 	for _, f := range tweak {
 		f(&o)
@@ -144,24 +143,6 @@ func intField(t *testing.T, m map[string]any, key string) int {
 		t.Fatalf("field %q is %T, want a number", key, v)
 	}
 	return int(f)
-}
-
-// syncBuffer is a log sink safe for the simulator's concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // captured is one request a test server received.
