@@ -34,7 +34,7 @@ func (s *Server) Describe(baseURL string) string {
 	b.WriteString("  8    FAILED without ringing\n")
 	b.WriteString("  9    NOT_FOUND\n\n")
 	b.WriteString("Try it:\n\n")
-	fmt.Fprintf(&b, "  curl -u %s:%s -d To=+12025550120 -d From=447418340465 \\\n", s.accountSID, s.authToken)
+	fmt.Fprintf(&b, "  curl -u %s:%s --data-urlencode To=+12025550120 -d From=447418340465 \\\n", s.accountSID, s.authToken)
 	fmt.Fprintf(&b, "    -d Url=http://127.0.0.1:1/x.xml %s/%s/Accounts/%s/Calls.json\n", base, apiVersion, s.accountSID)
 	return b.String()
 }
