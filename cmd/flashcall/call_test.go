@@ -161,13 +161,7 @@ func TestCallWithRejectedCredentials(t *testing.T) {
 		t.Fatalf("sim banner %q (%v)", buf[:n], err)
 	}
 	const token = "deadbeefdeadbeefdeadbeefdeadbeef"
-	cfg := filepath.Join(h.dir, "real.toml")
-	body := "[restcomm]\nbase_url = \"http://" + addr + "/restcomm\"\naccount_sid = \"" + sim.DefaultAccountSID + "\"\n" +
-		"[call]\nrcml_url = \"http://127.0.0.1:1/rcml.xml\"\n[server]\nlisten = \"127.0.0.1:0\"\n"
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	h.env = append(h.env, "FLASHCALL_AUTH_TOKEN="+token)
+	cfg := h.simBackend(t, addr, token, "", "")
 	out, errOut, code := h.run(t, "", "call", "--config", cfg, "+447400123450")
 	if code != 4 {
 		t.Fatalf("exit %d, want 4\n%s\n%s", code, out, errOut)

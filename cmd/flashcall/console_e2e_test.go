@@ -1,18 +1,12 @@
 package main
 
 import (
-	"context"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/tmuxtest"
-	"github.com/flashcall/flashcall/restcomm"
 	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
@@ -52,13 +46,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 func TestConsoleKilledWhileRingingIsReconciled(t *testing.T) {
 	h := newHome(t)
 	addr := startSim(t, h)
-	cfg := filepath.Join(h.dir, "real.toml")
-	body := "[restcomm]\nbase_url = \"http://" + addr + "/restcomm\"\naccount_sid = \"" + sim.DefaultAccountSID + "\"\n" +
-		"[call]\nrcml_url = \"http://127.0.0.1:1/rcml.xml\"\ntimeout = 20\n[server]\nlisten = \"127.0.0.1:0\"\n"
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	h.env = append(h.env, "FLASHCALL_AUTH_TOKEN="+sim.DefaultAuthToken)
+	cfg := h.simBackend(t, addr, sim.DefaultAuthToken, "timeout = 20\n", "")
 	s := tmuxtest.Start(t, 100, 30, h.env, binary, "--config", cfg)
 	s.Wait(`127\.0\.0\.1.*pool 1(?s:.*)History \(0\)`, 15*time.Second)
 	s.Type("+447400123450")
@@ -76,47 +64,4 @@ func TestConsoleKilledWhileRingingIsReconciled(t *testing.T) {
 	if n := countSimCalls(t, addr, "+447400123450"); n != 1 {
 		t.Fatalf("the simulator holds %d calls to the number, want exactly 1", n)
 	}
-}
-
-// startSim runs `flashcall sim` on a free loopback port and returns its address.
-func startSim(t *testing.T, h *home) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(binary, "sim", "--listen", addr)
-	cmd.Env = h.env
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	buf := make([]byte, 4096)
-	if n, err := out.Read(buf); err != nil || !strings.Contains(string(buf[:n]), addr) {
-		t.Fatalf("simulator banner %q (%v)", buf[:n], err)
-	}
-	return addr
-}
-
-// countSimCalls lists the simulator's calls to a number through the real client.
-func countSimCalls(t *testing.T, addr, to string) int {
-	t.Helper()
-	c, err := restcomm.New("http://"+addr+"/restcomm", sim.DefaultAccountSID, sim.DefaultAuthToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, err := range c.ListCalls(context.Background(), restcomm.ListFilter{To: to}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
-	return n
 }

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,16 +22,10 @@ import (
 func TestKilledHeadlessCallsNeverDialTwice(t *testing.T) {
 	h := newHome(t)
 	addr := startSim(t, h)
-	cfg := filepath.Join(h.dir, "crash.toml")
-	body := "[restcomm]\nbase_url = \"http://" + addr + "/restcomm\"\naccount_sid = \"" + sim.DefaultAccountSID + "\"\n" +
-		"[call]\nrcml_url = \"http://127.0.0.1:1/rcml.xml\"\ntimeout = 2\npoll_interval = \"200ms\"\n" +
-		"from = [\"447418340465\", \"447418341234\", \"447418345678\"]\n[server]\nlisten = \"127.0.0.1:0\"\n" +
+	cfg := h.simBackend(t, addr, sim.DefaultAuthToken,
+		"timeout = 2\npoll_interval = \"200ms\"\nfrom = [\"447418340465\", \"447418341234\", \"447418345678\"]\n",
 		// Two dozen calls to five numbers in a minute is what this test does on purpose.
-		"[policy]\nlimit_per_number = \"off\"\nlimit_per_prefix = \"off\"\n"
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	h.env = append(h.env, "FLASHCALL_AUTH_TOKEN="+sim.DefaultAuthToken)
+		"[policy]\nlimit_per_number = \"off\"\nlimit_per_prefix = \"off\"\n")
 	rng := rand.New(rand.NewPCG(42, 26))
 	const runs = 24
 	for i := range runs {

@@ -2,11 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flashcall/flashcall/restcomm"
+	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
 // binary is the flashcall binary built once for the end-to-end tests of this package.
@@ -71,4 +76,61 @@ func (h *home) run(t *testing.T, stdin string, args ...string) (string, string, 
 		t.Fatalf("running flashcall: %v", err)
 	}
 	return out.String(), errb.String(), code
+}
+
+// simBackend writes a configuration that treats a standalone simulator at addr as a real Restcomm backend
+// (callKeys go into [call], extra is appended), and puts token in the environment as FLASHCALL_AUTH_TOKEN.
+func (h *home) simBackend(t *testing.T, addr, token, callKeys, extra string) string {
+	t.Helper()
+	path := filepath.Join(h.dir, "real.toml")
+	body := "[restcomm]\nbase_url = \"http://" + addr + "/restcomm\"\naccount_sid = \"" + sim.DefaultAccountSID + "\"\n" +
+		"[call]\nrcml_url = \"http://127.0.0.1:1/rcml.xml\"\n" + callKeys + "[server]\nlisten = \"127.0.0.1:0\"\n" + extra
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.env = append(h.env, "FLASHCALL_AUTH_TOKEN="+token)
+	return path
+}
+
+// startSim runs `flashcall sim` on a free loopback port and returns its address.
+func startSim(t *testing.T, h *home) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(binary, "sim", "--listen", addr)
+	cmd.Env = h.env
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	buf := make([]byte, 4096)
+	if n, err := out.Read(buf); err != nil || !strings.Contains(string(buf[:n]), addr) {
+		t.Fatalf("simulator banner %q (%v)", buf[:n], err)
+	}
+	return addr
+}
+
+// countSimCalls lists the simulator's calls to a number through the real client.
+func countSimCalls(t *testing.T, addr, to string) int {
+	t.Helper()
+	c, err := restcomm.New("http://"+addr+"/restcomm", sim.DefaultAccountSID, sim.DefaultAuthToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, err := range c.ListCalls(context.Background(), restcomm.ListFilter{To: to}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	return n
 }

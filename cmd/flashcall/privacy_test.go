@@ -15,13 +15,7 @@ import (
 func TestPremiumRateIsRefusedAndNothingIsDialled(t *testing.T) {
 	h := newHome(t)
 	addr := startSim(t, h)
-	cfg := filepath.Join(h.dir, "real.toml")
-	body := "[restcomm]\nbase_url = \"http://" + addr + "/restcomm\"\naccount_sid = \"" + sim.DefaultAccountSID + "\"\n" +
-		"[call]\nrcml_url = \"http://127.0.0.1:1/rcml.xml\"\n[server]\nlisten = \"127.0.0.1:0\"\n"
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	h.env = append(h.env, "FLASHCALL_AUTH_TOKEN="+sim.DefaultAuthToken)
+	cfg := h.simBackend(t, addr, sim.DefaultAuthToken, "", "")
 	out, errOut, code := h.run(t, "", "call", "--config", cfg, "+19005550123")
 	if code != 3 || !strings.Contains(errOut, "premium-rate") || !strings.Contains(errOut, "policy.") {
 		t.Fatalf("exit %d, want 3 with the rule named\n%s\n%s", code, out, errOut)
