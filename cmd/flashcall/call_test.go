@@ -177,3 +177,25 @@ func TestCallWithRejectedCredentials(t *testing.T) {
 		t.Fatalf("log empty or holding the token (%d bytes)", len(log))
 	}
 }
+
+func TestConfigFlagBeforeTheCommand(t *testing.T) {
+	h := newHome(t)
+	cfg := h.fastConfig(t, "")
+	for _, args := range [][]string{
+		{"--config", cfg, "rcml"},
+		{"--config=" + cfg, "rcml"},
+		{"rcml", "--config", cfg},
+	} {
+		out, errOut, code := h.run(t, "", args...)
+		if code != 0 || !strings.Contains(out, "<Response>") {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, out, errOut)
+		}
+	}
+	bad := filepath.Join(h.dir, "bad.toml")
+	if err := os.WriteFile(bad, []byte("[call]\ntiemout = 5\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := h.run(t, "", "--config", bad, "rcml"); code != 2 || !strings.Contains(errOut, "tiemout") {
+		t.Fatalf("a bad file named before the command: exit %d, %q", code, errOut)
+	}
+}

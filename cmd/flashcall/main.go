@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -60,6 +61,7 @@ func main() {
 
 // run dispatches to a subcommand; with none, or with only flags, it runs the console.
 func run(ctx context.Context, e env) int {
+	e.args = configFirst(e.args)
 	if len(e.args) > 0 {
 		switch e.args[0] {
 		case "help", "-h", "--help", "-help":
@@ -79,6 +81,28 @@ func run(ctx context.Context, e env) int {
 		}
 	}
 	return runConsole(ctx, e)
+}
+
+// configFirst lets --config come before the command too ("flashcall --config X call N"): it moves a leading
+// --config PATH (or --config=PATH) behind the command name, where the command's own flags parse it.
+func configFirst(args []string) []string {
+	n := 0
+	switch {
+	case len(args) >= 2 && (args[0] == "--config" || args[0] == "-config"):
+		n = 2
+	case len(args) >= 1 && (strings.HasPrefix(args[0], "--config=") || strings.HasPrefix(args[0], "-config=")):
+		n = 1
+	}
+	if n == 0 || len(args) == n {
+		return args
+	}
+	for _, c := range commands() {
+		if args[n] == c.name {
+			out := append([]string{c.name}, args[:n]...)
+			return append(out, args[n+1:]...)
+		}
+	}
+	return args
 }
 
 func usage(w io.Writer) {
