@@ -11,6 +11,8 @@ import (
 // apply merges a call as Restcomm reported it into the tracked attempt, stores every change with its time,
 // and publishes it. It returns the attempt as it stands afterwards.
 func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, source string) store.Attempt {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
 	now := s.clk.Now()
 	s.mu.Lock()
 	t, ok := s.live[attemptID]
@@ -80,6 +82,8 @@ func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, 
 
 // finish ends a tracked attempt that will get no final state from Restcomm.
 func (s *Service) finish(attemptID int64, outcome, note string) {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
 	now := s.clk.Now()
 	s.mu.Lock()
 	t, ok := s.live[attemptID]

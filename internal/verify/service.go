@@ -66,6 +66,10 @@ type Service struct {
 	cancel   context.CancelFunc
 	callback restcomm.CallbackOrder
 
+	// applyMu serialises state merges (poll, callback, hang-up, reconciliation) from memory through to the
+	// database, so two sources racing on one call cannot store an older state over a newer one.
+	applyMu sync.Mutex
+
 	mu        sync.Mutex
 	rnd       *rand.Rand
 	live      map[int64]*tracked // attempt ID -> live (or unknown-outcome) attempt

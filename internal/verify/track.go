@@ -134,6 +134,8 @@ func (s *Service) pollFailed(a store.Attempt, err error) {
 			s.notice(fmt.Sprintf("Restcomm rejected the credentials while tracking calls: %v. Live calls keep their last known state; polling resumes in %s.", err, authPause), true)
 		}
 	}
+	s.applyMu.Lock() // an end merged meanwhile must not be overwritten by this stale mark
+	defer s.applyMu.Unlock()
 	s.mu.Lock()
 	t, ok := s.live[a.ID]
 	if !ok {
