@@ -110,6 +110,7 @@ func NewHandler(o FlashOptions, lookup CodeLookup, logger *slog.Logger) (http.Ha
 	return h, nil
 }
 
+// ServeHTTP answers Restcomm's fetch with the document, the code spoken where the text asks for it.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")

@@ -24,6 +24,8 @@ func Real() Clock { return realClock{} }
 
 type realClock struct{}
 
+// Now returns the wall-clock time.
 func (realClock) Now() time.Time { return time.Now() }
 
+// AfterFunc runs f in its own goroutine after d.
 func (realClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
