@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -24,15 +23,8 @@ const shutdownGrace = 10 * time.Second
 // shuts down, leaving calls still live recorded for reconciliation at the next start.
 func runServe(ctx context.Context, e env) int {
 	fs, cfgPath := flagSet("serve", "serve [--config PATH]", e.stderr)
-	pos, help, err := parseArgs(fs, e.args)
-	if help {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
-	}
-	if len(pos) > 0 {
-		return usageError(fs, e.stderr, "unexpected argument %q", pos[0])
+	if code, done := parseNoArgs(fs, e.args, e.stderr); done {
+		return code
 	}
 	cfg, code := loadConfig(*cfgPath, e)
 	if cfg == nil {
@@ -133,12 +125,9 @@ func serveLogger(cfg *config.Config, e env) (*slog.Logger, func(), error) {
 	if path == "" {
 		return app.NewLogger(e.stderr, cfg.Log.Level), func() {}, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, nil, fmt.Errorf("ssh.log_file directory: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	lg, closeLog, err := app.OpenLogFile(path, cfg.Log.Level)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ssh.log_file: %w (set it to a writable file, or empty for standard error)", err)
 	}
-	return app.NewLogger(f, cfg.Log.Level), func() { _ = f.Close() }, nil
+	return lg, closeLog, nil
 }
