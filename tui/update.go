@@ -126,9 +126,6 @@ func (m *Model) started(msg startedMsg) tea.Cmd {
 	if msg.err != nil {
 		cmds = append(cmds, m.status.Set("history could not be loaded: "+msg.err.Error(), noticeError))
 	}
-	for i := range msg.rows {
-		m.regionOf(&msg.rows[i].Attempt)
-	}
 	m.history.SetRows(msg.rows)
 	for _, a := range msg.live {
 		cmds = append(cmds, m.live.Upsert(a, m.now()))
@@ -140,7 +137,6 @@ func (m *Model) started(msg startedMsg) tea.Cmd {
 // rowOf builds a history row from an attempt and its verification, keeping the verification fields the
 // table already has when the event carries none.
 func (m *Model) rowOf(a store.Attempt, v store.Verification) store.HistoryRow {
-	m.regionOf(&a)
 	r := store.HistoryRow{Attempt: a}
 	if v.ID != 0 {
 		r.VerificationStatus, r.Checks, r.MaxChecks = v.Status, v.Checks, v.MaxChecks
@@ -148,17 +144,6 @@ func (m *Model) rowOf(a store.Attempt, v store.Verification) store.HistoryRow {
 		r.VerificationStatus, r.Checks, r.MaxChecks = old.VerificationStatus, old.Checks, old.MaxChecks
 	}
 	return r
-}
-
-// regionOf makes sure an attempt's Country is the ISO region the CC column shows: an attempt stored with a
-// country name instead is re-read from its number (pure CPU, and only for such rows).
-func (m *Model) regionOf(a *store.Attempt) {
-	if len(a.Country) <= 3 || a.Number == "" {
-		return
-	}
-	if n, err := m.svc.ParseNumber(a.Number); err == nil && n.Region != "" {
-		a.Country = n.Region
-	}
 }
 
 // applyEvent merges one pushed change into the screen.
