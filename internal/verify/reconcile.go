@@ -62,10 +62,3 @@ func (s *Service) Start(ctx context.Context) error {
 	s.startRetention(ctx)
 	return nil
 }
-
-// Reconciled reports how many attempts are still being tracked, for start-up messages.
-func (s *Service) Reconciled() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.live)
-}

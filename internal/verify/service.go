@@ -153,9 +153,6 @@ func New(d Deps) (*Service, error) {
 // Info describes the backend and call settings for the header.
 func (s *Service) Info() Info { return s.info }
 
-// Settings returns the settings the service runs with.
-func (s *Service) Settings() Settings { return s.set }
-
 // Close stops polling and expiry timers. Live attempts stay recorded as live, so the next start reconciles them.
 func (s *Service) Close() {
 	s.mu.Lock()
