@@ -3,14 +3,10 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
 func jsonLines(t *testing.T, out string) []map[string]any {
@@ -139,27 +135,7 @@ func TestUsageAndConfigErrorsExit2(t *testing.T) {
 // with a wrong token: exit 4, an actionable message, and the token nowhere in the output.
 func TestCallWithRejectedCredentials(t *testing.T) {
 	h := newHome(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	simCmd := exec.Command(binary, "sim", "--listen", addr)
-	simCmd.Env = h.env
-	stdout, err := simCmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := simCmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { simCmd.Process.Kill(); simCmd.Wait() })
-	buf := make([]byte, 4096)
-	n, err := stdout.Read(buf) // the banner is printed once the listener is up
-	if err != nil || !strings.Contains(string(buf[:n]), sim.DefaultAccountSID) {
-		t.Fatalf("sim banner %q (%v)", buf[:n], err)
-	}
+	addr := startSim(t, h)
 	const token = "deadbeefdeadbeefdeadbeefdeadbeef"
 	cfg := h.simBackend(t, addr, token, "", "")
 	out, errOut, code := h.run(t, "", "call", "--config", cfg, "+447400123450")

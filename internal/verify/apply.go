@@ -60,6 +60,7 @@ func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, 
 	if final {
 		delete(s.bySID, a.CallSID)
 		delete(s.live, a.ID)
+		s.callback.Forget(a.CallSID) // a long-running server must not remember every call it ever saw
 	}
 	s.mu.Unlock()
 	if !changed {
@@ -94,6 +95,7 @@ func (s *Service) finish(attemptID int64, outcome, note string) {
 	a := t.attempt
 	delete(s.bySID, a.CallSID)
 	delete(s.live, attemptID)
+	s.callback.Forget(a.CallSID)
 	s.mu.Unlock()
 	a.State = store.StateEnded
 	if a.CallSID == "" {
