@@ -26,8 +26,8 @@ type Call struct {
 	DateUpdated    time.Time
 	StartTime      time.Time
 	EndTime        time.Time
-	Duration       int  // seconds; meaningful when HasDuration
-	RingDuration   int  // seconds; 0 until set
+	Duration       int  // seconds; meaningful when HasDuration. Data only: a rung-out call has one too
+	RingDuration   int  // seconds; 0 until set (on answer and busy only). Data only
 	HasDuration    bool // the reply carried a duration
 	Price          string
 	PriceUnit      string
@@ -42,10 +42,13 @@ type Call struct {
 	SubresourceURIs map[string]string
 }
 
-// Answered reports whether the callee picked up: answered_by is set or the
-// call lasted more than zero seconds. A flash call that is answered was
-// billed and played its RCML.
-func (c Call) Answered() bool { return c.AnsweredBy != "" || c.Duration > 0 }
+// Answered reports whether this record shows the callee picked up:
+// answered_by is set, or the call is in-progress. Duration never says so: a
+// call that rang out on a current server ends canceled with a duration of
+// about the ring time. A tracker that saw in-progress earlier knows more
+// than one record does. A flash call that is answered was billed and played
+// its RCML.
+func (c Call) Answered() bool { return c.AnsweredBy != "" || c.Status == StatusInProgress }
 
 // wireCall is the JSON shape of a call. Scalars are read leniently (a number
 // where a string is expected and the reverse) since servers differ.

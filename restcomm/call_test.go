@@ -173,8 +173,11 @@ func TestCallAnswered(t *testing.T) {
 		want bool
 	}{
 		{Call{}, false},
-		{Call{AnsweredBy: "human"}, true},
-		{Call{Duration: 1, HasDuration: true}, true},
+		{Call{AnsweredBy: "447700900123"}, true},
+		{Call{Status: StatusInProgress}, true},
+		// 8.4+: a call that rang out ends canceled with a duration of about the ring time. Not answered.
+		{Call{Status: StatusCanceled, RawStatus: "canceled", Duration: 10, HasDuration: true}, false},
+		{Call{Duration: 1, HasDuration: true}, false},
 		{Call{Duration: 0, HasDuration: true, Status: StatusCompleted}, false},
 		{Call{Status: StatusNoAnswer, RingDuration: 30}, false},
 	} {
@@ -230,13 +233,25 @@ func TestParseTimeLayouts(t *testing.T) {
 		"1498815556":                        utc(2017, 6, 30, 9, 39, 16, 0),
 		"1498815556250":                     utc(2017, 6, 30, 9, 39, 16, 250e6),
 		"  Fri, 30 Jun 2017 09:39:16 +0000": utc(2017, 6, 30, 9, 39, 16, 0),
+		// The server's own zone, as restcomm.md shows it.
+		"Sat, 3 Jun 2017 05:39:16 -0400":             utc(2017, 6, 3, 9, 39, 16, 0),
+		"Sat, 3 Jun 2017 05:39:16 -04:00":            utc(2017, 6, 3, 9, 39, 16, 0),
+		"2017-06-03T05:39:16.000-04:00":              utc(2017, 6, 3, 9, 39, 16, 0),
+		"Fri, 30 Jun 2017 11:39:16 Europe/Madrid":    utc(2017, 6, 30, 9, 39, 16, 0),
+		"Fri, 30 Jun 2017 05:39:16 America/New_York": utc(2017, 6, 30, 9, 39, 16, 0),
+		"Fri, 30 Jun 2017 09:39:16 Etc/UTC":          utc(2017, 6, 30, 9, 39, 16, 0),
 	} {
 		got, ok := parseTime(in)
 		if !ok || !got.Equal(want) {
 			t.Errorf("parseTime(%q) = %v, %v; want %v", in, got, ok, want)
 		}
+		if got.Location() != time.UTC {
+			t.Errorf("parseTime(%q) is in %v, want UTC", in, got.Location())
+		}
 	}
-	for _, bad := range []string{"", " ", "yesterday", "30/06/2017", "2017", "Fri, 31 Jun 2017 09:39:16 +0000", "-5"} {
+	for _, bad := range []string{"", " ", "yesterday", "30/06/2017", "2017", "Fri, 31 Jun 2017 09:39:16 +0000", "-5",
+		// An abbreviation Go gives a zero offset would be hours wrong: better unread.
+		"Fri, 30 Jun 2017 11:39:16 CEST", "Fri, 30 Jun 2017 11:39:16 Mars/Olympus"} {
 		if got, ok := parseTime(bad); ok || !got.IsZero() {
 			t.Errorf("parseTime(%q) = %v, %v; want failure", bad, got, ok)
 		}

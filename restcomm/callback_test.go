@@ -96,6 +96,10 @@ func TestParseCallbackTimestamps(t *testing.T) {
 		"2017-07-01T09:05:09+0100",
 		"Sat Jul  1 08:05:09 UTC 2017",
 		"1498896309",
+		// Restcomm writes a zone ID, not an offset.
+		"Sat, 1 Jul 2017 08:05:09 UTC",
+		"Sat, 1 Jul 2017 10:05:09 Europe/Madrid",
+		"Sat, 1 Jul 2017 04:05:09 America/New_York",
 	} {
 		ev, err := ParseCallback(postCallback(callbackForm(sidCA, "initiated", 0, ts)))
 		if err != nil {
@@ -105,7 +109,7 @@ func TestParseCallbackTimestamps(t *testing.T) {
 			t.Errorf("%q: Timestamp %v Raw %q", ts, ev.Timestamp, ev.RawTimestamp)
 		}
 	}
-	for _, ts := range []string{"", "yesterday", "Sat, 32 Jul 2017 08:05:09 +0000", "\x00"} {
+	for _, ts := range []string{"", "yesterday", "Sat, 32 Jul 2017 08:05:09 +0000", "\x00", "Sat, 1 Jul 2017 10:05:09 Nowhere/Town"} {
 		ev, err := ParseCallback(getCallback(callbackForm(sidCA, "initiated", 0, ts)))
 		if err != nil {
 			t.Fatalf("a bad timestamp %q must not be an error: %v", ts, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -25,6 +26,22 @@ var (
 	ErrNotModifiable = errors.New("restcomm: call not modifiable")
 	// ErrCallGone: 410, the call has already completed.
 	ErrCallGone = errors.New("restcomm: call already completed")
+	// ErrAccountInactive: 403 "Provided Account is not active": the account
+	// is suspended, closed or inactive, for every request (polling too).
+	ErrAccountInactive = errors.New("restcomm: account not active")
+	// ErrUnknownAccount: 500 with a container's HTML error page, which is
+	// what Restcomm answers for an account SID it does not know.
+	ErrUnknownAccount = errors.New("restcomm: account SID not known to the server")
+	// ErrRefusedByRestcomm: 500 "Not Allowed to make this outbound call": a
+	// refusal by the server's own policy (an account or destination limit),
+	// not a fault. Nothing was dialled.
+	ErrRefusedByRestcomm = errors.New("restcomm: refused by Restcomm's policy")
+	// ErrCreateTimedOut: 500 "Futures timed out after [10 seconds]": the
+	// server gave up creating the call; nothing was dialled.
+	ErrCreateTimedOut = errors.New("restcomm: the server timed out creating the call")
+	// ErrNoOutboundRoute: 500 "The Active Outbound Proxy is null": the
+	// server has no route to the telephone network.
+	ErrNoOutboundRoute = errors.New("restcomm: no outbound route")
 )
 
 // ErrOutcomeUnknown matches (errors.Is) an *OutcomeUnknownError: a create
@@ -52,8 +69,71 @@ type APIError struct {
 	// {"message": "..."} body whatever the Content-Type said; control
 	// characters removed, whitespace collapsed, length bounded.
 	Message string
-	// Body is the trimmed reply body (bounded), for logs and debugging.
+	// Body is the trimmed reply body (bounded), for logs and debugging. An
+	// HTML page is never kept: Body then only says that one was sent.
 	Body string
+	// Kind says what a reply that Restcomm is known to send means, beyond
+	// its status code; KindOther for anything else.
+	Kind ErrorKind
+}
+
+// ErrorKind classifies the error replies restcomm.md lists whose status code
+// alone does not say what happened (Restcomm answers 500 for most of them).
+type ErrorKind int
+
+// The error kinds. Each but KindOther matches one sentinel error.
+const (
+	KindOther           ErrorKind = iota
+	KindAccountInactive           // 403 "Provided Account is not active"
+	KindUnknownAccount            // 500 with an HTML page
+	KindInvalidSID                // 500 "... is an INVALID_SID sid value."
+	KindRestcommPolicy            // 500 "Not Allowed to make this outbound call"
+	KindCreateTimedOut            // 500 "Futures timed out after [10 seconds]"
+	KindNoOutboundRoute           // 500 "... The Active Outbound Proxy is null ..."
+)
+
+// Permanent reports whether sending the same request again can only get the
+// same answer, so a GET must not be retried on it.
+func (k ErrorKind) Permanent() bool {
+	switch k {
+	case KindUnknownAccount, KindInvalidSID, KindRestcommPolicy, KindNoOutboundRoute, KindAccountInactive:
+		return true
+	}
+	return false
+}
+
+// classify reads what an error reply means from its status, its content type
+// and its (token-free, trimmed) body.
+func classify(status int, contentType, body, msg string) ErrorKind {
+	lower := strings.ToLower(msg)
+	switch {
+	case status == http.StatusForbidden && strings.Contains(lower, "not active"):
+		return KindAccountInactive
+	case status < 500:
+		return KindOther
+	case strings.Contains(lower, "not allowed to make this outbound call"):
+		return KindRestcommPolicy
+	case strings.Contains(lower, "futures timed out"):
+		return KindCreateTimedOut
+	case strings.Contains(lower, "outbound proxy is null"):
+		return KindNoOutboundRoute
+	case strings.Contains(lower, "invalid_sid"):
+		return KindInvalidSID
+	case status == http.StatusInternalServerError && isHTML(contentType, body):
+		return KindUnknownAccount
+	}
+	return KindOther
+}
+
+// isHTML reports whether a reply body is an HTML page (a servlet container's
+// error page rather than anything Restcomm wrote).
+func isHTML(contentType, body string) bool {
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil && (mt == "text/html" || mt == "application/xhtml+xml") {
+		return true
+	}
+	head := strings.ToLower(body[:min(len(body), 512)])
+	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html") ||
+		(strings.HasPrefix(head, "<") && strings.Contains(head, "<html"))
 }
 
 // Error names the operation, the status and, where one helps, what to fix.
@@ -80,21 +160,32 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// hint is the actionable advice for well-known statuses.
+// hint is the actionable advice for well-known replies.
 func (e *APIError) hint() string {
+	switch e.Kind {
+	case KindAccountInactive:
+		return "the account is suspended, closed or not active: ask the Restcomm administrator to reactivate it (on servers older than 8.4, a fresh install's administrator must first change its password)"
+	case KindUnknownAccount:
+		return "the account SID is not known to this server: check restcomm.account_sid and restcomm.base_url"
+	case KindInvalidSID:
+		return "restcomm.account_sid is malformed: copy the AC... value from the Restcomm console"
+	case KindRestcommPolicy:
+		return "refused by Restcomm's own policy (an account or destination limit set on the server), not a fault: nothing was dialled; ask the Restcomm administrator"
+	case KindCreateTimedOut:
+		return "Restcomm timed out creating the call: nothing was dialled; try again"
+	case KindNoOutboundRoute:
+		return "Restcomm has no outbound route to the telephone network: its administrator must configure the outbound proxy"
+	}
 	switch code := e.StatusCode; {
 	case code == http.StatusUnauthorized:
 		return "the credentials were refused: check restcomm.account_sid and restcomm.auth_token"
 	case code == http.StatusForbidden:
-		if strings.Contains(strings.ToLower(e.Message), "not active") {
-			return "the account is not active: a fresh install's administrator must change its password first"
-		}
-		return "the account has no permission for this or is not active"
+		return "the account has no permission for this, or the token belongs to another account"
 	case code == http.StatusNotFound:
 		if strings.Contains(e.Path, "/Calls/") {
-			return "no such call, or the account SID in the URL is unknown or restcomm.base_url is wrong"
+			return "no such call, or restcomm.base_url is wrong"
 		}
-		return "the account SID in the URL is unknown or restcomm.base_url is wrong (it should end in /restcomm)"
+		return "restcomm.base_url is wrong (it should end in /restcomm)"
 	case code == http.StatusNotAcceptable:
 		return "Restcomm does not know this call SID"
 	case code == http.StatusGone:
@@ -120,6 +211,16 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusNotAcceptable
 	case ErrCallGone:
 		return e.StatusCode == http.StatusGone
+	case ErrAccountInactive:
+		return e.Kind == KindAccountInactive
+	case ErrUnknownAccount:
+		return e.Kind == KindUnknownAccount
+	case ErrRefusedByRestcomm:
+		return e.Kind == KindRestcommPolicy
+	case ErrCreateTimedOut:
+		return e.Kind == KindCreateTimedOut
+	case ErrNoOutboundRoute:
+		return e.Kind == KindNoOutboundRoute
 	}
 	return false
 }
@@ -128,6 +229,14 @@ func (e *APIError) Is(target error) bool {
 // from anything the server echoed.
 func (c *Client) newAPIError(req request, rep *reply) *APIError {
 	body := strings.TrimSpace(c.redact(string(rep.body)))
+	ct := rep.header.Get("Content-Type")
+	if isHTML(ct, body) {
+		// A container's error page: its markup says nothing an operator can use, and pasting it into a
+		// message would fill the screen with tags.
+		kind := classify(rep.status, ct, body, "")
+		return &APIError{Op: req.op, Method: req.method, Path: req.path, StatusCode: rep.status, Kind: kind,
+			Body: fmt.Sprintf("(an HTML page of %d bytes)", len(body))}
+	}
 	msg := errorMessage([]byte(body))
 	if rep.status >= 300 && rep.status <= 399 {
 		if loc := rep.header.Get("Location"); loc != "" {
@@ -137,7 +246,8 @@ func (c *Client) newAPIError(req request, rep *reply) *APIError {
 	if len(body) > maxErrorBody {
 		body = strings.ToValidUTF8(body[:maxErrorBody], "") + "..."
 	}
-	return &APIError{Op: req.op, Method: req.method, Path: req.path, StatusCode: rep.status, Message: msg, Body: body}
+	return &APIError{Op: req.op, Method: req.method, Path: req.path, StatusCode: rep.status, Message: msg, Body: body,
+		Kind: classify(rep.status, ct, body, msg)}
 }
 
 // redact replaces the auth token wherever it appears in s.

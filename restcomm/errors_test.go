@@ -29,7 +29,8 @@ func runOp(ctx context.Context, c *Client, op string) error {
 }
 
 func TestErrorShapes(t *testing.T) {
-	sentinels := []error{ErrUnauthorized, ErrForbidden, ErrNotFound, ErrNotModifiable, ErrCallGone, ErrOutcomeUnknown, ErrNotSent}
+	sentinels := []error{ErrUnauthorized, ErrForbidden, ErrNotFound, ErrNotModifiable, ErrCallGone, ErrOutcomeUnknown, ErrNotSent,
+		ErrAccountInactive, ErrUnknownAccount, ErrRefusedByRestcomm, ErrCreateTimedOut, ErrNoOutboundRoute}
 	for _, tc := range errorShapes() {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
@@ -54,7 +55,7 @@ func TestErrorShapes(t *testing.T) {
 				t.Error("Body holds the token")
 			}
 			for _, s := range sentinels {
-				if got, want := errors.Is(err, s), s == tc.sentinel; got != want {
+				if got, want := errors.Is(err, s), s == tc.sentinel || s == tc.also; got != want {
 					t.Errorf("errors.Is(err, %v) = %v, want %v", s, got, want)
 				}
 			}
@@ -63,7 +64,10 @@ func TestErrorShapes(t *testing.T) {
 				t.Errorf("Error() = %q; want the status text, %q and %q", text, tc.hint, tc.message)
 			}
 			wantRequests := int64(1)
-			if tc.status >= 500 && (tc.op == "get" || tc.op == "list") {
+			if strings.Contains(text, "<") {
+				t.Errorf("Error() pastes markup: %q", text)
+			}
+			if tc.status >= 500 && !tc.permanent && (tc.op == "get" || tc.op == "list") {
 				wantRequests = 3 // GETs are retried per RetryPolicy{Attempts: 3}
 			}
 			if n := srv.count.Load(); n != wantRequests {
@@ -97,7 +101,7 @@ func TestErrorMessageShapes(t *testing.T) {
 
 func TestAPIErrorBodyIsBounded(t *testing.T) {
 	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-		send(w, http.StatusBadRequest, "text/html", "<html>"+strings.Repeat("é", 5000)+"</html>")
+		send(w, http.StatusBadRequest, "text/plain", "<p>"+strings.Repeat("é", 5000)+"</p>")
 	})
 	err := checkErr(t, runOp(context.Background(), newClient(t, srv.base()), "create"))
 	var apiErr *APIError

@@ -83,7 +83,13 @@ func (c *Client) shouldRetry(ctx context.Context, req request, rep *reply, err e
 		if err != nil {
 			return true
 		}
-		return rep.status == http.StatusTooManyRequests || rep.status >= 500
+		if rep.status != http.StatusTooManyRequests && rep.status < 500 {
+			return false
+		}
+		// An unknown account, a malformed SID or a refusal by Restcomm's policy is answered 500 every time:
+		// asking again only multiplies the load.
+		body := strings.TrimSpace(string(rep.body))
+		return !classify(rep.status, rep.header.Get("Content-Type"), body, errorMessage([]byte(body))).Permanent()
 	case retryIfNotSent:
 		return err != nil && errors.Is(err, ErrNotSent)
 	default:

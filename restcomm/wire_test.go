@@ -87,8 +87,10 @@ type errorShape struct {
 	header      map[string]string
 	body        string
 	sentinel    error  // nil: none of the sentinels may match
+	also        error  // a second sentinel that must match too
 	message     string // want APIError.Message
 	hint        string // substring of Error()
+	permanent   bool   // a 5xx that a GET must not retry
 }
 
 // errorShapes is the table of error replies.
@@ -103,13 +105,25 @@ func errorShapes() []errorShape {
 		{name: "401 on create", op: "create", status: 401, header: map[string]string{"WWW-Authenticate": `Basic realm="Restcomm realm"`},
 			sentinel: ErrUnauthorized, hint: "check restcomm.account_sid and restcomm.auth_token"},
 		{name: "403 account not active", op: "list", status: 403, contentType: "application/json", body: "Provided Account is not active",
-			sentinel: ErrForbidden, message: "Provided Account is not active", hint: "must change its password"},
+			sentinel: ErrForbidden, also: ErrAccountInactive, message: "Provided Account is not active", hint: "suspended, closed or not active"},
 		{name: "403 no permission", op: "create", status: 403,
 			sentinel: ErrForbidden, hint: "no permission"},
-		{name: "404 unknown account on list", op: "list", status: 404,
-			sentinel: ErrNotFound, hint: "account SID in the URL is unknown or restcomm.base_url is wrong"},
-		{name: "404 unknown account on create", op: "create", status: 404,
-			sentinel: ErrNotFound, hint: "account SID in the URL is unknown or restcomm.base_url is wrong"},
+		{name: "404 wrong base URL on list", op: "list", status: 404,
+			sentinel: ErrNotFound, hint: "restcomm.base_url is wrong (it should end in /restcomm)"},
+		{name: "404 wrong base URL on create", op: "create", status: 404,
+			sentinel: ErrNotFound, hint: "restcomm.base_url is wrong"},
+		{name: "500 unknown account: a container's HTML page", op: "list", status: 500, contentType: "text/html;charset=utf-8",
+			body:     "<!doctype html><html><head><title>HTTP Status 500 - </title></head><body><h1>java.lang.NullPointerException</h1></body></html>",
+			sentinel: ErrUnknownAccount, hint: "the account SID is not known to this server", permanent: true},
+		{name: "500 unknown account on create", op: "create", status: 500, contentType: "text/html",
+			body:     "<html><body><pre>org.restcomm.connect.http.PermissionEvaluator NullPointerException</pre></body></html>",
+			sentinel: ErrUnknownAccount, hint: "the account SID is not known to this server"},
+		{name: "500 HTML page without a content type", op: "get", status: 500,
+			body:     "\n<html><head><title>Error</title></head><body>boom</body></html>",
+			sentinel: ErrUnknownAccount, hint: "not known to this server", permanent: true},
+		{name: "500 futures timed out", op: "create", status: 500, contentType: "text/plain",
+			body: "Futures timed out after [10 seconds]", message: "Futures timed out after [10 seconds]",
+			sentinel: ErrCreateTimedOut, hint: "nothing was dialled"},
 		{name: "404 unknown call", op: "get", status: 404,
 			sentinel: ErrNotFound, hint: "no such call"},
 		{name: "406 cancel unknown call", op: "cancel", status: 406,
@@ -122,15 +136,19 @@ func errorShapes() []errorShape {
 			sentinel: ErrCallGone, message: "Call is already completed."},
 		{name: "500 JSON message labelled text", op: "create", status: 500, contentType: "text/plain",
 			body:    `{"message":"` + testAccount + `x is an INVALID_SID sid value."}`,
-			message: testAccount + "x is an INVALID_SID sid value.", hint: "server error"},
+			message: testAccount + "x is an INVALID_SID sid value.", hint: "restcomm.account_sid is malformed"},
 		{name: "500 JSON message", op: "list", status: 500, contentType: "application/json",
 			body:    `{"message":"` + testAccount + `x is an INVALID_SID sid value."}`,
-			message: testAccount + "x is an INVALID_SID sid value."},
+			message: testAccount + "x is an INVALID_SID sid value.", permanent: true},
+		{name: "500 server fault on list is retried", op: "list", status: 500, contentType: "text/plain",
+			body: "java.lang.IllegalStateException", message: "java.lang.IllegalStateException", hint: "Restcomm server error"},
 		{name: "500 no outbound proxy", op: "create", status: 500, contentType: "text/plain",
-			body:    "Cannot create call to: +447700900123\r\nThe Active Outbound Proxy is null. Please check configuration",
-			message: "Cannot create call to: +447700900123 The Active Outbound Proxy is null. Please check configuration"},
+			body:     "Cannot create call to: +447700900123\r\nThe Active Outbound Proxy is null. Please check configuration",
+			message:  "Cannot create call to: +447700900123 The Active Outbound Proxy is null. Please check configuration",
+			sentinel: ErrNoOutboundRoute, hint: "outbound proxy"},
 		{name: "500 not allowed labelled JSON", op: "create", status: 500, contentType: "application/json",
-			body: "Not Allowed to make this outbound call", message: "Not Allowed to make this outbound call"},
+			body: "Not Allowed to make this outbound call", message: "Not Allowed to make this outbound call",
+			sentinel: ErrRefusedByRestcomm, hint: "refused by Restcomm's own policy"},
 		{name: "500 JSON without message", op: "create", status: 500, contentType: "application/json",
 			body: `{"error":"x"}`, message: `{"error":"x"}`},
 		{name: "server echoes the token", op: "create", status: 400, contentType: "text/plain",

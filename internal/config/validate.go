@@ -133,6 +133,10 @@ func isAlnum(s string) bool {
 	return s != ""
 }
 
+// minPollsPerRing is how many polls must fit into the ring Timeout for polling alone to see a call ringing:
+// the call is QUEUED for the first moments, and a poll may be late by a request's round trip.
+const minPollsPerRing = 3
+
 func (c *Config) validateCall(ps *problems) {
 	k := c.Call
 	if k.CodeDigits < 3 || k.CodeDigits > 8 {
@@ -178,6 +182,13 @@ func (c *Config) validateCall(ps *problems) {
 	}
 	if d := k.PollInterval.Duration; d < 200*time.Millisecond || d > time.Minute {
 		ps.add("call.poll_interval", "is %s: use between 200ms and 1m, e.g. \"1s\"", d)
+	}
+	if d, ring := k.PollInterval.Duration, time.Duration(k.Timeout)*time.Second; d > 0 && k.Timeout > 0 &&
+		ring < minPollsPerRing*d && !c.UsesSimulator() && c.Server.PublicURL == "" {
+		ps.add("call.timeout", "is %ds with call.poll_interval %s and no status callbacks: polling can miss the "+
+			"ringing of so short a call, and a missed call whose ringing nobody saw counts as not delivered: set "+
+			"call.poll_interval to at most %s, or server.public_url so that Restcomm reports ringing itself",
+			k.Timeout, d, (ring / minPollsPerRing).Truncate(time.Millisecond))
 	}
 	if r := k.DefaultRegion; r != "" && !isRegion(r) {
 		if isRegion(strings.ToUpper(r)) {

@@ -28,8 +28,17 @@ func TestValidConfigurations(t *testing.T) {
 			c.Call.RCMLURL = "https://x.example/f.xml"
 			return c
 		}(),
-		"empty base_url (sim)": func() *Config { c := Default(); c.Restcomm.BaseURL = ""; return c }(),
-		"region and port 0":    func() *Config { c := Default(); c.Call.DefaultRegion = "GB"; c.Server.Listen = "127.0.0.1:0"; return c }(),
+		"empty base_url (sim)":         func() *Config { c := Default(); c.Restcomm.BaseURL = ""; return c }(),
+		"short timeout with callbacks": func() *Config { c := realConfig(); c.Call.Timeout = 2; return c }(),
+		"short timeout, fast polling": func() *Config {
+			c := realConfig()
+			c.Server.PublicURL = ""
+			c.Call.RCMLURL = "https://x.example/f.xml"
+			c.Call.Timeout = 3
+			c.Call.PollInterval.Duration = time.Second
+			return c
+		}(),
+		"region and port 0": func() *Config { c := Default(); c.Call.DefaultRegion = "GB"; c.Server.Listen = "127.0.0.1:0"; return c }(),
 	} {
 		if err := c.Validate(); err != nil {
 			t.Errorf("%s: Validate() = %v", name, err)
@@ -56,6 +65,11 @@ func TestValidateExplainsEachProblem(t *testing.T) {
 			"restcomm.auth_token", "or FLASHCALL_AUTH_TOKEN"},
 		{"request_timeout zero", func(c *Config) { c.Restcomm.RequestTimeout.Duration = 0 },
 			"restcomm.request_timeout", `is 0s: use between 1s and 5m`},
+		{"timeout too short to see ringing by polling", func(c *Config) {
+			c.Server.PublicURL = ""
+			c.Call.RCMLURL = "https://x.example/f.xml"
+			c.Call.Timeout = 2
+		}, "call.timeout", "is 2s with call.poll_interval 1s and no status callbacks: polling can miss the ringing of so short a call, and a missed call whose ringing nobody saw counts as not delivered: set call.poll_interval to at most 666ms, or server.public_url so that Restcomm reports ringing itself"},
 		{"from too short", func(c *Config) { c.Call.From = []string{"123"} },
 			"call.from[0]", `"123" is shorter than call.code_digits (4)`},
 		{"from too long", func(c *Config) { c.Call.From = []string{"+1234567890123456"} },

@@ -27,8 +27,14 @@ func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, 
 	a := t.attempt
 	prev := a.Status
 	st := c.Status
+	// Answered: answered_by set now or before, or in-progress seen now or as the last state (a call never
+	// goes back from in-progress). Rang: ringing seen, or answered (a phone that was picked up rang).
+	answered := c.Answered() || a.AnsweredBy != "" || restcomm.Status(prev) == restcomm.StatusInProgress
+	if answered && t.answeredAt.IsZero() {
+		t.answeredAt = now
+	}
 	a.Status = string(st)
-	if st == restcomm.StatusRinging || st == restcomm.StatusInProgress || c.RingDuration > 0 {
+	if st == restcomm.StatusRinging || answered {
 		a.RingingSeen = true
 	}
 	if c.AnsweredBy != "" {
@@ -38,7 +44,7 @@ func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, 
 		a.Duration = c.Duration
 	}
 	if c.RingDuration > 0 {
-		a.RingDuration = c.RingDuration
+		a.RingDuration = c.RingDuration // data only: set on answer and busy
 	}
 	stale := !a.StaleSince.IsZero()
 	a.StaleSince = time.Time{}
@@ -49,7 +55,10 @@ func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, 
 	final := st.Final()
 	if final {
 		a.State = store.StateEnded
-		a.Outcome = outcomeOf(c, a.RingingSeen)
+		a.Outcome = outcomeOf(c, a.RingingSeen, answered)
+		if a.Outcome == OutcomeNotDelivered && s.set.StatusCallbackURL == "" {
+			a.Error = noRingingNote
+		}
 		a.EndedAt = now
 		if !c.EndTime.IsZero() {
 			a.EndedAt = c.EndTime

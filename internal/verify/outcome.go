@@ -16,13 +16,14 @@ const (
 	OutcomeUnknown      = store.OutcomeUnknown      // the create's outcome or the final state is not known
 )
 
-// outcomeOf maps a final Restcomm call to what it means for verification. ringing says whether ringing was
-// seen by polling or callbacks before the end.
-func outcomeOf(c *restcomm.Call, ringing bool) string {
-	if c.Answered() {
+// outcomeOf maps a final Restcomm call to what it means for verification. rang says whether ringing was seen
+// by polling or a callback before the end, answered whether in-progress was. Neither duration nor
+// ring_duration means anything here: on 8.4+ a rung-out call ends canceled with a duration of about the ring
+// time, and a canceled record never carries ring_duration.
+func outcomeOf(c *restcomm.Call, rang, answered bool) string {
+	if answered || c.Answered() {
 		return OutcomeAnswered
 	}
-	rang := ringing || c.RingDuration > 0
 	switch c.Status {
 	case restcomm.StatusCanceled, restcomm.StatusNoAnswer, restcomm.StatusCompleted:
 		if rang {
@@ -38,6 +39,10 @@ func outcomeOf(c *restcomm.Call, ringing bool) string {
 	}
 	return OutcomeUnknown
 }
+
+// noRingingNote is the outcome note of a call that ended unanswered without ringing seen, when nothing but
+// polling could have seen it: a short ring can fall between two polls.
+const noRingingNote = "no ringing observed: ask the customer"
 
 // delivered reports whether an outcome lets the customer read a code back.
 func delivered(outcome string) bool {

@@ -148,7 +148,7 @@ func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, n
 	}
 
 	params := restcomm.CallParams{
-		From: from, To: num.E164, URL: s.set.RCMLURL, Method: s.set.RCMLMethod, Timeout: s.set.Timeout,
+		From: plusForm(from), To: num.E164, URL: s.set.RCMLURL, Method: s.set.RCMLMethod, Timeout: s.set.Timeout,
 	}
 	if s.set.StatusCallbackURL != "" {
 		params.StatusCallback = s.set.StatusCallbackURL
@@ -272,4 +272,13 @@ func reasonOf(err error) string {
 		return ne.Reason
 	}
 	return err.Error()
+}
+
+// plusForm writes a caller ID of bare digits with a leading +: a server that normalises numbers for outbound
+// calls reads a bare 447... as a US number.
+func plusForm(from string) string {
+	if from == "" || from[0] == '+' || digitsOf(from) != from {
+		return from
+	}
+	return "+" + from
 }

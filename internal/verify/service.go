@@ -90,6 +90,9 @@ type Service struct {
 type tracked struct {
 	attempt store.Attempt
 	sentAt  time.Time // when the create was sent, for ListCalls look-ups
+	// answeredAt is when the tracker first saw the call answered (zero until then): an answered call's
+	// record can stay in-progress for ever after a hang-up, so its tracking is bounded from here.
+	answeredAt time.Time
 }
 
 // New builds a Service. Call Start before use and Close when done.

@@ -79,6 +79,7 @@ func (s *Service) poll() {
 			} else {
 				s.refresh(t.attempt)
 			}
+			s.checkBounds(t.attempt.ID)
 		}
 	}
 
@@ -125,13 +126,13 @@ func (s *Service) pollFailed(a store.Attempt, err error) {
 			return
 		}
 	}
-	if errors.Is(err, restcomm.ErrUnauthorized) || errors.Is(err, restcomm.ErrForbidden) {
+	if why := pauseReason(err); why != "" {
 		s.mu.Lock()
 		first := !now.Before(s.authHold)
 		s.authHold = now.Add(authPause)
 		s.mu.Unlock()
 		if first {
-			s.notice(fmt.Sprintf("Restcomm rejected the credentials while tracking calls: %v. Live calls keep their last known state; polling resumes in %s.", err, authPause), true)
+			s.notice(fmt.Sprintf("%s while tracking calls: %v. Live calls keep their last known state; polling resumes in %s.", why, err, authPause), true)
 		}
 	}
 	s.applyMu.Lock() // an end merged meanwhile must not be overwritten by this stale mark
@@ -158,6 +159,21 @@ func (s *Service) pollFailed(a store.Attempt, err error) {
 	}
 }
 
+// pauseReason says why polling must pause after err, or "" when it need not: asking again with the same
+// credentials for the same account can only be refused again (401, 403 including "Provided Account is not
+// active", and the 500 an unknown account gets).
+func pauseReason(err error) string {
+	switch {
+	case errors.Is(err, restcomm.ErrAccountInactive):
+		return "Restcomm says the account is not active"
+	case errors.Is(err, restcomm.ErrUnauthorized), errors.Is(err, restcomm.ErrForbidden):
+		return "Restcomm rejected the credentials"
+	case errors.Is(err, restcomm.ErrUnknownAccount):
+		return "Restcomm does not know the account"
+	}
+	return ""
+}
+
 // lookUp searches Restcomm for a call whose create had an unknown outcome: same To and From, created at or
 // after the time the create was sent. It never dials.
 func (s *Service) lookUp(t tracked) {
@@ -165,6 +181,12 @@ func (s *Service) lookUp(t tracked) {
 	defer cancel()
 	c, err := s.findCall(ctx, t.attempt, t.sentAt)
 	if err != nil {
+		if s.clk.Now().Sub(t.sentAt) > lookupWindow {
+			// The window is bounded whether or not Restcomm answers: a look-up that keeps failing must not
+			// keep an attempt (and a headless call) open for ever.
+			s.finish(t.attempt.ID, OutcomeUnknown, fmt.Sprintf("could not look this call up in Restcomm for %s (%v): check Restcomm's call log before calling again", lookupWindow, err))
+			return
+		}
 		s.pollFailed(t.attempt, err)
 		return
 	}
