@@ -47,8 +47,8 @@ func historyColumns(wideTime bool) []column {
 		{title: "Result", pref: 13, min: 13, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, w int) string {
 			return resultText(r, w)
 		}, style: resultStyle},
-		{title: "Dur", pref: 5, min: 4, drop: 3, right: true, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
-			return seconds(r.Duration)
+		{title: "Talk", pref: 5, min: 4, drop: 3, right: true, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+			return talkTime(&r.Attempt)
 		}},
 		{title: "Operator", pref: 12, min: 8, drop: 2, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
 			return orDash(r.Operator)
@@ -176,4 +176,13 @@ func resultStyle(st *Styles, r *store.HistoryRow) *lipgloss.Style {
 		return &st.Muted
 	}
 	return nil
+}
+
+// talkTime is how long an answered call lasted. Restcomm's duration of any other call means nothing to an
+// operator: a call that rang out on a current server has one of about the ring time.
+func talkTime(a *store.Attempt) string {
+	if a.Outcome != store.OutcomeAnswered {
+		return "-"
+	}
+	return seconds(a.Duration)
 }

@@ -154,14 +154,19 @@ func (s *Store) UpdateAttempt(ctx context.Context, a *Attempt) error {
 	if !validState(a.State) {
 		return fmt.Errorf("%s %d: unknown attempt state %q", op, a.ID, a.State)
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE attempts SET `+attemptSet+` WHERE id = ?`,
-			append(a.args(), a.ID)...)
-		if err != nil {
-			return err
-		}
-		return mustAffect(res, "attempt", a.ID)
-	})
+	return s.write(ctx, op, func(tx *sql.Tx) error { return updateAttemptTx(ctx, tx, a) })
+}
+
+// updateAttemptTx writes every field of a over the stored attempt a.ID in tx.
+func updateAttemptTx(ctx context.Context, tx *sql.Tx, a *Attempt) error {
+	if !validState(a.State) {
+		return fmt.Errorf("attempt %d: unknown attempt state %q", a.ID, a.State)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE attempts SET `+attemptSet+` WHERE id = ?`, append(a.args(), a.ID)...)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res, "attempt", a.ID)
 }
 
 // GetAttempt returns attempt id, or an error matching ErrNotFound.

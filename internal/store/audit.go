@@ -33,6 +33,8 @@ const (
 	AuditPurge = "purge"
 	// AuditConfigLoaded: a configuration was loaded (Detail names its source).
 	AuditConfigLoaded = "config-loaded"
+	// AuditExpired: a verification's window passed before a correct read-back.
+	AuditExpired = "expired"
 )
 
 // AuditEntry is one line of the append-only audit log: who did what, when, from where. It never holds a full

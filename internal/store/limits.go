@@ -156,6 +156,15 @@ func Undelivered(outcome string) bool {
 	return false
 }
 
+// ErrNumberBusy refuses an attempt to a number that already has a call being placed, live, or of unknown
+// outcome still being looked up: one live call per number, decided in the transaction that writes the
+// attempt, so it holds across sessions and processes.
+var ErrNumberBusy = errors.New("a call to this number is already live")
+
+// liveWhere selects the attempts that hold their number: being placed, live, or of unknown outcome and not
+// yet given up on.
+const liveWhere = `(state IN ('placing', 'live') OR (state = 'unknown' AND ended_at = 0))`
+
 // refused carries the check function's error out of the transaction it rolls back.
 type refused struct{ err error }
 
@@ -193,6 +202,14 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check fun
 	var vid, aid int64
 	prevVID := a.VerificationID
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		var busy int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM attempts WHERE number = ? AND `+liveWhere,
+			a.Number).Scan(&busy); err != nil {
+			return err
+		}
+		if busy > 0 {
+			return &refused{ErrNumberBusy}
+		}
 		if check != nil {
 			if err := check(ctx, txQuerier{s: s, tx: tx}); err != nil {
 				return &refused{err}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -125,9 +126,10 @@ func TestCheckedInsertsAreExactUnderConcurrency(t *testing.T) {
 	results := make(chan error, goroutines)
 	for i := range goroutines {
 		wg.Go(func() {
-			p := newPlacement("+447400123450", "op", at(time.Duration(i)*time.Millisecond))
+			// One number each: a second live call to one number is refused whatever the limits say.
+			p := newPlacement(fmt.Sprintf("+4474001234%02d", i), "op", at(time.Duration(i)*time.Millisecond))
 			results <- s.InsertAttemptChecked(ctx, p, func(ctx context.Context, q LimitQuerier) error {
-				n, err := q.CountCalls(ctx, CallFilter{Number: "+447400123450"}, time.Time{})
+				n, err := q.CountCalls(ctx, CallFilter{Operator: "op"}, time.Time{})
 				if err != nil {
 					return err
 				}
@@ -166,6 +168,7 @@ func TestSupersedeInTheSameTransaction(t *testing.T) {
 	if err := s.InsertAttemptChecked(ctx, first, nil); err != nil {
 		t.Fatal(err)
 	}
+	endAttempt(t, s, first.Attempt)
 	old := *first.Verification
 	old.Status, old.Reason, old.UpdatedAt = StatusSuperseded, "superseded by bob", at(time.Minute)
 	second := newPlacement("+447400123450", "bob", at(time.Minute))
@@ -182,6 +185,7 @@ func TestSupersedeInTheSameTransaction(t *testing.T) {
 		t.Fatalf("open verification %+v, %v; want %d", open, err, second.Verification.ID)
 	}
 	// Superseding it again fails: it is no longer open, and nothing else is written.
+	endAttempt(t, s, second.Attempt)
 	third := newPlacement("+447400123450", "carol", at(2*time.Minute))
 	third.Supersede = &old
 	if err := s.InsertAttemptChecked(ctx, third, nil); !errors.Is(err, ErrConflict) {
@@ -229,6 +233,7 @@ func TestRecordBlocked(t *testing.T) {
 	if gv, _ := s.GetVerification(ctx, open.Verification.ID); gv.Status != StatusCalling || retry.VerificationID != gv.ID {
 		t.Errorf("after a refused retry: verification %q, attempt linked to %d", gv.Status, retry.VerificationID)
 	}
+	endAttempt(t, s, open.Attempt)
 	err = s.InsertAttemptChecked(ctx, newPlacement("+447400123450", "alice", at(time.Hour)), func(ctx context.Context, q LimitQuerier) error {
 		if n, _ := q.CountCalls(ctx, CallFilter{}, time.Time{}); n != 1 {
 			t.Errorf("blocked attempts counted: %d calls, want 1", n)
@@ -237,5 +242,70 @@ func TestRecordBlocked(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// endAttempt marks a stored attempt ended, so that its number is free for the next call.
+func endAttempt(t *testing.T, s *Store, a *Attempt) {
+	t.Helper()
+	a.State, a.Outcome, a.EndedAt = StateEnded, OutcomeDelivered, a.CreatedAt.Add(10*time.Second)
+	if err := s.UpdateAttempt(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOneLiveCallPerNumberUnderConcurrency: many goroutines place a call to one number at once; the check in
+// the writing transaction lets exactly one through, and the number is free again once that call has ended
+// (or its unknown outcome has been given up on).
+func TestOneLiveCallPerNumberUnderConcurrency(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	const goroutines = 50
+	var wg sync.WaitGroup
+	results := make(chan error, goroutines)
+	placed := make(chan *Attempt, goroutines)
+	for i := range goroutines {
+		wg.Go(func() {
+			p := newPlacement("+447400123450", fmt.Sprintf("op%d", i), at(time.Duration(i)*time.Millisecond))
+			err := s.InsertAttemptChecked(ctx, p, nil)
+			if err == nil {
+				placed <- p.Attempt
+			}
+			results <- err
+		})
+	}
+	wg.Wait()
+	close(results)
+	close(placed)
+	ok, busy := 0, 0
+	for err := range results {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, ErrNumberBusy):
+			busy++
+		default:
+			t.Error(err)
+		}
+	}
+	if ok != 1 || busy != goroutines-1 {
+		t.Fatalf("%d placed, %d refused as busy; want 1 and %d", ok, busy, goroutines-1)
+	}
+	a := <-placed
+	for _, state := range []string{StateLive, StateUnknown} {
+		a.State = state
+		if err := s.UpdateAttempt(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.InsertAttemptChecked(ctx, newPlacement("+447400123450", "x", at(time.Minute)), nil); !errors.Is(err, ErrNumberBusy) {
+			t.Fatalf("attempt %s: second call = %v, want ErrNumberBusy", state, err)
+		}
+	}
+	a.EndedAt = at(6 * time.Minute) // an unknown outcome given up on
+	if err := s.UpdateAttempt(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InsertAttemptChecked(ctx, newPlacement("+447400123450", "x", at(7*time.Minute)), nil); err != nil {
+		t.Fatalf("after the unknown attempt was given up on: %v", err)
 	}
 }

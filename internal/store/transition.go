@@ -39,11 +39,17 @@ func (s *Store) AddTransition(ctx context.Context, t Transition) error {
 	if t.AttemptID == 0 {
 		return errors.New(op + ": no attempt ID")
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO transitions (attempt_id, at, status, source, detail)
-			VALUES (?, ?, ?, ?, ?)`, t.AttemptID, nanos(t.At), t.Status, t.Source, t.Detail)
-		return err
-	})
+	return s.write(ctx, op, func(tx *sql.Tx) error { return addTransitionTx(ctx, tx, t) })
+}
+
+// addTransitionTx stores t in tx.
+func addTransitionTx(ctx context.Context, tx *sql.Tx, t Transition) error {
+	if t.AttemptID == 0 {
+		return errors.New("add transition: no attempt ID")
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO transitions (attempt_id, at, status, source, detail)
+		VALUES (?, ?, ?, ?, ?)`, t.AttemptID, nanos(t.At), t.Status, t.Source, t.Detail)
+	return err
 }
 
 // Transitions returns the transitions of an attempt, oldest first (by At, then in the order stored).

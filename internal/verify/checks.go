@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,7 +11,10 @@ import (
 )
 
 // Check compares the digits the customer read back with the caller ID of the last delivered call. The
-// expected code never leaves this function; only the result and the checks left do.
+// expected code never leaves this function; only the result and the checks left do. The read, the
+// comparison, the counter and the status change happen in one write transaction on the stored verification,
+// so concurrent read-backs from any number of sessions or processes are each counted, and none is checked
+// against a verification another session has already closed.
 func (s *Service) Check(ctx context.Context, op Operator, verificationID int64, digits string) (CheckResult, error) {
 	digits = strings.TrimSpace(digits)
 	v, err := s.st.GetVerification(ctx, verificationID)
@@ -20,53 +24,69 @@ func (s *Service) Check(ctx context.Context, op Operator, verificationID int64, 
 	if s.expireIfDue(ctx, v) || finalVerification(v.Status) {
 		return CheckResult{Verification: *v}, ErrClosed
 	}
-	if v.Status != store.StatusAwaitingCode {
-		return CheckResult{Verification: *v, ChecksLeft: v.MaxChecks - v.Checks}, ErrNotAwaitingCode
-	}
 	if len(digits) != s.set.CodeDigits || digitsOf(digits) != digits {
 		return CheckResult{Verification: *v, ChecksLeft: v.MaxChecks - v.Checks},
 			fmt.Errorf("type the last %d digits of the number that called the customer", s.set.CodeDigits)
 	}
-	want, ok, err := s.expectedCode(ctx, v.ID)
-	if err != nil {
-		return CheckResult{}, err
-	}
-	if !ok {
-		return CheckResult{Verification: *v}, ErrNotAwaitingCode
-	}
-	match := subtle.ConstantTimeCompare([]byte(want), []byte(digits)) == 1
 	now := s.clk.Now()
-	if err := s.st.AddCheck(ctx, store.Check{VerificationID: v.ID, At: now, Operator: op.String(), OK: match}); err != nil {
-		return CheckResult{}, fmt.Errorf("the check could not be recorded, try again: %w", err)
-	}
-	v.Checks++
-	v.UpdatedAt = now
+	var match bool
+	var outcome error
+	nv, err := s.st.ModifyVerification(ctx, verificationID, func(m *store.VerificationChange) error {
+		cur := &m.V
+		switch {
+		case finalVerification(cur.Status):
+			return ErrClosed
+		case !now.Before(cur.ExpiresAt):
+			return ErrClosed // expiry itself runs below, outside this transaction
+		case cur.Status != store.StatusAwaitingCode:
+			outcome = ErrNotAwaitingCode
+			m.Unchanged()
+			return nil
+		}
+		from, ok := expectedFrom(m.Attempts)
+		if !ok {
+			outcome = ErrNotAwaitingCode
+			m.Unchanged()
+			return nil
+		}
+		match = subtle.ConstantTimeCompare([]byte(s.codeOf(from)), []byte(digits)) == 1
+		m.AddCheck(store.Check{At: now, Operator: op.String(), OK: match})
+		cur.Checks++
+		cur.UpdatedAt = now
+		switch {
+		case match:
+			cur.Status = store.StatusVerified
+			cur.Reason = ""
+		case cur.Checks >= cur.MaxChecks:
+			cur.Status = store.StatusFailed
+			cur.Reason = fmt.Sprintf("locked after %d wrong read-backs", cur.Checks)
+		}
+		return nil
+	})
 	switch {
-	case match:
-		v.Status = store.StatusVerified
-		v.Reason = ""
-	case v.Checks >= v.MaxChecks:
-		v.Status = store.StatusFailed
-		v.Reason = fmt.Sprintf("locked after %d wrong read-backs", v.Checks)
-	}
-	if err := s.st.UpdateVerification(ctx, v); err != nil {
+	case errors.Is(err, ErrClosed):
+		if cur, gerr := s.st.GetVerification(ctx, verificationID); gerr == nil {
+			s.expireIfDue(ctx, cur)
+			v = cur
+		}
+		return CheckResult{Verification: *v}, ErrClosed
+	case err != nil:
 		return CheckResult{}, fmt.Errorf("the check could not be recorded, try again: %w", err)
+	case outcome != nil:
+		return CheckResult{Verification: *nv, ChecksLeft: max(0, nv.MaxChecks-nv.Checks)}, outcome
 	}
-	if finalVerification(v.Status) {
-		s.stopExpiry(v.ID)
+	if finalVerification(nv.Status) {
+		s.stopExpiry(nv.ID)
 	}
-	s.log.Info("code checked", "verification", v.ID, "operator", op.String(), "ok", match)
-	s.audit(ctx, op, store.AuditCodeChecked, v.Number, v.ID, 0, checkDetail(match, *v))
-	s.publish(Event{Kind: EventVerification, Verification: *v})
-	return CheckResult{Verified: match, ChecksLeft: max(0, v.MaxChecks-v.Checks), Verification: *v}, nil
+	s.log.Info("code checked", "verification", nv.ID, "operator", op.String(), "ok", match)
+	s.audit(ctx, op, store.AuditCodeChecked, nv.Number, nv.ID, 0, checkDetail(match, *nv))
+	s.publish(Event{Kind: EventVerification, Verification: *nv})
+	return CheckResult{Verified: match, ChecksLeft: max(0, nv.MaxChecks-nv.Checks), Verification: *nv}, nil
 }
 
-// expectedCode is the last CodeDigits digits of the caller ID of the newest delivered attempt.
-func (s *Service) expectedCode(ctx context.Context, verificationID int64) (string, bool, error) {
-	as, err := s.st.AttemptsFor(ctx, verificationID)
-	if err != nil {
-		return "", false, err
-	}
+// expectedFrom is the caller ID of the newest delivered attempt the customer did not disown: its last digits
+// are the code.
+func expectedFrom(as []store.Attempt) (string, bool) {
 	var newest *store.Attempt
 	for i := range as {
 		a := &as[i]
@@ -78,9 +98,9 @@ func (s *Service) expectedCode(ctx context.Context, verificationID int64) (strin
 		}
 	}
 	if newest == nil {
-		return "", false, nil
+		return "", false
 	}
-	return s.codeOf(newest.From), true, nil
+	return newest.From, true
 }
 
 // codeOf is the code a caller ID carries.
@@ -108,7 +128,9 @@ func (s *Service) CodeFor(callSID string) (string, bool) {
 	return s.codeOf(from), true
 }
 
-// Cancel ends an open verification on the operator's request, hanging up its live call if there is one.
+// Cancel ends an open verification on the operator's request, hanging up its live call if there is one. The
+// status changes only if the stored verification is still open when the write happens: a verification another
+// session verified meanwhile stays verified (ErrClosed).
 func (s *Service) Cancel(ctx context.Context, op Operator, verificationID int64) error {
 	v, err := s.st.GetVerification(ctx, verificationID)
 	if err != nil {
@@ -117,16 +139,22 @@ func (s *Service) Cancel(ctx context.Context, op Operator, verificationID int64)
 	if finalVerification(v.Status) {
 		return ErrClosed
 	}
-	s.hangUpLive(ctx, op, verificationID)
-	v.Status = store.StatusCanceled
-	v.Reason = "canceled by " + op.String()
-	v.UpdatedAt = s.clk.Now()
-	if err := s.st.UpdateVerification(ctx, v); err != nil {
+	nv, err := s.st.ModifyVerification(ctx, verificationID, func(m *store.VerificationChange) error {
+		if finalVerification(m.V.Status) {
+			return ErrClosed
+		}
+		m.V.Status = store.StatusCanceled
+		m.V.Reason = "canceled by " + op.String()
+		m.V.UpdatedAt = s.clk.Now()
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	s.stopExpiry(v.ID)
-	s.audit(ctx, op, store.AuditCancel, v.Number, v.ID, 0, "verification canceled")
-	s.publish(Event{Kind: EventVerification, Verification: *v})
+	s.hangUpLive(ctx, op, verificationID)
+	s.stopExpiry(nv.ID)
+	s.audit(ctx, op, store.AuditCancel, nv.Number, nv.ID, 0, "verification canceled")
+	s.publish(Event{Kind: EventVerification, Verification: *nv})
 	return nil
 }
 

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 
 	"github.com/flashcall/flashcall/internal/store"
 )
@@ -52,20 +53,40 @@ func (s *Service) expire(id int64) {
 }
 
 // expireIfDue marks an open verification expired when its deadline has passed, hangs up its live call, and
-// reports whether it did.
+// reports whether it did. The status changes only if the stored verification is still open when the write
+// happens, so a read-back that verified it a moment earlier in another session wins; v is then refreshed.
 func (s *Service) expireIfDue(ctx context.Context, v *store.Verification) bool {
-	if finalVerification(v.Status) || s.clk.Now().Before(v.ExpiresAt) {
+	now := s.clk.Now()
+	if finalVerification(v.Status) || now.Before(v.ExpiresAt) {
 		return false
 	}
-	s.hangUpLive(ctx, Operator{Name: "flashcall", Remote: "expiry"}, v.ID)
-	v.Status = store.StatusExpired
-	v.Reason = "expired before a correct read-back"
-	v.UpdatedAt = s.clk.Now()
-	if err := s.st.UpdateVerification(ctx, v); err != nil {
-		s.log.Error("verification update failed", "verification", v.ID, "err", err)
+	nv, err := s.st.ModifyVerification(ctx, v.ID, func(m *store.VerificationChange) error {
+		if finalVerification(m.V.Status) || now.Before(m.V.ExpiresAt) {
+			return errNotDue
+		}
+		m.V.Status = store.StatusExpired
+		m.V.Reason = "expired before a correct read-back"
+		m.V.UpdatedAt = now
+		return nil
+	})
+	if errors.Is(err, errNotDue) {
+		if cur, gerr := s.st.GetVerification(ctx, v.ID); gerr == nil {
+			*v = *cur
+		}
+		return finalVerification(v.Status)
 	}
+	if err != nil {
+		s.log.Error("verification update failed", "verification", v.ID, "err", err)
+		return false
+	}
+	*v = *nv
+	s.hangUpLive(ctx, Operator{Name: "flashcall", Remote: "expiry"}, v.ID)
 	s.stopExpiry(v.ID)
 	s.log.Info("verification expired", "verification", v.ID)
+	s.audit(ctx, Operator{Name: "flashcall", Remote: "expiry"}, store.AuditExpired, v.Number, v.ID, 0, "verification expired")
 	s.publish(Event{Kind: EventVerification, Verification: *v})
 	return true
 }
+
+// errNotDue aborts an expiry that another session's write has made moot.
+var errNotDue = errors.New("verification no longer due to expire")

@@ -135,6 +135,8 @@ func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, n
 			open = &before
 		}
 		return Result{}, s.refuse(ctx, op, num, open, ref)
+	case errors.Is(err, store.ErrNumberBusy):
+		return Result{}, ErrLiveCall
 	case errors.Is(err, store.ErrConflict):
 		return Result{}, err
 	case err != nil:
