@@ -350,8 +350,10 @@ type OutcomeUnknownError struct {
 
 // Error explains the doubt and what to do about it.
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("restcomm: create call to %s from %s: outcome unknown: the request sent at %s may have placed the call; look it up before dialling again: %v",
-		e.To, e.From, e.SentAt.UTC().Format(time.RFC3339), e.Err)
+	// Neither number is in the text: To is a customer's personal data and From's last digits are a
+	// verification code, and this text reaches screens and logs. The fields keep them for the look-up.
+	return fmt.Sprintf("restcomm: create call: outcome unknown: the request sent at %s may have placed the call; look it up before dialling again: %v",
+		e.SentAt.UTC().Format(time.RFC3339), e.Err)
 }
 
 // Unwrap returns the underlying transport or API error.

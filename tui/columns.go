@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/flashcall/flashcall/internal/policy"
 	"strings"
 	"time"
 
@@ -122,7 +123,7 @@ func fromShown(from, verificationStatus string, codeDigits int) string {
 	if verificationStatus == verVerified {
 		return from
 	}
-	return maskCode(from, codeDigits)
+	return policy.MaskCode(from, codeDigits)
 }
 
 // callStatus is the call's Restcomm status, or the attempt's state while there is none.

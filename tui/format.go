@@ -141,23 +141,6 @@ func shortSID(sid string) string {
 	return sid[:2] + ellipsis + sid[len(sid)-6:]
 }
 
-// maskCode hides the last n digits of a caller ID. Those digits are the verification code, which the
-// console never shows before the customer has read it back correctly.
-func maskCode(from string, n int) string {
-	if n <= 0 || from == "" {
-		return from
-	}
-	r := []rune(from)
-	hidden := 0
-	for i := len(r) - 1; i >= 0 && hidden < n; i-- {
-		if r[i] >= '0' && r[i] <= '9' {
-			r[i] = '•'
-			hidden++
-		}
-	}
-	return string(r)
-}
-
 // orDash returns s, or "-" when it is empty.
 func orDash(s string) string {
 	if s == "" {

@@ -12,7 +12,7 @@ func TestFormatting(t *testing.T) {
 	if got := shortSID("CA0123456789abcdef0123456789abcdef"); got != "CA…abcdef" {
 		t.Errorf("SID shortened to %q", got)
 	}
-	if got := maskCode("+44 7418 340465", 4); got != "+44 7418 34••••" {
+	if got := policy.MaskCode("+44 7418 340465", 4); got != "+44 7418 34••••" {
 		t.Errorf("masked %q", got)
 	}
 	if got := fromShown("447418340465", "verified", 4); got != "447418340465" {

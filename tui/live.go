@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/flashcall/flashcall/internal/policy"
 	"slices"
 	"strings"
 	"time"
@@ -189,7 +190,7 @@ func (l liveList) row(i int, now time.Time) string {
 		marker = "> "
 	}
 	text := fmt.Sprintf("%s %-16s from %-16s %-16s %s  ring %s",
-		l.spinner.View(), shownNumber(a.Number), maskCode(a.From, l.codeDigits), state, elapsed(now.Sub(a.CreatedAt)), ring)
+		l.spinner.View(), shownNumber(a.Number), policy.MaskCode(a.From, l.codeDigits), state, elapsed(now.Sub(a.CreatedAt)), ring)
 	line := fit(marker+text, l.width)
 	if l.focused && i == l.cursor {
 		return l.styles.Selected.Render(line)

@@ -341,7 +341,7 @@ func (m *Model) placed(msg placedMsg) tea.Cmd {
 		m.dialer.Reset()
 	}
 	a := msg.res.Attempt
-	n, from := shownNumber(a.Number), maskCode(a.From, m.code.digits)
+	n, from := shownNumber(a.Number), policy.MaskCode(a.From, m.code.digits)
 	text := "calling " + n + " from " + from
 	switch {
 	case msg.supersede:

@@ -199,13 +199,13 @@ func (p *callPrinter) attempt(a store.Attempt) {
 	}
 	fields := map[string]any{
 		"time": a.UpdatedAt.UTC().Format(time.RFC3339), "attempt": a.ID, "sid": a.CallSID,
-		"status": status, "state": a.State, "to": a.Number, "from": verify.MaskFrom(a.From, p.codeDigits),
+		"status": status, "state": a.State, "to": policy.Mask(a.Number), "from": policy.MaskCode(a.From, p.codeDigits),
 		"simulated": p.simulated,
 	}
 	if a.Error != "" {
 		fields["error"] = a.Error
 	}
-	text := fmt.Sprintf("%s  %-14s %s  to %s from %s", a.UpdatedAt.Local().Format("15:04:05"), status, orDash(a.CallSID), a.Number, verify.MaskFrom(a.From, p.codeDigits))
+	text := fmt.Sprintf("%s  %-14s %s  to %s from %s", a.UpdatedAt.Local().Format("15:04:05"), status, orDash(a.CallSID), policy.Mask(a.Number), policy.MaskCode(a.From, p.codeDigits))
 	if a.Error != "" {
 		text += "  (" + a.Error + ")"
 	}

@@ -79,13 +79,17 @@ func openHistory(ctx context.Context, cfgPath string, e env) (*config.Config, *s
 // runHistory implements `flashcall history export`.
 func runHistory(ctx context.Context, e env) int {
 	return runExport(ctx, e, "history", historySynopsis, true,
-		func(f exportFlags) (string, func(*store.Store, time.Time) error) {
+		func(f exportFlags, cfg *config.Config) (string, func(*store.Store, time.Time) error) {
 			mask, what := policy.Mask, "history export ("+*f.format+", numbers masked)"
 			if *f.reveal {
 				mask, what = nil, "history export ("+*f.format+", numbers REVEALED)"
 			}
+			// The caller ID's last digits are an open verification's code, not the customer's number:
+			// --reveal does not show them either.
+			digits := cfg.Call.CodeDigits
+			hideCode := func(from string) string { return policy.MaskCode(from, digits) }
 			return what, func(st *store.Store, from time.Time) error {
-				return st.Export(ctx, e.stdout, store.ExportOptions{Format: *f.format, Since: from, Mask: mask})
+				return st.Export(ctx, e.stdout, store.ExportOptions{Format: *f.format, Since: from, Mask: mask, MaskCode: hideCode})
 			}
 		})
 }
@@ -93,7 +97,7 @@ func runHistory(ctx context.Context, e env) int {
 // runAudit implements `flashcall audit export`.
 func runAudit(ctx context.Context, e env) int {
 	return runExport(ctx, e, "audit", auditSynopsis, false,
-		func(f exportFlags) (string, func(*store.Store, time.Time) error) {
+		func(f exportFlags, _ *config.Config) (string, func(*store.Store, time.Time) error) {
 			return "audit log export (" + *f.format + ")", func(st *store.Store, from time.Time) error {
 				return st.ExportAudit(ctx, e.stdout, *f.format, store.AuditQuery{Since: from})
 			}
@@ -104,7 +108,7 @@ func runAudit(ctx context.Context, e env) int {
 // it. plan says, from the flags, what the audit entry calls the export and how to write it. An export that
 // cannot be audited does not happen.
 func runExport(ctx context.Context, e env, name, synopsis string, withReveal bool,
-	plan func(exportFlags) (string, func(*store.Store, time.Time) error)) int {
+	plan func(exportFlags, *config.Config) (string, func(*store.Store, time.Time) error)) int {
 	f, from, code, done := parseExport(name, synopsis, withReveal, e)
 	if done {
 		return code
@@ -114,7 +118,7 @@ func runExport(ctx context.Context, e env, name, synopsis string, withReveal boo
 		return code
 	}
 	defer st.Close()
-	what, write := plan(f)
+	what, write := plan(f, cfg)
 	if err := auditExport(ctx, st, cfg, e, what); err != nil {
 		fmt.Fprintf(e.stderr, "flashcall %s: %v\n", name, err)
 		return exitNotDone

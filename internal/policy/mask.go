@@ -44,3 +44,21 @@ func countryCodeOf(digits string) int {
 	}
 	return 0
 }
+
+// MaskCode hides the code digits of a caller ID: its last codeDigits digits, which the customer reads back,
+// become "•", e.g. "447418340465" with 4 digits becomes "44741834••••". Every output that shows a caller ID
+// before its verification is verified goes through here.
+func MaskCode(from string, codeDigits int) string {
+	if codeDigits <= 0 || from == "" {
+		return from
+	}
+	r := []rune(from)
+	hidden := 0
+	for i := len(r) - 1; i >= 0 && hidden < codeDigits; i-- {
+		if r[i] >= '0' && r[i] <= '9' {
+			r[i] = '•'
+			hidden++
+		}
+	}
+	return string(r)
+}

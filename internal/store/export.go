@@ -20,6 +20,9 @@ type ExportOptions struct {
 	Since time.Time
 	// Mask, when set, is applied to each customer number written; nil writes numbers as stored.
 	Mask func(number string) string
+	// MaskCode hides the code digits of the caller ID of an attempt whose verification is not verified (the
+	// code of an open verification must not leave before it is read back); nil leaves such a caller ID out.
+	MaskCode func(from string) string
 }
 
 // ExportColumns returns the CSV header and the JSON keys of Export, in order.
@@ -83,8 +86,15 @@ func (s *Store) Export(ctx context.Context, w io.Writer, o ExportOptions) error 
 		if err := scanAttempt(rows, &h.Attempt, &h.VerificationStatus, &h.Checks, &h.MaxChecks); err != nil {
 			return s.wrap(op, err)
 		}
+		from := h.From
+		if h.VerificationStatus != StatusVerified {
+			from = ""
+			if o.MaskCode != nil {
+				from = o.MaskCode(h.From)
+			}
+		}
 		rec := exportRecord{
-			Number: mask(h.Number), Country: h.Country, LineType: h.LineType, From: h.From,
+			Number: mask(h.Number), Country: h.Country, LineType: h.LineType, From: from,
 			CallSID: h.CallSID, State: h.State, Status: h.Status, Outcome: h.Outcome,
 			VerificationStatus: h.VerificationStatus, Checks: h.Checks, Duration: h.Duration,
 			Operator: h.Operator, Error: h.Error,

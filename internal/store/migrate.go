@@ -100,6 +100,12 @@ func migrations() []migration {
 			`CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 				BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be deleted'); END`,
 		},
+	}, {
+		version: 3,
+		name:    "attempts by call SID, for reconciliation",
+		stmts: []string{
+			`CREATE INDEX attempts_by_sid ON attempts (call_sid) WHERE call_sid != ''`,
+		},
 	}}
 }
 

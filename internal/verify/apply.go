@@ -122,23 +122,33 @@ func (s *Service) finish(attemptID int64, outcome, note string) {
 	s.publishAttempt(s.ctx, a)
 }
 
-// afterAttempt recomputes a verification's status once one of its attempts has ended.
+// afterAttempt recomputes a verification's status once one of its attempts has ended, in one write
+// transaction on the stored rows.
 func (s *Service) afterAttempt(ctx context.Context, verificationID int64) store.Verification {
-	v, err := s.st.GetVerification(ctx, verificationID)
+	nv, err := s.st.ModifyVerification(ctx, verificationID, func(m *store.VerificationChange) error {
+		s.settle(m)
+		return nil
+	})
 	if err != nil {
-		s.log.Error("verification read failed", "verification", verificationID, "err", err)
+		s.log.Error("verification update failed", "verification", verificationID, "err", err)
+		if v, gerr := s.st.GetVerification(ctx, verificationID); gerr == nil {
+			return *v
+		}
 		return store.Verification{}
 	}
-	if finalVerification(v.Status) {
-		return *v
-	}
-	as, err := s.st.AttemptsFor(ctx, verificationID)
-	if err != nil {
-		s.log.Error("attempts read failed", "verification", verificationID, "err", err)
-		return *v
+	return *nv
+}
+
+// settle sets an open verification's status from its attempts as they stand in the change: calling while one
+// is being placed or tracked, awaiting the code once one was delivered (and not disowned), else not
+// delivered. A final verification is left alone.
+func (s *Service) settle(m *store.VerificationChange) {
+	if finalVerification(m.V.Status) {
+		m.Unchanged()
+		return
 	}
 	status := store.StatusNotDelivered
-	for _, a := range as {
+	for _, a := range m.Attempts {
 		switch {
 		case a.State == store.StateLive || a.State == store.StatePlacing:
 			status = store.StatusCalling
@@ -148,14 +158,12 @@ func (s *Service) afterAttempt(ctx context.Context, verificationID int64) store.
 			status = store.StatusAwaitingCode
 		}
 	}
-	if status != v.Status {
-		v.Status = status
-		v.UpdatedAt = s.clk.Now()
-		if err := s.st.UpdateVerification(ctx, v); err != nil {
-			s.log.Error("verification update failed", "verification", v.ID, "err", err)
-		}
+	if status == m.V.Status {
+		m.Unchanged()
+		return
 	}
-	return *v
+	m.V.Status = status
+	m.V.UpdatedAt = s.clk.Now()
 }
 
 // isTracked reports whether an attempt is in the live set.

@@ -54,7 +54,7 @@ func (s *Service) auditPlaced(ctx context.Context, op Operator, a store.Attempt,
 	default:
 		parts = append(parts, "not placed: "+createErr.Error())
 	}
-	parts = append(parts, "from "+MaskFrom(a.From, s.set.CodeDigits))
+	parts = append(parts, "from "+policy.MaskCode(a.From, s.set.CodeDigits))
 	s.audit(ctx, op, store.AuditCallPlaced, a.Number, a.VerificationID, a.ID, strings.Join(parts, "; "))
 }
 

@@ -159,7 +159,8 @@ func (s *Service) Cancel(ctx context.Context, op Operator, verificationID int64)
 }
 
 // ReportNoCall records that the customer saw no call although Restcomm reported one delivered, so the code of
-// that call is not accepted and a retry is offered.
+// that call is not accepted and a retry is offered. The attempts and the verification change in one write
+// transaction.
 func (s *Service) ReportNoCall(ctx context.Context, op Operator, verificationID int64) error {
 	v, err := s.st.GetVerification(ctx, verificationID)
 	if err != nil {
@@ -168,28 +169,33 @@ func (s *Service) ReportNoCall(ctx context.Context, op Operator, verificationID 
 	if s.expireIfDue(ctx, v) || finalVerification(v.Status) {
 		return ErrClosed
 	}
-	if v.Status == store.StatusCalling {
-		return ErrLiveCall
-	}
-	as, err := s.st.AttemptsFor(ctx, verificationID)
+	now := s.clk.Now()
+	nv, err := s.st.ModifyVerification(ctx, verificationID, func(m *store.VerificationChange) error {
+		switch {
+		case finalVerification(m.V.Status):
+			return ErrClosed
+		case m.V.Status == store.StatusCalling:
+			return ErrLiveCall
+		}
+		for i := range m.Attempts {
+			a := &m.Attempts[i]
+			if a.NoCallReported || a.State != store.StateEnded {
+				continue
+			}
+			a.NoCallReported = true
+			a.UpdatedAt = now
+			m.UpdateAttempt(*a)
+			m.AddTransition(store.Transition{AttemptID: a.ID, At: now, Status: "no-call-reported", Source: store.SourceOperator,
+				Detail: "customer got no call (reported by " + op.String() + ")"})
+		}
+		s.settle(m)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	for i := range as {
-		a := as[i]
-		if a.NoCallReported || a.State != store.StateEnded {
-			continue
-		}
-		a.NoCallReported = true
-		a.UpdatedAt = s.clk.Now()
-		if err := s.st.UpdateAttempt(ctx, &a); err != nil {
-			return err
-		}
-		s.addTransition(ctx, a.ID, "no-call-reported", store.SourceOperator, "customer got no call (reported by "+op.String()+")")
-	}
-	nv := s.afterAttempt(ctx, verificationID)
-	s.audit(ctx, op, store.AuditNoCall, v.Number, v.ID, 0, "the customer got no call")
-	s.publish(Event{Kind: EventVerification, Verification: nv})
+	s.audit(ctx, op, store.AuditNoCall, nv.Number, nv.ID, 0, "the customer got no call")
+	s.publish(Event{Kind: EventVerification, Verification: *nv})
 	return nil
 }
 

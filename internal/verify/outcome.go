@@ -51,17 +51,3 @@ func delivered(outcome string) bool {
 
 // finalVerification reports whether a verification can change no more.
 func finalVerification(status string) bool { return store.FinalStatus(status) }
-
-// MaskFrom hides the code digits of a caller ID, so nobody at the console can read the code before the
-// customer has: "447418340465" with 4 digits becomes "44741834••••".
-func MaskFrom(from string, codeDigits int) string {
-	b := []rune(from)
-	hidden := 0
-	for i := len(b) - 1; i >= 0 && hidden < codeDigits; i-- {
-		if b[i] >= '0' && b[i] <= '9' {
-			b[i] = '•'
-			hidden++
-		}
-	}
-	return string(b)
-}

@@ -1,9 +1,11 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/store"
@@ -174,12 +176,12 @@ func pauseReason(err error) string {
 	return ""
 }
 
-// lookUp searches Restcomm for a call whose create had an unknown outcome: same To and From, created at or
-// after the time the create was sent. It never dials.
+// lookUp searches Restcomm for a call whose create had an unknown outcome: same To and From, created around
+// the time the create was sent, held by no attempt in the database. It never dials.
 func (s *Service) lookUp(t tracked) {
 	ctx, cancel := s.reqCtx(s.ctx)
 	defer cancel()
-	c, err := s.findCall(ctx, t.attempt, t.sentAt)
+	cands, err := s.findCalls(ctx, t.attempt, t.sentAt)
 	if err != nil {
 		if s.clk.Now().Sub(t.sentAt) > lookupWindow {
 			// The window is bounded whether or not Restcomm answers: a look-up that keeps failing must not
@@ -190,33 +192,43 @@ func (s *Service) lookUp(t tracked) {
 		s.pollFailed(t.attempt, err)
 		return
 	}
-	if c == nil {
-		if s.clk.Now().Sub(t.sentAt) > lookupWindow {
-			s.finish(t.attempt.ID, OutcomeUnknown, "no call found in Restcomm for this attempt: it was probably not placed")
+	for _, c := range cands {
+		why := fmt.Sprintf("linked after an unknown create outcome: the unclaimed call to this number from this caller ID created closest to the create (%s %s it was sent; %d candidate(s))",
+			absDuration(c.DateCreated.Sub(t.sentAt)).Round(time.Second), beforeAfter(c.DateCreated.Sub(t.sentAt)), len(cands))
+		err := s.st.ClaimCallSID(ctx, t.attempt.ID, c.SID, store.Transition{At: s.clk.Now(), Status: "linked", Source: store.SourceReconcile, Detail: why})
+		if errors.Is(err, store.ErrSIDHeld) {
+			continue // another attempt (in this process or another) took it meanwhile
 		}
+		if err != nil {
+			s.pollFailed(t.attempt, err)
+			return
+		}
+		s.mu.Lock()
+		if lt, ok := s.live[t.attempt.ID]; ok {
+			lt.attempt.CallSID = c.SID
+			lt.attempt.State = store.StateLive
+			lt.attempt.Outcome = ""
+			lt.attempt.Error = ""
+			s.bySID[c.SID] = t.attempt.ID
+		}
+		s.mu.Unlock()
+		s.log.Info("call found after an unknown create outcome", "attempt", t.attempt.ID, "sid", c.SID, "why", why)
+		s.apply(s.ctx, t.attempt.ID, &c, store.SourceReconcile)
 		return
 	}
-	s.mu.Lock()
-	if lt, ok := s.live[t.attempt.ID]; ok {
-		lt.attempt.CallSID = c.SID
-		lt.attempt.State = store.StateLive
-		lt.attempt.Outcome = ""
-		lt.attempt.Error = ""
-		s.bySID[c.SID] = t.attempt.ID
+	if s.clk.Now().Sub(t.sentAt) > lookupWindow {
+		s.finish(t.attempt.ID, OutcomeUnknown, "no call found in Restcomm for this attempt: it was probably not placed")
 	}
-	s.mu.Unlock()
-	s.log.Info("call found after an unknown create outcome", "attempt", t.attempt.ID, "sid", c.SID)
-	s.apply(s.ctx, t.attempt.ID, c, store.SourceReconcile)
 }
 
 // clockSkew is how far Restcomm's clock may run behind ours when matching a call to the time a create was sent.
 const clockSkew = 5 * time.Minute
 
-// findCall lists calls to the attempt's number from its caller ID and returns the oldest created at or after
-// sentAt (less the allowed clock skew) that no other attempt owns, or nil.
-func (s *Service) findCall(ctx context.Context, a store.Attempt, sentAt time.Time) (*restcomm.Call, error) {
+// findCalls lists calls to the attempt's number from its caller ID created at or after sentAt (less the
+// allowed clock skew) that no attempt in the database holds, closest to sentAt first.
+func (s *Service) findCalls(ctx context.Context, a store.Attempt, sentAt time.Time) ([]restcomm.Call, error) {
 	since := sentAt.Add(-clockSkew)
-	var found *restcomm.Call
+	var found []restcomm.Call
 	f := restcomm.ListFilter{To: a.Number, From: a.From, StartTime: sentAt.UTC().Add(-24 * time.Hour), PageSize: 50}
 	for c, err := range s.calls.ListCalls(ctx, f) {
 		if err != nil {
@@ -231,10 +243,38 @@ func (s *Service) findCall(ctx context.Context, a store.Attempt, sentAt time.Tim
 		if s.claimedSID(c.SID) {
 			continue
 		}
-		cc := c
-		found = &cc
+		held, err := s.st.SIDHeld(ctx, c.SID)
+		if err != nil {
+			return nil, err
+		}
+		if !held {
+			found = append(found, c)
+		}
 	}
+	// Closest to the create first; a call created after it beats one the same distance before (the skew
+	// allowance is for a server clock that runs behind, not a reason to prefer older calls).
+	slices.SortStableFunc(found, func(x, y restcomm.Call) int {
+		dx, dy := absDuration(x.DateCreated.Sub(sentAt)), absDuration(y.DateCreated.Sub(sentAt))
+		if dx != dy {
+			return cmp.Compare(dx, dy)
+		}
+		return y.DateCreated.Compare(x.DateCreated)
+	})
 	return found, nil
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+func beforeAfter(d time.Duration) string {
+	if d < 0 {
+		return "before"
+	}
+	return "after"
 }
 
 // claimedSID reports whether another tracked attempt already owns a call SID.
