@@ -3,6 +3,8 @@ package tui
 import (
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/policy"
 )
 
 func TestFormatting(t *testing.T) {

@@ -3,7 +3,6 @@ package tui
 import (
 	"bytes"
 	"context"
-	"math/rand/v2"
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
@@ -90,7 +89,6 @@ func newHarness(t *testing.T) *harness {
 			PollInterval: flowPollInterval, MaxChecks: flowMaxChecks, Expiry: flowExpiry, DefaultRegion: "GB",
 		},
 		Info: verify.Info{Simulated: true, Backend: "SIMULATOR"},
-		Rand: rand.New(rand.NewPCG(1, 2)),
 	})
 	if err != nil {
 		t.Fatal(err)

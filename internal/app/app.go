@@ -135,8 +135,15 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 		}
 		return nil, fmt.Errorf("the [policy] settings: %w", err)
 	}
+	pools, err := cfg.CallerIDs()
+	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
+		return nil, fmt.Errorf("the caller-ID pool: %w", err)
+	}
 	set := verify.Settings{
-		From: cfg.Call.From, CodeDigits: cfg.Call.CodeDigits, Timeout: cfg.Call.Timeout,
+		From: cfg.Call.From, CallerIDs: pools, CodeDigits: cfg.Call.CodeDigits, Timeout: cfg.Call.Timeout,
 		RCMLURL: cfg.Call.RCMLURL, RCMLMethod: cfg.Call.RCMLMethod,
 		PollInterval: cfg.Call.PollInterval.Duration, MaxChecks: cfg.Verify.MaxChecks,
 		Expiry: cfg.Verify.Expiry.Duration, DefaultRegion: cfg.Call.DefaultRegion,

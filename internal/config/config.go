@@ -58,8 +58,15 @@ type RestcommConfig struct {
 
 // CallConfig is the [call] table.
 type CallConfig struct {
-	// From is the caller-ID pool; the code is the last CodeDigits digits of the number used.
+	// From is the caller-ID pool: numbers, or ranges "+447418340000-+447418349999" of numbers you may call
+	// from. The code is the last CodeDigits digits of the number used, so the pool is the code's entropy.
 	From []string `toml:"from"`
+	// FromByCountry lists pools for destination countries (ISO region => entries as From); a country not
+	// listed uses From.
+	FromByCountry map[string][]string `toml:"from_by_country"`
+	// AcceptGuessableCodes lets a real account start with a pool whose codes a caller who never got the call
+	// guesses with a chance above 1 in 100.
+	AcceptGuessableCodes bool `toml:"accept_guessable_codes"`
 	// CodeDigits is how many trailing digits of the caller ID make the code.
 	CodeDigits int `toml:"code_digits"`
 	// Timeout is Restcomm's Timeout: seconds of ringing before the call gives up.
@@ -134,6 +141,10 @@ type ConsoleConfig struct {
 	Operator string `toml:"operator"`
 }
 
+// DefaultFromRange is the default caller-ID pool: 10,000 numbers, so that every code is possible. It suits the
+// simulator; a real account must list the numbers it is entitled to call from.
+const DefaultFromRange = "+447418340000-+447418349999"
+
 // Default returns the configuration used when no file exists: the embedded simulator on loopback.
 func Default() *Config {
 	return &Config{
@@ -142,7 +153,7 @@ func Default() *Config {
 			RequestTimeout: Duration{10 * time.Second},
 		},
 		Call: CallConfig{
-			From:         []string{"447418340465"},
+			From:         []string{DefaultFromRange},
 			CodeDigits:   4,
 			Timeout:      10,
 			RCMLMethod:   "GET",

@@ -77,6 +77,8 @@ func describeType(t reflect.Type) string {
 		return "true or false, without quotes"
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
 		return `a list of strings, e.g. ["447418340465"]`
+	case t.Kind() == reflect.Map:
+		return `a table of lists, e.g. GB = ["+447418340000-+447418349999"]`
 	}
 	return "a " + t.String()
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/flashcall/flashcall/internal/callerid"
 	"math"
 	"net"
 	"net/url"
@@ -142,28 +143,7 @@ func (c *Config) validateCall(ps *problems) {
 	if k.CodeDigits < 3 || k.CodeDigits > 8 {
 		ps.add("call.code_digits", "is %d: use 3 to 8 digits (4 is usual)", k.CodeDigits)
 	}
-	if len(k.From) == 0 {
-		ps.add("call.from", "is empty: list at least one caller ID you may call from, "+
-			"e.g. from = [\"447418340465\"]")
-	}
-	seen := map[string]bool{}
-	for i, n := range k.From {
-		key := fmt.Sprintf("call.from[%d]", i)
-		digits := strings.TrimPrefix(n, "+")
-		switch {
-		case !isDigits(digits):
-			ps.add(key, "%q must be digits with an optional leading +, e.g. \"447418340465\" "+
-				"(no spaces or dashes)", n)
-		case len(digits) > 15:
-			ps.add(key, "%q has %d digits: an E.164 number has at most 15", n, len(digits))
-		case k.CodeDigits > 0 && len(digits) < k.CodeDigits:
-			ps.add(key, "%q is shorter than call.code_digits (%d): the code is the last %d digits of the "+
-				"caller ID", n, k.CodeDigits, k.CodeDigits)
-		case seen[digits]:
-			ps.add(key, "%q is listed twice: remove the duplicate", n)
-		}
-		seen[digits] = true
-	}
+	c.validatePool(ps)
 	if k.Timeout < 1 || k.Timeout > 60 {
 		ps.add("call.timeout", "is %d: use 1 to 60 seconds of ringing (a flash call rings briefly; 10 is usual)",
 			k.Timeout)
@@ -302,4 +282,69 @@ func (c *Config) validateRest(ps *problems) {
 	if op := c.Console.Operator; strings.ContainsFunc(op, unicode.IsControl) || len(op) > 64 {
 		ps.add("console.operator", "must be at most 64 printable characters, or empty for the OS user")
 	}
+}
+
+// Guess odds a pool must beat: a real account refuses to start above guessRefuse (unless
+// call.accept_guessable_codes is set) and warns above guessWarn.
+const (
+	guessRefuse = 1.0 / 100
+	guessWarn   = 1.0 / 1000
+)
+
+// validatePool checks call.from and call.from_by_country, and that the codes they give cannot be guessed.
+func (c *Config) validatePool(ps *problems) {
+	k := c.Call
+	sel, err := c.CallerIDs()
+	if err != nil {
+		var ee *callerid.EntryError
+		for _, e := range flatten(err) {
+			if errors.As(e, &ee) {
+				key := ee.Key
+				if ee.Index >= 0 {
+					key = fmt.Sprintf("%s[%d]", ee.Key, ee.Index)
+				}
+				ps.add(key, "%s", ee.Problem)
+				continue
+			}
+			ps.add("call.from", "%v", e)
+		}
+		return
+	}
+	if k.CodeDigits < 3 || k.CodeDigits > 8 || c.UsesSimulator() || k.AcceptGuessableCodes {
+		return
+	}
+	region, p := sel.Worst(c.Verify.MaxChecks, k.CodeDigits)
+	if p > guessRefuse {
+		key, pool := "call.from", sel.Default()
+		if region != "" {
+			key, pool = "call.from_by_country."+region, sel.For(region)
+		}
+		ps.add(key, "gives %d distinct %d-digit codes (%s): with verify.max_checks = %d a caller who never got "+
+			"the call guesses the code with a chance of %s: add caller IDs (a range such as "+
+			"\"+447418340000-+447418349999\" gives every code), or set call.accept_guessable_codes = true "+
+			"to accept the risk", pool.DistinctCodes(k.CodeDigits), k.CodeDigits, pool,
+			c.Verify.MaxChecks, callerid.FormatOdds(p))
+	}
+}
+
+// CallerIDs parses the caller-ID pools: call.from, and call.from_by_country by destination region.
+func (c *Config) CallerIDs() (*callerid.Selector, error) {
+	def, err := callerid.ParseKey("call.from", c.Call.From)
+	byCountry, berr := callerid.ParseByCountry("call.from_by_country", c.Call.FromByCountry)
+	if err = errors.Join(err, berr); err != nil {
+		return nil, err
+	}
+	return callerid.NewSelector(def, byCountry), nil
+}
+
+// flatten lists the errors an errors.Join holds (err itself when it is not one).
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
 }

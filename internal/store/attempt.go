@@ -238,3 +238,18 @@ func scanAttempt(sc scanner, a *Attempt, extra ...any) error {
 	a.StaleSince = fromNanos(stale)
 	return nil
 }
+
+// LastFrom returns the caller ID of the newest attempt to number that has one ("" when none), so the next call
+// can carry another code.
+func (s *Store) LastFrom(ctx context.Context, number string) (string, error) {
+	var from string
+	err := s.r.QueryRowContext(ctx, `SELECT from_number FROM attempts WHERE number = ? AND from_number != ''
+		ORDER BY created_at DESC, id DESC LIMIT 1`, number).Scan(&from)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", s.wrap("last caller ID", err)
+	}
+	return from, nil
+}

@@ -265,8 +265,8 @@ func TestCallbacksSpeedUpRingingAndFinalComesFromGet(t *testing.T) {
 	r.clk.Advance(10 * time.Second)
 	post("completed", "3") // says "completed"; the outcome comes from GET
 	a := r.attempt(res.Attempt.ID)
-	if a.Status != "no-answer" || a.Outcome != OutcomeDelivered {
-		t.Fatalf("after completed callback: %s/%s, want no-answer/delivered from GET", a.Status, a.Outcome)
+	if a.Status != "canceled" || a.Outcome != OutcomeDelivered {
+		t.Fatalf("after completed callback: %s/%s, want canceled/delivered from GET", a.Status, a.Outcome)
 	}
 	n := 0
 	for _, s := range r.statuses(a.ID) {

@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -90,8 +89,7 @@ func (r *rig) newService(set Settings, calls Caller) *Service {
 	if set.RCMLURL == "" {
 		set.RCMLURL = "http://127.0.0.1:1/rcml.xml" // replaced once the RCML server exists
 	}
-	svc, err := New(Deps{Calls: calls, Store: r.st, Clock: r.clk, Settings: set,
-		Rand: rand.New(rand.NewPCG(1, 2))})
+	svc, err := New(Deps{Calls: calls, Store: r.st, Clock: r.clk, Settings: set})
 	if err != nil {
 		r.t.Fatal(err)
 	}

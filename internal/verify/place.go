@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -114,7 +113,10 @@ func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, n
 			return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
 		}
 	}
-	from := s.pickFrom(used)
+	from, err := s.pickFrom(ctx, num, used)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
+	}
 	now := s.clk.Now()
 	a := store.Attempt{
 		CreatedAt: now, UpdatedAt: now,
@@ -125,7 +127,7 @@ func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, n
 	before := v
 	v.Status = store.StatusCalling
 	v.UpdatedAt = now
-	err := s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a},
+	err = s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a},
 		s.limitCheck(op, num, now))
 	var ref *policy.Refusal
 	switch {
@@ -250,21 +252,22 @@ func (s *Service) usedFroms(ctx context.Context, verificationID int64) ([]string
 	return used, nil
 }
 
-// pickFrom chooses a caller ID at random, preferring ones this verification has not used.
-func (s *Service) pickFrom(used []string) string {
-	var fresh []string
-	for _, f := range s.set.From {
-		if !slices.Contains(used, f) {
-			fresh = append(fresh, f)
-		}
+// pickFrom chooses a caller ID for a call to num with a cryptographic random source, from the pool of num's
+// country: never with the code of the last call to this number, nor (where the pool allows) one this
+// verification has already used, so a retry always carries a new code.
+func (s *Service) pickFrom(ctx context.Context, num policy.Number, used []string) (string, error) {
+	last, err := s.st.LastFrom(ctx, num.E164)
+	if err != nil {
+		return "", err
 	}
-	pool := fresh
-	if len(pool) == 0 {
-		pool = s.set.From
+	if last != "" {
+		used = append(used, last)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return pool[s.rnd.IntN(len(pool))]
+	avoid := make([]string, 0, len(used))
+	for _, f := range used {
+		avoid = append(avoid, s.codeOf(f))
+	}
+	return s.pool.For(num.Region).Pick(nil, avoid, s.set.CodeDigits), nil
 }
 
 // reasonOf turns a number-intake error into the text after the number.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -56,7 +55,7 @@ func TestMalformedAndTimedOutGetsKeepTheLastStateStale(t *testing.T) {
 			}
 			r.svc.Close()
 			svc, err := New(Deps{Calls: client, Store: r.st, Clock: r.clk, Settings: r.svc.set,
-				Rand: rand.New(rand.NewPCG(1, 2)), RequestTimeout: 150 * time.Millisecond})
+				RequestTimeout: 150 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
 			}

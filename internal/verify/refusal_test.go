@@ -72,7 +72,7 @@ func TestRefusalsAsTheOperatorSeesThem(t *testing.T) {
 			},
 			// The last busy call ended at 09:00:21.2 (simulator time); it is 09:00:30.
 			want: "refused by policy.cooldown: the last 3 calls to this number were not delivered, so it rests for " +
-				"1h; try again in 59m52s (after 2026-11-26 10:00:21 UTC)"},
+				"1h; try again in 59m52s (after 2026-11-26 10:00:22 UTC)"},
 		{name: "second live verification", input: "+447400123450", calls: 1,
 			setup: func(r *rig) { r.place("+447400123450") },
 			want:  "a call to this number is still live: wait for it to end or hang it up"},

@@ -6,9 +6,10 @@ package verify
 import (
 	"context"
 	"errors"
+	"fmt"
+	"github.com/flashcall/flashcall/internal/callerid"
 	"iter"
 	"log/slog"
-	"math/rand/v2"
 	"net/url"
 	"sync"
 	"time"
@@ -47,8 +48,6 @@ type Deps struct {
 	Info Info
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
-	// Rand picks caller IDs; nil uses a randomly seeded source.
-	Rand *rand.Rand
 	// RequestTimeout bounds each Restcomm request; zero means 10 s.
 	RequestTimeout time.Duration
 }
@@ -70,8 +69,9 @@ type Service struct {
 	// database, so two sources racing on one call cannot store an older state over a newer one.
 	applyMu sync.Mutex
 
+	pool *callerid.Selector
+
 	mu        sync.Mutex
-	rnd       *rand.Rand
 	live      map[int64]*tracked // attempt ID -> live (or unknown-outcome) attempt
 	bySID     map[string]int64   // call SID -> attempt ID
 	dialling  map[string]bool    // E.164 numbers with a create in flight
@@ -101,7 +101,15 @@ func New(d Deps) (*Service, error) {
 		return nil, errors.New("verify: Calls and Store are required")
 	}
 	s := d.Settings
-	if len(s.From) == 0 {
+	pool := s.CallerIDs
+	if pool == nil {
+		def, err := callerid.Parse(s.From)
+		if err != nil {
+			return nil, fmt.Errorf("verify: %w", err)
+		}
+		pool = callerid.NewSelector(def, nil)
+	}
+	if pool.Default().Size() == 0 {
 		return nil, errors.New("verify: the From pool is empty: set call.from")
 	}
 	if s.CodeDigits <= 0 {
@@ -130,10 +138,6 @@ func New(d Deps) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	rnd := d.Rand
-	if rnd == nil {
-		rnd = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
-	}
 	reqTO := d.RequestTimeout
 	if reqTO <= 0 {
 		reqTO = 10 * time.Second
@@ -147,7 +151,7 @@ func New(d Deps) (*Service, error) {
 	info.Expiry = s.Expiry
 	return &Service{
 		calls: d.Calls, st: d.Store, clk: clk, set: s, info: info, log: log, reqTO: reqTO,
-		ctx: ctx, cancel: cancel, rnd: rnd,
+		ctx: ctx, cancel: cancel, pool: pool,
 		live: map[int64]*tracked{}, bySID: map[string]int64{}, dialling: map[string]bool{},
 		expiries: map[int64]clock.Timer{}, subs: map[int]chan Event{},
 	}, nil

@@ -3,6 +3,7 @@ package verify
 import (
 	"errors"
 	"fmt"
+	"github.com/flashcall/flashcall/internal/callerid"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/policy"
@@ -12,8 +13,11 @@ import (
 // Settings are the parts of the configuration the flow needs. They are copied in at construction, so a
 // running service never sees a half-edited configuration.
 type Settings struct {
-	// From is the caller-ID pool; the verification code is the last CodeDigits digits of the one used.
+	// From is the caller-ID pool (numbers or ranges, see callerid.Parse) when CallerIDs is nil; the
+	// verification code is the last CodeDigits digits of the one used.
 	From []string
+	// CallerIDs are the pools by destination country; nil means From for every country.
+	CallerIDs *callerid.Selector
 	// CodeDigits is how many trailing digits of the caller ID the customer reads back.
 	CodeDigits int
 	// Timeout is Restcomm's Timeout: seconds of ringing before the call gives up.
