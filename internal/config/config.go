@@ -153,11 +153,12 @@ func Default() *Config {
 			RequestTimeout: Duration{10 * time.Second},
 		},
 		Call: CallConfig{
-			From:         []string{DefaultFromRange},
-			CodeDigits:   4,
-			Timeout:      10,
-			RCMLMethod:   "GET",
-			PollInterval: Duration{time.Second},
+			From:          []string{DefaultFromRange},
+			FromByCountry: map[string][]string{},
+			CodeDigits:    4,
+			Timeout:       10,
+			RCMLMethod:    "GET",
+			PollInterval:  Duration{time.Second},
 		},
 		RCML: RCMLConfig{
 			Text:     "Your phone number has been confirmed.",

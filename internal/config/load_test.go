@@ -160,12 +160,12 @@ func TestBadConfigFiles(t *testing.T) {
 		{
 			name:    "empty From pool",
 			content: "[call]\nfrom = []\n",
-			want:    []string{`call.from: is empty: list at least one caller ID you may call from, e.g. from = ["447418340465"]`},
+			want:    []string{`call.from: is empty: list at least one caller ID you may call from, e.g. ["447418340465"], or a range you rent, e.g. ["+447418340000-+447418349999"]`},
 		},
 		{
 			name:    "From entry with punctuation",
 			content: "[call]\nfrom = [\"+44 7418-340465\"]\n",
-			want:    []string{`call.from[0]: "+44 7418-340465" must be digits with an optional leading +`},
+			want:    []string{`call.from[0]: range "+44 7418-340465": its first number "+44 7418" must be digits with an optional leading "+"`},
 		},
 		{
 			name:    "bad language en-GB",

@@ -38,7 +38,15 @@ func TestValidConfigurations(t *testing.T) {
 			c.Call.PollInterval.Duration = time.Second
 			return c
 		}(),
-		"region and port 0": func() *Config { c := Default(); c.Call.DefaultRegion = "GB"; c.Server.Listen = "127.0.0.1:0"; return c }(),
+		"guessable pool accepted on purpose": func() *Config {
+			c := realConfig()
+			c.Call.From = []string{"447418340465"}
+			c.Call.AcceptGuessableCodes = true
+			return c
+		}(),
+		"one caller ID on the simulator": func() *Config { c := Default(); c.Call.From = []string{"447418340465"}; return c }(),
+		"a 1,000-number range":           func() *Config { c := realConfig(); c.Call.From = []string{"+447418340000-+447418340999"}; return c }(),
+		"region and port 0":              func() *Config { c := Default(); c.Call.DefaultRegion = "GB"; c.Server.Listen = "127.0.0.1:0"; return c }(),
 	} {
 		if err := c.Validate(); err != nil {
 			t.Errorf("%s: Validate() = %v", name, err)
@@ -71,11 +79,16 @@ func TestValidateExplainsEachProblem(t *testing.T) {
 			c.Call.Timeout = 2
 		}, "call.timeout", "is 2s with call.poll_interval 1s and no status callbacks: polling can miss the ringing of so short a call, and a missed call whose ringing nobody saw counts as not delivered: set call.poll_interval to at most 666ms, or server.public_url so that Restcomm reports ringing itself"},
 		{"from too short", func(c *Config) { c.Call.From = []string{"123"} },
-			"call.from[0]", `"123" is shorter than call.code_digits (4)`},
+			"call.from[0]", `"123" has 3 digits: an E.164 caller ID has 8 to 15, country code included`},
 		{"from too long", func(c *Config) { c.Call.From = []string{"+1234567890123456"} },
-			"call.from[0]", "has 16 digits: an E.164 number has at most 15"},
-		{"from duplicate", func(c *Config) { c.Call.From = []string{"447418340465", "+447418340465"} },
-			"call.from[1]", "is listed twice"},
+			"call.from[0]", "has 16 digits: an E.164 caller ID has 8 to 15"},
+		{"one caller ID on a real account: the code is known", func(c *Config) { c.Call.From = []string{"447418340465", "+447418340465"} },
+			"call.from", `gives 1 distinct 4-digit codes (1 number): with verify.max_checks = 3 a caller who never got the call guesses the code with a chance of 1 in 1: add caller IDs (a range such as "+447418340000-+447418349999" gives every code), or set call.accept_guessable_codes = true to accept the risk`},
+		{"three caller IDs on a real account", func(c *Config) { c.Call.From = []string{"447418340465", "447418341234", "447418345678"} },
+			"call.from", "with a chance of 1 in 1"},
+		{"a guessable country pool", func(c *Config) {
+			c.Call.FromByCountry = map[string][]string{"us": {"+12025550100-+12025550149"}}
+		}, "call.from_by_country.US", "gives 50 distinct 4-digit codes (50 numbers in 1 range)"},
 		{"timeout too long", func(c *Config) { c.Call.Timeout = 61 },
 			"call.timeout", "is 61: use 1 to 60 seconds"},
 		{"rcml_url relative", func(c *Config) { c.Call.RCMLURL = "/flash.xml" },

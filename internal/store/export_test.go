@@ -17,7 +17,8 @@ func TestExportCSV(t *testing.T) {
 	v, _ := seedHistory(t, s)
 
 	var buf bytes.Buffer
-	if err := s.Export(ctx, &buf, ExportOptions{Format: "csv"}); err != nil {
+	hide := func(f string) string { return f[:len(f)-4] + "••••" }
+	if err := s.Export(ctx, &buf, ExportOptions{Format: "csv", MaskCode: hide}); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&buf).ReadAll()
@@ -30,7 +31,8 @@ func TestExportCSV(t *testing.T) {
 	if !reflect.DeepEqual(recs[0], ExportColumns()) {
 		t.Errorf("header = %q", recs[0])
 	}
-	want := []string{at(0).Format(time.RFC3339Nano), "+447700900001", "GB", "mobile", "447418340465",
+	// The verification is open: the caller ID's last digits are its code and never leave.
+	want := []string{at(0).Format(time.RFC3339Nano), "+447700900001", "GB", "mobile", "44741834••••",
 		"CA0123456789abcdef0123456789abcdef", StateEnded, "no-answer", OutcomeDelivered, v.Status, "1", "3", "alice",
 		"poll: timeout"}
 	if !reflect.DeepEqual(recs[1], want) {
@@ -118,8 +120,11 @@ func TestExportMaskAndDefaults(t *testing.T) {
 	if strings.Contains(buf.String(), "+447700900001") {
 		t.Error("masked export still holds the full number")
 	}
-	if recs[1][4] != "447418340465" {
-		t.Errorf("From = %q: the caller ID is ours and not masked", recs[1][4])
+	if recs[1][4] != "" {
+		t.Errorf("From = %q: without a MaskCode an open verification's caller ID must be left out", recs[1][4])
+	}
+	if strings.Contains(buf.String(), "0465") {
+		t.Error("the export holds an open verification's code")
 	}
 
 	if err := s.Export(ctx, &buf, ExportOptions{Format: "xml"}); err == nil || !strings.Contains(err.Error(), `"xml"`) {
