@@ -37,8 +37,9 @@ func TestCallJSONDeliveredThenExport(t *testing.T) {
 		}
 		statuses = append(statuses, l["status"].(string))
 	}
-	if strings.Join(statuses, ",") != "queued,ringing,no-answer" {
-		t.Fatalf("statuses %v, want queued,ringing,no-answer", statuses)
+	// Restcomm 8.4+: the missed call ends canceled, and it is delivered, not answered.
+	if strings.Join(statuses, ",") != "queued,ringing,canceled" {
+		t.Fatalf("statuses %v, want queued,ringing,canceled", statuses)
 	}
 	if last := lines[len(lines)-1]; last["outcome"] != "delivered" {
 		t.Fatalf("last line %v, want outcome delivered", last)
@@ -51,7 +52,7 @@ func TestCallJSONDeliveredThenExport(t *testing.T) {
 	if err != nil || len(recs) != 2 {
 		t.Fatalf("export: %d records (%v), want header + 1", len(recs), err)
 	}
-	if !strings.Contains(strings.Join(recs[1], ","), "no-answer") {
+	if row := strings.Join(recs[1], ","); !strings.Contains(row, "canceled,delivered") || strings.Contains(row, "answered") {
 		t.Fatalf("exported row %v lacks the call status", recs[1])
 	}
 }
@@ -66,7 +67,7 @@ func TestCallExitCodes(t *testing.T) {
 	}{
 		{"busy", "+447400123457", 1, "busy"},
 		{"failed", "+447400123458", 1, "failed"},
-		{"not found", "+447400123459", 1, "not-found"},
+		{"carrier 404: failed without ringing", "+447400123459", 1, "failed"},
 		{"answered", "+447400123456", 0, "answered"},
 	}
 	for _, c := range cases {
@@ -94,7 +95,12 @@ func TestCallRefusesAnInvalidNumberWithExit3(t *testing.T) {
 func TestCallVerify(t *testing.T) {
 	h := newHome(t)
 	cfg := h.fastConfig(t, "")
-	// The default pool is one caller ID, 447418340465: the code is 0465.
+	// A one-number pool (the simulator accepts it): the code is 0465.
+	cfg = filepath.Join(h.dir, "one.toml")
+	if err := os.WriteFile(cfg, []byte("[restcomm]\nbase_url = \"sim\"\n[call]\npoll_interval = \"200ms\"\nfrom = [\"447418340465\"]\n"+
+		"[server]\nlisten = \"127.0.0.1:0\"\n[sim]\nspeed = 20.0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	out, errOut, code := h.run(t, "0465\n", "call", "--config", cfg, "--verify", "--json", "+447400123451")
 	if code != 0 || !strings.Contains(out, `"verification":"verified"`) {
 		t.Fatalf("exit %d, want 0 and verified\n%s\n%s", code, out, errOut)

@@ -2,19 +2,45 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"mime"
-	"net/http"
-	"time"
+	"strings"
 
 	"github.com/flashcall/flashcall/internal/app"
-	"github.com/flashcall/flashcall/rcml"
 	"github.com/flashcall/flashcall/restcomm"
 )
 
-// runDoctor checks the configuration, the credentials and the RCML URL, and says how to fix what fails.
+// serverSettingNotes explain the two Restcomm server settings (runtime-settings in restcomm.xml) that break
+// flash calls and cannot be read through the API. The first is spelt as in Restcomm's configuration.
+var serverSettingNotes = []string{
+	"note Restcomm setting outboudproxy-user-at-from-header (restcomm.xml runtime-settings/outbound-proxy, on by " +
+		"default) must be false: when on, callees see the proxy user instead of your From, so the last digits " +
+		"are not the code and look-ups by From fail",
+	"note Restcomm setting normalize-numbers-for-outbound-calls (restcomm.xml runtime-settings): when true, " +
+		"From/To are read as US numbers; flashcall sends From with a leading + so it survives: check the caller " +
+		"ID shown on a test call",
+}
+
+// doctorOut prints the doctor's lines with every secret it knows masked, whatever the line quotes.
+type doctorOut struct {
+	w       io.Writer
+	secrets []string
+}
+
+func (o *doctorOut) printf(format string, a ...any) {
+	s := fmt.Sprintf(format, a...)
+	for _, sec := range o.secrets {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, "********")
+		}
+	}
+	fmt.Fprintln(o.w, strings.TrimRight(s, "\n"))
+}
+
+// runDoctor checks the configuration, the credentials and the RCML URL, and says how to fix what fails:
+// "ok   " lines for what works, "warn " for what works but not as meant, "FAIL " for what breaks calls
+// (exit 1, or 4 when the credentials fail, 2 when the configuration does), and "note " for what only the
+// Restcomm administrator can check.
 func runDoctor(ctx context.Context, e env) int {
 	fs, cfgPath := flagSet("doctor", "doctor [--config PATH]", e.stderr)
 	if code, done := parseNoArgs(fs, e.args, e.stderr); done {
@@ -25,18 +51,22 @@ func runDoctor(ctx context.Context, e env) int {
 		fmt.Fprintln(e.stdout, "FAIL configuration (see above)")
 		return code
 	}
+	out := &doctorOut{w: e.stdout, secrets: []string{cfg.Restcomm.AuthToken.Reveal()}}
 	src := cfg.Source()
 	if src == "" {
 		src = "no file: defaults and environment (embedded simulator)"
 	}
-	fmt.Fprintf(e.stdout, "ok   configuration: %s\n", src)
+	out.printf("ok   configuration: %s", src)
 	a, err := app.Open(ctx, cfg, app.Options{Getenv: e.getenv})
 	if err != nil {
-		fmt.Fprintf(e.stdout, "FAIL start-up: %v\n", err)
+		out.printf("FAIL start-up: %v", err)
 		return exitUsage
 	}
 	defer a.Close()
-	fmt.Fprintf(e.stdout, "ok   history: %s\n", a.Store.Path())
+	if a.Sim != nil {
+		out.secrets = append(out.secrets, a.Sim.AuthToken())
+	}
+	out.printf("ok   history: %s", a.Store.Path())
 	worst := exitOK
 
 	cctx, cancel := context.WithTimeout(ctx, cfg.Restcomm.RequestTimeout.Duration)
@@ -44,62 +74,48 @@ func runDoctor(ctx context.Context, e env) int {
 	cancel()
 	backend := a.Service.Info().Backend
 	if err != nil {
-		fmt.Fprintf(e.stdout, "FAIL credentials for %s: %v\n", backend, err)
+		out.printf("FAIL credentials for %s: %v", backend, err)
 		worst = exitAPI
 	} else {
-		fmt.Fprintf(e.stdout, "ok   credentials: %s accepted account %s\n", backend, a.Service.Info().AccountSID)
+		out.printf("ok   credentials: %s accepted account %s", backend, a.Service.Info().AccountSID)
 	}
 
-	if err := checkRCML(ctx, a.RCMLURL, cfg.Call.RCMLMethod); err != nil {
-		fmt.Fprintf(e.stdout, "FAIL RCML document at %s: %v\n", a.RCMLURL, err)
-		if worst == exitOK {
-			worst = exitNotDone
-		}
-	} else {
-		fmt.Fprintf(e.stdout, "ok   RCML document: %s serves a valid document\n", a.RCMLURL)
+	probe := rcmlProbe{url: a.RCMLURL, method: cfg.Call.RCMLMethod, ringTimeout: cfg.Call.Timeout}
+	if !reportRCML(out, probe.check(ctx), displayURL(a.RCMLURL)) && worst == exitOK {
+		worst = exitNotDone
 	}
 	if cfg.Server.PublicURL == "" && a.Sim == nil {
-		fmt.Fprintln(e.stdout, "note status callbacks are off (server.public_url is empty): calls are tracked by polling only")
+		out.printf("note status callbacks are off (server.public_url is empty): calls are tracked by polling only")
+	}
+	for _, n := range serverSettingNotes {
+		out.printf("%s", n)
 	}
 	return worst
 }
 
-// checkRCML fetches the document the way Restcomm would and checks what Restcomm checks.
-func checkRCML(ctx context.Context, url, method string) error {
-	if url == "" {
-		return errors.New("no RCML URL: set call.rcml_url, or server.public_url so flashcall serves it")
+// reportRCML prints the findings of the RCML check: a FAIL line per failure, a warn line per warning, and,
+// when nothing failed, one ok line carrying the informational findings. It reports whether nothing failed.
+func reportRCML(out *doctorOut, fs []finding, where string) bool {
+	failed := false
+	var infos []string
+	for _, f := range fs {
+		switch f.sev {
+		case sevFail:
+			failed = true
+			out.printf("FAIL RCML document at %s: %s", where, f.msg)
+		case sevWarn:
+			out.printf("warn RCML document: %s", f.msg)
+		default:
+			infos = append(infos, f.msg)
+		}
 	}
-	if method == "" {
-		method = http.MethodPost
+	if failed {
+		return false
 	}
-	cctx, cancel := context.WithTimeout(ctx, 6*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(cctx, method, url, nil)
-	if err != nil {
-		return err
+	line := fmt.Sprintf("ok   RCML document: %s serves a valid document", where)
+	if len(infos) > 0 {
+		line += " (" + strings.Join(infos, "; ") + ")"
 	}
-	if method == http.MethodPost {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("%v (Restcomm must be able to reach this URL)", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d: Restcomm needs 200", resp.StatusCode)
-	}
-	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if mt != "text/xml" && mt != "application/xml" {
-		return fmt.Errorf("Content-Type %q: serve it as text/xml", resp.Header.Get("Content-Type"))
-	}
-	doc, err := rcml.Parse(body)
-	if err != nil {
-		return err
-	}
-	return rcml.Validate(doc)
+	out.printf("%s", line)
+	return true
 }

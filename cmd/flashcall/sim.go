@@ -9,15 +9,17 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // --zone must load on a machine without a zoneinfo database
 
 	"github.com/flashcall/flashcall/internal/app"
 	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
-const simSynopsis = `sim [--listen 127.0.0.1:8080] [--speed 1] [--latency 0] [--error-rate op=rate,...] [--drop-after-create N] [--config PATH]
+const simSynopsis = `sim [--listen 127.0.0.1:8080] [--speed 1] [--restcomm-version 8.4] [--zone UTC] [--latency 0] [--error-rate op=rate,...] [--drop-after-create N] [--config PATH]
 
 Runs the Restcomm simulator on loopback. The outcome of a call depends on the last digit of the number
-called (see the README). Fault flags make it misbehave for reliability tests.`
+called (see the README). --restcomm-version 8.2 ends calls as servers before 8.4 did; --zone sets the
+server's time zone, in which it writes every date. Fault flags make it misbehave for reliability tests.`
 
 // runSim serves the simulator until interrupted.
 func runSim(ctx context.Context, e env) int {
@@ -28,6 +30,8 @@ func runSim(ctx context.Context, e env) int {
 	rates := fs.String("error-rate", "", "share of 5xx replies per operation, e.g. create=0.5,get=0.2 (ops: create, get, list, modify)")
 	drop := fs.Int("drop-after-create", 0, "process the next N creates, then drop the connection without a reply")
 	seed := fs.Int64("seed", 0, "seed for call SIDs and fault draws (default: the start time, so SIDs never repeat across runs)")
+	version := fs.String("restcomm-version", sim.DefaultVersion, "Restcomm release to imitate: 8.2, or 8.4 and later (8.4, 8.8, 9)")
+	zone := fs.String("zone", "UTC", "the server's time zone, an IANA name such as Europe/Madrid")
 	pos, help, err := parseArgs(fs, e.args)
 	if help {
 		return exitOK
@@ -48,6 +52,13 @@ func runSim(ctx context.Context, e env) int {
 			*speed = cfg.Sim.Speed
 		}
 	}
+	if err := sim.CheckVersion(*version); err != nil {
+		return usageError(fs, e.stderr, "--restcomm-version: %v", err)
+	}
+	loc, err := loadZone(*zone)
+	if err != nil {
+		return usageError(fs, e.stderr, "--zone: %v", err)
+	}
 	faults := sim.Faults{Latency: *latency, DropAfterCreate: *drop}
 	if *rates != "" {
 		faults.ErrorRate, err = parseRates(*rates)
@@ -59,7 +70,8 @@ func runSim(ctx context.Context, e env) int {
 		*seed = time.Now().UnixNano()
 	}
 	logger := app.NewLogger(e.stderr, "info")
-	s := sim.New(sim.Options{Speed: *speed, Faults: faults, Seed: *seed, Logger: logger})
+	s := sim.New(sim.Options{Speed: *speed, Faults: faults, Seed: *seed, Logger: logger, Version: *version,
+		Location: loc})
 	defer s.Close()
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -83,6 +95,20 @@ func runSim(ctx context.Context, e env) int {
 		}
 		return exitOK
 	}
+}
+
+// loadZone reads the --zone flag: an IANA zone name ("Local" is refused, since a callback's Timestamp carries
+// the zone's name and "Local" names nothing a receiver can look up).
+func loadZone(name string) (*time.Location, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || name == "Local" {
+		return nil, fmt.Errorf("%q: name a zone such as UTC or Europe/Madrid", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a known time zone (use an IANA name such as Europe/Madrid)", name)
+	}
+	return loc, nil
 }
 
 // parseRates reads "create=0.5,get=0.1".
