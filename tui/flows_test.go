@@ -12,7 +12,7 @@ import (
 )
 
 // The flows drive the whole console against a real verify.Service on the simulator. The simulator's outcome
-// is chosen by the last digit of the number: 0 missed call (NO_ANSWER after the Timeout), 6 answered,
+// is chosen by the last digit of the number: 0 missed call (canceled after the Timeout, as Restcomm 8.4+ ends it), 6 answered,
 // 7 busy, 8 failed.
 
 const askPrompt = "Ask the customer for the last 4 digits of the number that called them"
@@ -27,7 +27,7 @@ func TestFlowMissedCallThenRightDigitsVerifies(t *testing.T) {
 	h.waitFor(tm, "ringing")
 
 	h.advance(time.Duration(flowTimeout)*time.Second + flowPollInterval) // the ring time runs out: a missed call
-	seen := h.waitFor(tm, askPrompt, "Live calls (0)", "/no-answer +awaiting-code/")
+	seen := h.waitFor(tm, askPrompt, "Live calls (0)", "/canceled +awaiting-code/")
 	code := h.code(number)
 	if strings.Contains(seen, "4183"+code) {
 		t.Fatalf("the caller ID with the code %s was on screen before the read-back", code)
@@ -35,11 +35,11 @@ func TestFlowMissedCallThenRightDigitsVerifies(t *testing.T) {
 
 	tm.Type(code)
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	h.waitFor(tm, policy.Mask(number)+" is verified", "/no-answer +verified/")
+	h.waitFor(tm, policy.Mask(number)+" is verified", "/canceled +verified/")
 
 	m := h.finish(tm)
 	r := row(t, m, number)
-	if r.VerificationStatus != "verified" || r.Outcome != "delivered" || r.Status != "no-answer" {
+	if r.VerificationStatus != "verified" || r.Outcome != "delivered" || r.Status != "canceled" {
 		t.Fatalf("final row: status %s, outcome %s, result %s", r.Status, r.Outcome, r.VerificationStatus)
 	}
 	if m.code.open || m.Focus() != "input" {
@@ -67,7 +67,7 @@ func TestFlowWrongDigitsLockTheVerification(t *testing.T) {
 	}
 	tm.Type(wrong)
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	h.waitFor(tm, "is locked after 3 wrong read-backs", "/no-answer +failed/")
+	h.waitFor(tm, "is locked after 3 wrong read-backs", "/canceled +failed/")
 
 	m := h.finish(tm)
 	r := row(t, m, number)
@@ -178,7 +178,7 @@ func TestFlowExpiry(t *testing.T) {
 	h.waitFor(tm, askPrompt, "expires in 4:48")
 
 	h.advance(flowExpiry)
-	h.waitFor(tm, "the verification of "+policy.Mask(number)+" expired", "/no-answer +expired/")
+	h.waitFor(tm, "the verification of "+policy.Mask(number)+" expired", "/canceled +expired/")
 
 	m := h.finish(tm)
 	if r := row(t, m, number); r.VerificationStatus != "expired" {

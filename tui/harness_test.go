@@ -24,7 +24,7 @@ import (
 
 // Flow settings: what the console shows and what the steps below advance the clock by.
 const (
-	flowTimeout      = 10 // seconds of ringing before the simulator ends a call NO_ANSWER
+	flowTimeout      = 10 // seconds of ringing before the simulator ends a call canceled
 	flowPollInterval = time.Second
 	flowMaxChecks    = 3
 	flowExpiry       = 5 * time.Minute
