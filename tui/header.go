@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/flashcall/flashcall/internal/verify"
@@ -40,7 +41,8 @@ func (h header) View() string {
 	parts := []string{
 		"flashcall",
 		backend,
-		fmt.Sprintf("pool %d", h.info.PoolSize),
+		fmt.Sprintf("pool %s", groupDigits(h.info.PoolSize)),
+		"guess " + h.info.GuessOdds,
 		fmt.Sprintf("ring %ds", h.info.Timeout),
 		fmt.Sprintf("code %d digits", h.info.CodeDigits),
 		"operator " + h.operator,
@@ -50,4 +52,13 @@ func (h header) View() string {
 		return line
 	}
 	return line + "\n" + h.styles.Banner.Render(clip("! "+h.banner, h.width))
+}
+
+// groupDigits writes n with thousands separators: 10000 is "10,000".
+func groupDigits(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

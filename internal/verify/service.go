@@ -144,7 +144,8 @@ func New(d Deps) (*Service, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	info := d.Info
-	info.PoolSize = len(s.From)
+	info.PoolSize = pool.Default().Size()
+	info.GuessOdds = callerid.FormatOdds(pool.WorstGuessProbability(s.MaxChecks, s.CodeDigits))
 	info.Timeout = s.Timeout
 	info.CodeDigits = s.CodeDigits
 	info.MaxChecks = s.MaxChecks

@@ -127,8 +127,11 @@ type Info struct {
 	Backend string
 	// AccountSID is masked: the first four and last four characters.
 	AccountSID string
-	// PoolSize is how many caller IDs the From pool holds.
-	PoolSize int
+	// PoolSize is how many caller IDs the default pool holds.
+	PoolSize uint64
+	// GuessOdds is the chance, worded "1 in 3,333", that someone who never got the call guesses the code of a
+	// verification within its checks, for the weakest pool.
+	GuessOdds string
 	// Timeout is the ring time in seconds.
 	Timeout int
 	// CodeDigits is how many digits the customer reads back.

@@ -15,10 +15,11 @@ type eventKind int
 // The four call-progress events Restcomm reports. Each keeps its own SequenceNumber whether or not the events
 // before it were sent, so completed is always 3 and a receiver ordering by SequenceNumber always sees it last.
 //
-// Restcomm sends all four events whatever StatusCallbackEvent asks for. The simulator sends initiated and
-// completed for every call, ringing only when the phone rang and answered only when it was answered: a busy
-// call reports 0, 1, 3; a failed or not-found one 0, 3; an unanswered one 0, 1, 3. CallStatus is the event
-// name, never the call's outcome (a busy call still reports "completed"): the outcome comes from GET.
+// Restcomm sends all four events whatever StatusCallbackEvent asks for, each as it happens: initiated at the
+// create, ringing only when the phone rang, answered only when it was answered, completed when the call
+// ended. A busy or rung-out call reports 0, 1, 3; a failed one 0, 3; a call that stays queued only 0.
+// CallStatus is the event name, never the call's outcome (a busy call still reports "completed"): the
+// outcome comes from GET.
 const (
 	eventInitiated eventKind = iota
 	eventRinging
@@ -43,7 +44,7 @@ func (e eventKind) name() string {
 // callbackEvent is one status callback waiting to be delivered.
 type callbackEvent struct {
 	target fetchTarget
-	form   url.Values
+	form   params
 }
 
 // emit queues the status callback for ev, if the call asked for callbacks, and makes sure a sender drains the
@@ -53,20 +54,23 @@ func (s *Server) emit(c *call, ev eventKind) {
 	if c.statusCallback == "" {
 		return
 	}
-	form := url.Values{
-		"CallSid":        {c.sid},
-		"AccountSid":     {s.accountSID},
-		"From":           {c.from},
-		"To":             {c.to},
-		"Direction":      {"outbound-api"},
-		"CallerName":     {c.from},
-		"CallStatus":     {ev.name()},
-		"SequenceNumber": {strconv.Itoa(int(ev))},
-		"Timestamp":      {fmtDate(s.clk.Now())},
-		"CallbackSource": {"call-progress-events"},
+	form := params{
+		{name: "CallSid", value: c.sid},
+		{name: "AccountSid", value: s.accountSID},
+		{name: "From", value: c.from},
+		{name: "To", value: c.to},
+		{name: "Direction", value: "outbound-api"},
+		{name: "CallerName", value: c.from},
+		{name: "ForwardedFrom", bare: true}, // the simulator's calls are never forwarded
+		{name: "CallStatus", value: ev.name()},
+		{name: "SequenceNumber", value: strconv.Itoa(int(ev))},
+		{name: "Timestamp", value: s.fmtStamp(s.clk.Now())},
+		{name: "CallbackSource", value: "call-progress-events"},
+		{name: "InstanceId", value: s.instanceID},
 	}
-	if ev == eventCompleted && c.duration != nil {
-		form.Set("CallDuration", strconv.Itoa(*c.duration))
+	if ev == eventCompleted {
+		// Creation to end for a canceled call, talk time for a completed one; 0 when the record has none.
+		form = append(form, param{name: "CallDuration", value: strconv.Itoa(derefOr(c.duration, 0))})
 	}
 	c.cbQueue = append(c.cbQueue, callbackEvent{
 		target: fetchTarget{url: c.statusCallback, method: c.statusCallbackMethod},
@@ -103,17 +107,17 @@ func (s *Server) deliverCallbacks(c *call) {
 func (s *Server) sendCallback(sid string, ev callbackEvent) {
 	req, err := ev.target.request(s, ev.form)
 	if err != nil {
-		s.log.Warn("sim: status callback not sent", "sid", sid, "event", ev.form.Get("CallStatus"), "error", err.Error())
+		s.log.Warn("sim: status callback not sent", "sid", sid, "event", ev.form.get("CallStatus"), "error", err.Error())
 		return
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		s.log.Warn("sim: status callback failed", "sid", sid, "event", ev.form.Get("CallStatus"), "error", err.Error())
+		s.log.Warn("sim: status callback failed", "sid", sid, "event", ev.form.get("CallStatus"), "error", err.Error())
 		return
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	_ = resp.Body.Close()
-	s.log.Debug("sim: status callback sent", "sid", sid, "event", ev.form.Get("CallStatus"), "code", resp.StatusCode)
+	s.log.Debug("sim: status callback sent", "sid", sid, "event", ev.form.get("CallStatus"), "code", resp.StatusCode)
 }
 
 // fetchTarget is a URL Restcomm calls with its parameters, and the method to use.
@@ -122,22 +126,19 @@ type fetchTarget struct {
 	method string // "GET" or "POST"
 }
 
-// request builds the request for t carrying params: in the query for GET (added to any query the URL has),
-// as a form body for POST. It is bound to the server's lifetime.
-func (t fetchTarget) request(s *Server, params url.Values) (*http.Request, error) {
+// request builds the request for t carrying ps: for GET in the query, which REPLACES the URL's own query
+// string and any user:password in it (as Restcomm builds the URI); for POST as a form body. It is bound to
+// the server's lifetime.
+func (t fetchTarget) request(s *Server, ps params) (*http.Request, error) {
 	u, err := url.Parse(t.url)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		// The URL itself stays out of the message: it may carry a password.
 		return nil, errors.New("not an absolute http(s) URL")
 	}
 	if t.method == http.MethodGet {
-		q := u.Query()
-		for k, vs := range params {
-			for _, v := range vs {
-				q.Add(k, v)
-			}
-		}
-		u.RawQuery = q.Encode()
+		u.User = nil
+		u.RawQuery = ps.encode()
+		u.ForceQuery = false
 		req, err := http.NewRequestWithContext(s.ctx, http.MethodGet, u.String(), nil)
 		if err != nil {
 			return nil, err
@@ -145,7 +146,7 @@ func (t fetchTarget) request(s *Server, params url.Values) (*http.Request, error
 		req.Header.Set("User-Agent", userAgent)
 		return req, nil
 	}
-	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, u.String(), strings.NewReader(params.Encode()))
+	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, u.String(), strings.NewReader(ps.encode()))
 	if err != nil {
 		return nil, err
 	}

@@ -4,8 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
 // events collects a call's callbacks up to and including "completed"; events of one call arrive in order.
@@ -37,10 +40,10 @@ func TestStatusCallbacksForAnsweredCall(t *testing.T) {
 	want := []struct {
 		name, seq, stamp string
 	}{
-		{"initiated", "0", "Fri, 30 Jun 2017 09:39:16 +0000"},
-		{"ringing", "1", "Fri, 30 Jun 2017 09:39:16 +0000"},
-		{"answered", "2", "Fri, 30 Jun 2017 09:39:18 +0000"},
-		{"completed", "3", "Fri, 30 Jun 2017 09:39:19 +0000"},
+		{"initiated", "0", "Fri, 30 Jun 2017 09:39:16 UTC"},
+		{"ringing", "1", "Fri, 30 Jun 2017 09:39:16 UTC"},
+		{"answered", "2", "Fri, 30 Jun 2017 09:39:18 UTC"},
+		{"completed", "3", "Fri, 30 Jun 2017 09:39:19 UTC"},
 	}
 	if len(evs) != len(want) {
 		t.Fatalf("%d callbacks, want 4: %+v", len(evs), evs)
@@ -62,14 +65,19 @@ func TestStatusCallbacksForAnsweredCall(t *testing.T) {
 			"CallerName":     "447418340465",
 			"Timestamp":      w.stamp,
 			"CallbackSource": "call-progress-events",
+			"InstanceId":     h.srv.InstanceID(),
 		}
 		for k, v := range checks {
 			if f.Get(k) != v {
 				t.Errorf("event %d: %s = %q, want %q", i, k, f.Get(k), v)
 			}
 		}
-		if _, err := time.Parse("Mon, 2 Jan 2006 15:04:05 -0700", f.Get("Timestamp")); err != nil {
-			t.Errorf("event %d: Timestamp %q: %v", i, f.Get("Timestamp"), err)
+		// An empty ForwardedFrom is sent as a bare name, without "=".
+		if vs, ok := f["ForwardedFrom"]; !ok || len(vs) != 1 || vs[0] != "" {
+			t.Errorf("event %d: ForwardedFrom %v (present %v), want an empty value", i, vs, ok)
+		}
+		if !strings.Contains("&"+ev.RawBody+"&", "&ForwardedFrom&") {
+			t.Errorf("event %d: body %q lacks a bare ForwardedFrom", i, ev.RawBody)
 		}
 		_, hasDuration := f["CallDuration"]
 		if hasDuration != (w.name == "completed") {
@@ -83,23 +91,45 @@ func TestStatusCallbacksForAnsweredCall(t *testing.T) {
 	none(t, got, "callback after completed")
 }
 
+func TestStatusCallbackTimestampNamesTheZone(t *testing.T) {
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, got := recorder(t, serveDoc(200, "text/plain", ""))
+	h := newHarness(t, func(o *sim.Options) { o.Location = madrid })
+	h.createSID("+12025550128", url.Values{"StatusCallback": {cb.URL}})
+	h.at(time.Second)
+	evs := events(t, got)
+	if s := evs[0].PostForm.Get("Timestamp"); s != "Fri, 30 Jun 2017 11:39:16 Europe/Madrid" {
+		t.Errorf("initiated Timestamp %q", s)
+	}
+	if s := evs[1].PostForm.Get("Timestamp"); s != "Fri, 30 Jun 2017 11:39:16 Europe/Madrid" {
+		t.Errorf("completed Timestamp %q (the failure at 0.2 s is within the same second)", s)
+	}
+}
+
 func TestStatusCallbacksReportEventNamesNotOutcomes(t *testing.T) {
 	cases := []struct {
-		to     string
-		seqs   []string
-		names  []string
-		status string
+		to       string
+		version  string
+		seqs     []string
+		names    []string
+		status   string
+		duration string
 	}{
-		{"+12025550120", []string{"0", "1", "3"}, []string{"initiated", "ringing", "completed"}, "NO_ANSWER"},
-		{"+12025550125", []string{"0", "1", "3"}, []string{"initiated", "ringing", "completed"}, "CANCELED"},
-		{"+12025550127", []string{"0", "1", "3"}, []string{"initiated", "ringing", "completed"}, "BUSY"},
-		{"+12025550128", []string{"0", "3"}, []string{"initiated", "completed"}, "FAILED"},
-		{"+12025550129", []string{"0", "3"}, []string{"initiated", "completed"}, "NOT_FOUND"},
+		{"+12025550120", "", []string{"0", "1", "3"}, []string{"initiated", "ringing", "completed"}, "canceled", "10"},
+		{"+12025550120", "8.2", []string{"0", "1", "3"}, []string{"initiated", "ringing", "completed"}, "NO_ANSWER", "0"},
+		{"+12025550125", "", []string{"0", "1", "3"}, []string{"initiated", "ringing", "completed"}, "BUSY", "0"},
+		{"+12025550127", "", []string{"0", "1", "3"}, []string{"initiated", "ringing", "completed"}, "BUSY", "0"},
+		{"+12025550128", "", []string{"0", "3"}, []string{"initiated", "completed"}, "FAILED", "0"},
+		{"+12025550129", "", []string{"0", "3"}, []string{"initiated", "completed"}, "FAILED", "0"},
+		{"+12025550129", "8.2", []string{"0", "3"}, []string{"initiated", "completed"}, "NOT_FOUND", "0"},
 	}
 	for _, tc := range cases {
-		t.Run(tc.status, func(t *testing.T) {
+		t.Run(tc.status+"/"+tc.to[len(tc.to)-1:], func(t *testing.T) {
 			cb, got := recorder(t, serveDoc(204, "", ""))
-			h := newHarness(t)
+			h := newHarness(t, func(o *sim.Options) { o.Version = tc.version })
 			sid := h.createSID(tc.to, url.Values{"StatusCallback": {cb.URL}})
 			h.wantStatus(sid, time.Minute, tc.status)
 			evs := events(t, got)
@@ -112,8 +142,8 @@ func TestStatusCallbacksReportEventNamesNotOutcomes(t *testing.T) {
 						ev.PostForm.Get("SequenceNumber"), tc.names[i], tc.seqs[i])
 				}
 			}
-			if d := evs[len(evs)-1].PostForm.Get("CallDuration"); d != "0" {
-				t.Errorf("CallDuration %q, want 0", d)
+			if d := evs[len(evs)-1].PostForm.Get("CallDuration"); d != tc.duration {
+				t.Errorf("CallDuration %q, want %s", d, tc.duration)
 			}
 		})
 	}
@@ -122,15 +152,27 @@ func TestStatusCallbacksReportEventNamesNotOutcomes(t *testing.T) {
 func TestStatusCallbacksWithGET(t *testing.T) {
 	cb, got := recorder(t, serveDoc(200, "text/plain", ""))
 	h := newHarness(t)
-	sid := h.createSID("+12025550127", url.Values{"StatusCallback": {cb.URL + "/cb?tag=x"},
+	// GET replaces the URL's own query string and drops its user:password.
+	u, _ := url.Parse(cb.URL + "/cb?tag=x")
+	u.User = url.UserPassword("user", "secret")
+	sid := h.createSID("+12025550127", url.Values{"StatusCallback": {u.String()},
 		"StatusCallbackMethod": {"GET"}})
 	h.at(time.Minute)
 	for _, ev := range events(t, got) {
 		if ev.Method != http.MethodGet || len(ev.PostForm) != 0 {
 			t.Fatalf("callback %s with body %v, want GET", ev.Method, ev.PostForm)
 		}
-		if ev.Query.Get("CallSid") != sid || ev.Query.Get("tag") != "x" || ev.Query.Get("CallStatus") == "" {
+		if ev.Query.Get("CallSid") != sid || ev.Query.Get("CallStatus") == "" {
 			t.Fatalf("callback query %v", ev.Query)
+		}
+		if _, ok := ev.Query["tag"]; ok {
+			t.Fatalf("the StatusCallback's own query survived a GET: %v", ev.Query)
+		}
+		if ev.HasAuth {
+			t.Fatalf("the StatusCallback's user:password survived a GET")
+		}
+		if !strings.Contains("&"+ev.RawQuery+"&", "&ForwardedFrom&") {
+			t.Fatalf("query %q lacks a bare ForwardedFrom", ev.RawQuery)
 		}
 	}
 }

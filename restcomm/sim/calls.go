@@ -60,7 +60,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	c.seq = len(s.order)
 	c.sid = s.instanceID + "-CA" + s.hex32()
 	c.created = s.clk.Now()
-	c.updated = c.created
+	c.updated, c.start = c.created, c.created
 	s.calls[c.sid] = c
 	s.order = append(s.order, c)
 	s.startLifecycle(c)
@@ -134,13 +134,13 @@ func (s *Server) wire(c *call) wireCall {
 	out := wireCall{
 		SID:          c.sid,
 		InstanceID:   s.instanceID,
-		DateCreated:  fmtDate(c.created),
-		DateUpdated:  fmtDate(c.updated),
+		DateCreated:  s.fmtDate(c.created),
+		DateUpdated:  s.fmtDate(c.updated),
 		AccountSID:   s.accountSID,
 		To:           c.to,
 		From:         c.from,
 		Status:       c.status,
-		StartTime:    fmtISO(c.created),
+		StartTime:    s.fmtISO(c.start),
 		PriceUnit:    "USD",
 		Direction:    "outbound-api",
 		AnsweredBy:   c.answeredBy,
@@ -154,8 +154,8 @@ func (s *Server) wire(c *call) wireCall {
 			Recordings:    uri + "/Recordings.json",
 		},
 	}
-	if !c.ends.IsZero() {
-		out.EndTime = fmtISO(c.ends)
+	if !c.endTime.IsZero() {
+		out.EndTime = s.fmtISO(c.endTime)
 	}
 	return out
 }

@@ -34,18 +34,36 @@ func TestClientErrors(t *testing.T) {
 	})
 
 	t.Run("unknown account", func(t *testing.T) {
-		// Authenticated as the simulator's account, asking for another one.
+		// Authenticated as the simulator's account, asking for another one: Restcomm's permission check
+		// throws and the container answers 500 with an HTML page.
 		const other = "AC99999999999999999999999999999999"
 		hc := rewritingClient(t, signAsSimulator)
+		before := e.tap.creates()
 		_, err := e.clientAs(e.base(), other, "irrelevant-token", restcomm.WithHTTPClient(hc)).
 			CreateCall(ctx, params("+12025550120"))
 		checkErr(t, err, "irrelevant-token")
-		if !errors.Is(err, restcomm.ErrNotFound) {
-			t.Fatalf("want ErrNotFound, got %v", err)
+		if !errors.Is(err, restcomm.ErrUnknownAccount) {
+			t.Fatalf("want ErrUnknownAccount, got %v", err)
 		}
-		apiError(t, err, http.StatusNotFound)
-		if !strings.Contains(err.Error(), "account SID in the URL is unknown") {
+		apiError(t, err, http.StatusInternalServerError)
+		if !strings.Contains(err.Error(), "not known to this server") {
 			t.Errorf("no advice in %q", err)
+		}
+		if strings.Contains(err.Error(), "<") {
+			t.Errorf("the HTML page is pasted into the error: %q", err)
+		}
+		if n := e.tap.creates() - before; n != 1 {
+			t.Errorf("%d create POSTs, want 1", n)
+		}
+		// A GET is not retried on it either: the answer can only be the same.
+		getsBefore := len(e.tap.requests())
+		_, err = e.clientAs(e.base(), other, "irrelevant-token", restcomm.WithHTTPClient(hc)).
+			GetCall(ctx, "CA0123456789abcdef0123456789abcdef")
+		if !errors.Is(checkErr(t, err, "irrelevant-token"), restcomm.ErrUnknownAccount) {
+			t.Fatalf("GetCall: want ErrUnknownAccount, got %v", err)
+		}
+		if n := len(e.tap.requests()) - getsBefore; n != 1 {
+			t.Errorf("%d GETs for an unknown account, want 1", n)
 		}
 	})
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/flashcall/flashcall/rcml"
 	"github.com/flashcall/flashcall/restcomm"
+	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
 func TestClientCreateWithEveryParameter(t *testing.T) {
@@ -116,43 +117,28 @@ func TestClientCreateWithEveryParameter(t *testing.T) {
 	wantStatus(t, "after the answer", get(t, c, call.SID), "in-progress", restcomm.StatusInProgress)
 }
 
-func TestClientOutcomeByLastDigit(t *testing.T) {
-	doc, err := rcml.NewHandler(rcml.FlashOptions{}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rcmlSrv, fetches := recorder(t, doc.ServeHTTP)
-	e := newSimEnv(t)
-	c := e.client()
+// seen is a status the client should read at a moment after the create.
+type seen struct {
+	at     time.Duration
+	raw    string
+	status restcomm.Status
+}
 
-	type seen struct {
-		at     time.Duration
-		raw    string
-		status restcomm.Status
-	}
-	ringing := seen{200 * ms, "RINGING", restcomm.StatusRinging}
-	noAnswer := []seen{ringing, {10 * time.Second, "NO_ANSWER", restcomm.StatusNoAnswer}}
-	cases := []struct {
-		digit    int
-		timeline []seen
-	}{
-		{0, noAnswer}, {1, noAnswer}, {2, noAnswer}, {3, noAnswer}, {4, noAnswer},
-		{5, []seen{ringing, {10 * time.Second, "CANCELED", restcomm.StatusCanceled}}},
-		{6, []seen{ringing, {2200 * ms, "in-progress", restcomm.StatusInProgress}, {10 * time.Second, "completed", restcomm.StatusCompleted}}},
-		{7, []seen{ringing, {1200 * ms, "BUSY", restcomm.StatusBusy}}},
-		{8, []seen{{200 * ms, "FAILED", restcomm.StatusFailed}}},
-		{9, []seen{{200 * ms, "NOT_FOUND", restcomm.StatusNotFound}}},
-	}
+// clientOutcomes places one call per case (the digit is the last of the number) and walks the clock through
+// every moment of interest, checking what the client reads at each. It returns the calls' SIDs.
+func clientOutcomes(t *testing.T, e *simEnv, c *restcomm.Client, url string, cases []struct {
+	digit    int
+	timeline []seen
+}) []string {
+	t.Helper()
 	sids := make([]string, len(cases))
 	for i, tc := range cases {
 		p := params("+1202555012" + strconv.Itoa(tc.digit))
-		p.URL = rcmlSrv.URL + "/flash.xml"
+		p.URL = url
 		call := create(t, c, p)
 		wantStatus(t, p.To+" created", &call, "QUEUED", restcomm.StatusQueued)
 		sids[i] = call.SID
 	}
-
-	// Walk the clock through every moment of interest; each call shows its latest expected state.
 	var moments []time.Duration
 	for _, tc := range cases {
 		for _, s := range tc.timeline {
@@ -179,6 +165,34 @@ func TestClientOutcomeByLastDigit(t *testing.T) {
 			}
 		}
 	}
+	return sids
+}
+
+func TestClientOutcomeByLastDigit(t *testing.T) {
+	doc, err := rcml.NewHandler(rcml.FlashOptions{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcmlSrv, fetches := recorder(t, doc.ServeHTTP)
+	e := newSimEnv(t)
+	c := e.client()
+
+	queued := seen{0, "QUEUED", restcomm.StatusQueued}
+	ringing := seen{200 * ms, "RINGING", restcomm.StatusRinging}
+	rungOut := []seen{ringing, {10 * time.Second, "canceled", restcomm.StatusCanceled}}
+	cases := []struct {
+		digit    int
+		timeline []seen
+	}{
+		{0, rungOut}, {1, rungOut}, {2, rungOut}, {3, rungOut},
+		{4, []seen{queued, {time.Minute, "QUEUED", restcomm.StatusQueued}}},
+		{5, []seen{ringing, {3200 * ms, "BUSY", restcomm.StatusBusy}}},
+		{6, []seen{ringing, {2200 * ms, "in-progress", restcomm.StatusInProgress}, {10 * time.Second, "completed", restcomm.StatusCompleted}}},
+		{7, []seen{ringing, {1200 * ms, "BUSY", restcomm.StatusBusy}}},
+		{8, []seen{{200 * ms, "FAILED", restcomm.StatusFailed}}},
+		{9, []seen{{200 * ms, "QUEUED", restcomm.StatusQueued}, {time.Second, "FAILED", restcomm.StatusFailed}}},
+	}
+	sids := clientOutcomes(t, e, c, rcmlSrv.URL+"/flash.xml", cases)
 
 	// Only the answered call fetched its document, once.
 	if f := next(t, fetches); f.PostForm.Get("CallSid") != sids[6] || f.PostForm.Get("CallStatus") != "in-progress" {
@@ -188,21 +202,56 @@ func TestClientOutcomeByLastDigit(t *testing.T) {
 
 	for i, tc := range cases {
 		call := get(t, c, sids[i])
-		if !call.HasDuration || call.EndTime.IsZero() {
-			t.Errorf("digit %d: ended call has duration %v, end %v", tc.digit, call.HasDuration, call.EndTime)
-		}
+		what := "digit " + strconv.Itoa(tc.digit)
 		switch tc.digit {
-		case 6:
-			if !call.Answered() || call.Duration <= 0 || call.AnsweredBy == "" || call.RingDuration != 2 {
-				t.Errorf("answered call: Answered %v duration %d answered_by %q ring %d",
-					call.Answered(), call.Duration, call.AnsweredBy, call.RingDuration)
+		case 0, 1, 2, 3: // rung out: canceled, a duration of the ring time, no ring_duration
+			if call.Answered() || !call.HasDuration || call.Duration != 10 || call.RingDuration != 0 || call.EndTime.IsZero() {
+				t.Errorf("%s: %+v", what, call)
 			}
-		default:
-			if call.Answered() || call.Duration != 0 {
-				t.Errorf("digit %d: Answered %v with duration %d", tc.digit, call.Answered(), call.Duration)
+		case 4:
+			if call.HasDuration || !call.EndTime.IsZero() || call.Answered() {
+				t.Errorf("%s: %+v", what, call)
+			}
+		case 5, 7: // BUSY: duration 0, ring_duration, no end_time
+			if call.Answered() || !call.HasDuration || call.Duration != 0 || call.RingDuration == 0 || !call.EndTime.IsZero() {
+				t.Errorf("%s: %+v", what, call)
+			}
+		case 6:
+			if !call.Answered() || call.AnsweredBy != "+12025550126" || call.Duration <= 0 || call.RingDuration != 2 ||
+				call.EndTime.IsZero() || !call.StartTime.Equal(epoch().Add(2200*ms)) {
+				t.Errorf("%s: %+v", what, call)
+			}
+		case 8, 9: // FAILED: no duration, no end_time
+			if call.Answered() || call.HasDuration || !call.EndTime.IsZero() {
+				t.Errorf("%s: %+v", what, call)
 			}
 		}
 	}
+}
+
+func TestClientOutcomeByLastDigitOnVersion82(t *testing.T) {
+	// The statuses servers before 8.4 leave in a record, so the client's handling of them stays tested.
+	e := newSimEnv(t, func(o *sim.Options) { o.Version = sim.LegacyVersion })
+	c := e.client()
+	ringing := seen{200 * ms, "RINGING", restcomm.StatusRinging}
+	cases := []struct {
+		digit    int
+		timeline []seen
+	}{
+		{0, []seen{ringing, {10 * time.Second, "NO_ANSWER", restcomm.StatusNoAnswer}}},
+		{9, []seen{{200 * ms, "QUEUED", restcomm.StatusQueued}, {time.Second, "NOT_FOUND", restcomm.StatusNotFound}}},
+	}
+	sids := clientOutcomes(t, e, c, "http://127.0.0.1:1/never.xml", cases)
+	if call := get(t, c, sids[0]); call.Answered() || call.Duration != 0 || call.RingDuration != 10 {
+		t.Errorf("NO_ANSWER call: %+v", call)
+	}
+	// Hung up through the API while ringing: CANCELED.
+	ringer := create(t, c, params("+12025550121"))
+	e.at(11 * time.Second)
+	if _, err := c.CancelCall(t.Context(), ringer.SID); err != nil {
+		t.Fatal(checkErr(t, err))
+	}
+	wantStatus(t, "after cancel", get(t, c, ringer.SID), "CANCELED", restcomm.StatusCanceled)
 }
 
 func TestClientCancelAndHangUp(t *testing.T) {
@@ -228,8 +277,8 @@ func TestClientCancelAndHangUp(t *testing.T) {
 	// The reply shows the status from BEFORE the change.
 	wantStatus(t, "cancel reply", before, "RINGING", restcomm.StatusRinging)
 	after := get(t, c, ringer.SID)
-	wantStatus(t, "after cancel", after, "CANCELED", restcomm.StatusCanceled)
-	if after.Answered() || !after.HasDuration || after.RingDuration != 1 {
+	wantStatus(t, "after cancel", after, "canceled", restcomm.StatusCanceled)
+	if after.Answered() || !after.HasDuration || after.Duration != 1 || after.RingDuration != 0 || after.EndTime.IsZero() {
 		t.Errorf("canceled call: %+v", after)
 	}
 
@@ -247,8 +296,9 @@ func TestClientCancelAndHangUp(t *testing.T) {
 	wantStatus(t, "hang-up reply", got, "in-progress", restcomm.StatusInProgress)
 	ended := get(t, c, talker.SID)
 	wantStatus(t, "after hang-up", ended, "completed", restcomm.StatusCompleted)
-	if !ended.Answered() || !ended.HasDuration || ended.EndTime.IsZero() {
-		t.Errorf("hung-up call: %+v", ended)
+	if !ended.Answered() || ended.AnsweredBy != "+12025550126" || !ended.HasDuration || ended.Duration != 0 ||
+		ended.EndTime.IsZero() {
+		t.Errorf("hung-up call (answered at 2.2 s, hung up at 2.5 s): %+v", ended)
 	}
 	if _, err := c.HangUpCall(ctx, talker.SID); !errors.Is(checkErr(t, err), restcomm.ErrCallGone) {
 		t.Fatalf("second hang-up: want ErrCallGone, got %v", err)
@@ -297,7 +347,7 @@ func TestClientStatusCallbacks(t *testing.T) {
 	none(t, events, "callback after completed")
 
 	// CallStatus is the event name; the outcome comes from GET.
-	wantStatus(t, "outcome", get(t, c, call.SID), "NO_ANSWER", restcomm.StatusNoAnswer)
+	wantStatus(t, "outcome", get(t, c, call.SID), "canceled", restcomm.StatusCanceled)
 
 	var order restcomm.CallbackOrder
 	for _, ev := range got {
@@ -321,5 +371,37 @@ func TestClientStatusCallbacks(t *testing.T) {
 	other.CallSID = "CA0123456789abcdef0123456789abcdef"
 	if !late.Accept(other) {
 		t.Error("another call's first event refused")
+	}
+}
+
+func TestClientReadsDatesInTheServerZone(t *testing.T) {
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make(chan restcomm.CallbackEvent, 8)
+	cb := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ev, err := restcomm.ParseCallback(r)
+		if err != nil {
+			t.Errorf("ParseCallback: %v", err)
+		}
+		events <- ev
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	e := newSimEnv(t, func(o *sim.Options) { o.Location = madrid })
+	c := e.client()
+	p := params("+12025550120")
+	p.StatusCallback = cb + "/status"
+	call := create(t, c, p)
+	if !call.DateCreated.Equal(epoch()) || !call.StartTime.Equal(epoch()) {
+		t.Errorf("created %v start %v, want %v", call.DateCreated, call.StartTime, epoch())
+	}
+	// "Fri, 30 Jun 2017 11:39:16 Europe/Madrid" is the same instant as 09:39:16 UTC.
+	if ev := next(t, events); !ev.Timestamp.Equal(epoch()) {
+		t.Errorf("callback Timestamp read as %v, want %v", ev.Timestamp, epoch())
+	}
+	e.at(10 * time.Second)
+	if got := get(t, c, call.SID); !got.EndTime.Equal(epoch().Add(10 * time.Second)) {
+		t.Errorf("end %v", got.EndTime)
 	}
 }

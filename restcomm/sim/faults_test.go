@@ -137,7 +137,7 @@ func TestDropAfterCreate(t *testing.T) {
 		t.Fatalf("DropAfterCreate not consumed")
 	}
 	// The dropped call is real: it rings and ends like any other.
-	h.wantStatus(log[0].SID, 60*time.Second, "NO_ANSWER") // default Timeout
+	h.wantStatus(log[0].SID, 60*time.Second, "canceled") // default Timeout
 
 	resp, err = post("+12025550121")
 	if err != nil || resp.StatusCode != http.StatusOK {

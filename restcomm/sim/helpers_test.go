@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zone tests must not depend on the machine's zoneinfo database
 
 	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/syncbuf"
@@ -152,6 +154,9 @@ type captured struct {
 	Query       url.Values
 	PostForm    url.Values
 	Form        url.Values
+	RawQuery    string // the query string as sent
+	RawBody     string // the body as sent
+	HasAuth     bool   // the request carried an Authorization header
 }
 
 // recorder is an httptest server on 127.0.0.1 that records every request and answers with reply.
@@ -159,12 +164,18 @@ func recorder(t *testing.T, reply http.HandlerFunc) (*httptest.Server, chan capt
 	t.Helper()
 	ch := make(chan captured, 1024)
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Errorf("test server: %v", err)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(raw))
 		if err := r.ParseForm(); err != nil {
 			t.Errorf("test server: %v", err)
 		}
 		select {
 		case ch <- captured{Method: r.Method, ContentType: r.Header.Get("Content-Type"), Query: r.URL.Query(),
-			PostForm: r.PostForm, Form: r.Form}:
+			PostForm: r.PostForm, Form: r.Form, RawQuery: r.URL.RawQuery, RawBody: string(raw),
+			HasAuth: r.Header.Get("Authorization") != ""}:
 		default:
 			t.Errorf("test server: more requests than the test can hold")
 		}
@@ -184,6 +195,44 @@ func serveDoc(code int, contentType, body string) http.HandlerFunc {
 		}
 		w.WriteHeader(code)
 		_, _ = w.Write([]byte(body))
+	}
+}
+
+// serveChunked is serveDoc with the body sent chunked, without a Content-Length.
+func serveChunked(code int, contentType, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.WriteHeader(code)
+		w.(http.Flusher).Flush() // headers out before the body: the length is unknown, so it goes chunked
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+// present stands for "any value" in wantFields.
+const present = "<present>"
+
+// wantFields checks a call record's fields: a nil value means the key must be absent, present that it must be
+// there, an int a JSON number, a string that exact string.
+func wantFields(t *testing.T, what string, m map[string]any, want map[string]any) {
+	t.Helper()
+	for k, w := range want {
+		got, ok := m[k]
+		switch w := w.(type) {
+		case nil:
+			if ok {
+				t.Errorf("%s: %s = %v, want it absent", what, k, got)
+			}
+		case int:
+			if f, isNum := got.(float64); !ok || !isNum || int(f) != w {
+				t.Errorf("%s: %s = %v, want %d", what, k, got, w)
+			}
+		case string:
+			if !ok || (w != present && got != w) {
+				t.Errorf("%s: %s = %v (present %v), want %q", what, k, got, ok, w)
+			}
+		default:
+			t.Fatalf("wantFields: unsupported %T", w)
+		}
 	}
 }
 

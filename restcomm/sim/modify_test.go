@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
 // modify posts Status to the call and returns the reply.
@@ -30,16 +32,15 @@ func TestCancelWhileRinging(t *testing.T) {
 		t.Fatalf("reply shows the call after the change: %v", before)
 	}
 	m := h.call(sid)
-	if m["status"] != "CANCELED" || intField(t, m, "ring_duration") != 3 || m["end_time"] != "2017-06-30T09:39:19.000Z" {
-		t.Fatalf("after cancel: %v", m)
-	}
+	wantFields(t, "after cancel", m, map[string]any{"status": "canceled", "duration": 3, "ring_duration": nil,
+		"answered_by": nil, "end_time": "2017-06-30T09:39:19.000Z"})
 	if n := h.clk.Pending(); n != 0 {
 		t.Fatalf("%d timers pending after cancel", n)
 	}
-	h.wantStatus(sid, time.Minute, "CANCELED")
+	h.wantStatus(sid, time.Minute, "canceled")
 	evs := events(t, got)
-	if last := evs[len(evs)-1].PostForm; last.Get("SequenceNumber") != "3" {
-		t.Fatalf("last callback %v", last)
+	if last := evs[len(evs)-1].PostForm; last.Get("SequenceNumber") != "3" || last.Get("CallDuration") != "3" {
+		t.Fatalf("last callback %v, want #3 with CallDuration 3 (creation to end)", last)
 	}
 
 	code, body, _ := h.modify(sid, "canceled")
@@ -51,6 +52,17 @@ func TestCancelWhileRinging(t *testing.T) {
 	}
 }
 
+func TestCancelWhileRingingOnVersion82(t *testing.T) {
+	h := newHarness(t, func(o *sim.Options) { o.Version = "8.2" })
+	sid := h.createSID("+12025550120", nil)
+	h.at(3 * time.Second)
+	if code, _, _ := h.modify(sid, "completed"); code != http.StatusOK {
+		t.Fatalf("HTTP %d", code)
+	}
+	wantFields(t, "after cancel", h.call(sid), map[string]any{"status": "CANCELED", "duration": 0,
+		"ring_duration": 3, "end_time": "2017-06-30T09:39:19.000Z"})
+}
+
 func TestCompletedBeforeAnswerCancels(t *testing.T) {
 	h := newHarness(t)
 	sid := h.createSID("+12025550126", nil)
@@ -58,10 +70,9 @@ func TestCompletedBeforeAnswerCancels(t *testing.T) {
 	if code != http.StatusOK || before["status"] != "QUEUED" {
 		t.Fatalf("HTTP %d status %v", code, before["status"])
 	}
-	m := h.call(sid)
-	if m["status"] != "CANCELED" || intField(t, m, "ring_duration") != 0 || intField(t, m, "duration") != 0 {
-		t.Fatalf("after hang-up while queued: %v", m)
-	}
+	// Hung up the instant it was created, yet the duration of a canceled call is never 0.
+	wantFields(t, "after hang-up while queued", h.call(sid), map[string]any{"status": "canceled",
+		"duration": 1, "ring_duration": nil, "end_time": "2017-06-30T09:39:16.000Z"})
 }
 
 func TestModifyAnsweredCall(t *testing.T) {
@@ -81,10 +92,10 @@ func TestModifyAnsweredCall(t *testing.T) {
 	if code != http.StatusOK || before["status"] != "in-progress" {
 		t.Fatalf("hang up: HTTP %d %v", code, before["status"])
 	}
-	m := h.call(sid)
-	if m["status"] != "completed" || intField(t, m, "duration") != 3 || m["answered_by"] == nil {
-		t.Fatalf("after hang-up: %v", m)
-	}
+	// Talk time: answered at 2.2 s, hung up at 5 s.
+	wantFields(t, "after hang-up", h.call(sid), map[string]any{"status": "completed", "duration": 3,
+		"ring_duration": 2, "answered_by": "+12025550126", "start_time": "2017-06-30T09:39:18.200Z",
+		"end_time": "2017-06-30T09:39:21.000Z"})
 	if h.clk.Pending() != 0 {
 		t.Fatalf("speech timer still pending")
 	}
@@ -118,7 +129,7 @@ func TestModifyOddRequests(t *testing.T) {
 		t.Fatalf("status changed by a no-op modify")
 	}
 	// Status spelling is forgiving, as Restcomm parses it case-insensitively.
-	if code, _, _ := h.modify(sid, "CANCELED"); code != http.StatusOK || h.status(sid) != "CANCELED" {
+	if code, _, _ := h.modify(sid, "CANCELED"); code != http.StatusOK || h.status(sid) != "canceled" {
 		t.Fatalf("Status=CANCELED: HTTP %d, status %s", code, h.status(sid))
 	}
 }

@@ -3,6 +3,7 @@ package sim_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ const seedDoc = `<?xml version="1.0" encoding="UTF-8"?>
 func TestAnsweredCallFetchesRCMLWithPOST(t *testing.T) {
 	rcml, fetches := recorder(t, serveDoc(200, "text/xml; charset=utf-8", "<Response><Say>Hello</Say></Response>"))
 	h := newHarness(t)
-	sid := h.createSID("+12025550126", url.Values{"Url": {rcml.URL + "/flash.xml"}})
+	sid := h.createSID("+12025550126", url.Values{"Url": {rcml.URL + "/flash.xml?token=abc"}})
 	h.wantStatus(sid, 2199*ms, "RINGING")
 	none(t, fetches, "RCML fetch before the answer")
 	h.wantStatus(sid, 2200*ms, "in-progress")
@@ -26,36 +27,26 @@ func TestAnsweredCallFetchesRCMLWithPOST(t *testing.T) {
 	if got.Method != http.MethodPost || got.ContentType != "application/x-www-form-urlencoded" {
 		t.Fatalf("fetch %s %q, want a POST form", got.Method, got.ContentType)
 	}
-	if len(got.Query) != 0 {
-		t.Fatalf("POST fetch carried a query: %v", got.Query)
+	if got.Query.Get("token") != "abc" || len(got.Query) != 1 {
+		t.Fatalf("POST fetch query %v, want the Url's own query only", got.Query)
 	}
-	wantParams(t, got.PostForm, h, sid, "Fri, 30 Jun 2017 09:39:18 +0000")
+	wantParams(t, got.PostForm, h, sid)
 
-	m := h.call(sid)
-	if m["answered_by"] == nil || m["answered_by"] == "" {
-		t.Fatalf("answered_by not set on an answered call: %v", m)
-	}
+	// Answered: answered_by is the callee's number, start_time is reset to the answer, ring_duration is set.
+	wantFields(t, "answered", h.call(sid), map[string]any{"answered_by": "+12025550126",
+		"start_time": "2017-06-30T09:39:18.200Z", "ring_duration": 2, "duration": nil, "end_time": nil})
+
 	// 1 s + 60 ms x 5 characters = 1.3 s of speech after the answer at 2.2 s.
 	h.wantStatus(sid, 3499*ms, "in-progress")
 	h.wantStatus(sid, 3500*ms, "completed")
-	m = h.call(sid)
-	if d := intField(t, m, "duration"); d != 1 {
-		t.Errorf("duration %d, want 1", d)
-	}
-	if d := intField(t, m, "ring_duration"); d != 2 {
-		t.Errorf("ring_duration %d, want 2", d)
-	}
-	if m["end_time"] != "2017-06-30T09:39:19.500Z" {
-		t.Errorf("end_time %v", m["end_time"])
-	}
-	if m["answered_by"] == nil {
-		t.Errorf("answered_by gone after completion")
-	}
+	wantFields(t, "completed", h.call(sid), map[string]any{"answered_by": "+12025550126",
+		"start_time": "2017-06-30T09:39:18.200Z", "ring_duration": 2, "duration": 1,
+		"end_time": "2017-06-30T09:39:19.500Z"})
 	none(t, fetches, "second RCML fetch")
 }
 
 // wantParams checks the parameters Restcomm sends with an RCML fetch.
-func wantParams(t *testing.T, got url.Values, h *harness, sid, stamp string) {
+func wantParams(t *testing.T, got url.Values, h *harness, sid string) {
 	t.Helper()
 	want := map[string]string{
 		"CallSid":       sid,
@@ -67,7 +58,7 @@ func wantParams(t *testing.T, got url.Values, h *harness, sid, stamp string) {
 		"Direction":     "outbound-api",
 		"CallerName":    "447418340465",
 		"ForwardedFrom": "null",
-		"CallTimestamp": stamp,
+		"CallTimestamp": "2017-06-30T09:39:16.000Z", // the creation, in ISO 8601
 		"InstanceId":    h.srv.InstanceID(),
 	}
 	for k, v := range want {
@@ -80,7 +71,9 @@ func wantParams(t *testing.T, got url.Values, h *harness, sid, stamp string) {
 func TestAnsweredCallFetchesRCMLWithGET(t *testing.T) {
 	rcml, fetches := recorder(t, serveDoc(200, "application/xml", seedDoc))
 	h := newHarness(t)
-	sid := h.createSID("+12025550126", url.Values{"Url": {rcml.URL + "/flash.xml?lang=en-gb"}, "Method": {"get"}})
+	u, _ := url.Parse(rcml.URL + "/flash.xml?lang=en-gb")
+	u.User = url.UserPassword("user", "secret")
+	sid := h.createSID("+12025550126", url.Values{"Url": {u.String()}, "Method": {"get"}})
 	h.wantStatus(sid, 2200*ms, "in-progress")
 	got := next(t, fetches)
 	if got.Method != http.MethodGet {
@@ -89,15 +82,30 @@ func TestAnsweredCallFetchesRCMLWithGET(t *testing.T) {
 	if len(got.PostForm) != 0 {
 		t.Fatalf("GET fetch carried a body: %v", got.PostForm)
 	}
-	if got.Query.Get("lang") != "en-gb" {
-		t.Errorf("the Url's own query was lost: %v", got.Query)
+	// GET REPLACES the Url's own query string, and its user:password.
+	if _, ok := got.Query["lang"]; ok {
+		t.Errorf("the Url's own query survived a GET: %v", got.Query)
 	}
-	wantParams(t, got.Query, h, sid, "Fri, 30 Jun 2017 09:39:18 +0000")
+	if got.HasAuth {
+		t.Errorf("the Url's user:password survived a GET")
+	}
+	wantParams(t, got.Query, h, sid)
 	// 1 s + 60 ms x 37 characters = 3.22 s.
 	h.wantStatus(sid, 5419*ms, "in-progress")
 	h.wantStatus(sid, 5420*ms, "completed")
 	if d := intField(t, h.call(sid), "duration"); d != 3 {
 		t.Errorf("duration %d, want 3", d)
+	}
+}
+
+func TestRCMLParamsCallerNameNull(t *testing.T) {
+	rcml, fetches := recorder(t, serveDoc(200, "text/xml", "<Response/>"))
+	h := newHarness(t)
+	// From "client:" leaves an empty user part: Restcomm sends the literal "null".
+	h.createSID("+12025550126", url.Values{"Url": {rcml.URL}, "From": {"client:"}})
+	h.at(2200 * ms)
+	if got := next(t, fetches).PostForm; got.Get("CallerName") != "null" || got.Get("From") != "" {
+		t.Fatalf("CallerName %q From %q, want null and empty", got.Get("CallerName"), got.Get("From"))
 	}
 }
 
@@ -128,29 +136,103 @@ func TestSpeechTimeGrowsWithTheDocument(t *testing.T) {
 	}
 }
 
+func TestLongMessageIsCutOffByTimeout(t *testing.T) {
+	long := "<Say>" + strings.Repeat("a", 500) + "</Say>" // 31 s of speech
+	cases := []struct {
+		name    string
+		doc     string
+		timeout string
+		end     time.Duration
+	}{
+		// The idle timer restarts at the answer (2.2 s) and fires Timeout later, mid-message.
+		{"cut at answer + Timeout", "<Response>" + long + "</Response>", "10", 12200 * ms},
+		// A leading Pause resets it: the message is cut Timeout after the pause ends.
+		{"leading pause resets the timer", `<Response><Pause length="3"/>` + long + "</Response>", "10", 15200 * ms},
+		{"two leading pauses", `<Response><Pause/><Pause length="2"/>` + long + "</Response>", "10", 15200 * ms},
+		// A pause after the first verb resets nothing.
+		{"later pause", "<Response><Say>a</Say><Pause length=\"3\"/>" + long + "</Response>", "10", 12200 * ms},
+		// A message shorter than the Timeout plays to its end.
+		{"short message", "<Response><Say>Hello</Say></Response>", "10", 3500 * ms},
+		{"long Timeout", "<Response>" + long + "</Response>", "60", 2200*ms + 31*time.Second},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rcml, _ := recorder(t, serveDoc(200, "text/xml", tc.doc))
+			h := newHarness(t)
+			sid := h.createSID("+12025550126", url.Values{"Url": {rcml.URL}, "Timeout": {tc.timeout}})
+			h.wantStatus(sid, tc.end-ms, "in-progress")
+			h.wantStatus(sid, tc.end, "completed")
+			if d := intField(t, h.call(sid), "duration"); d != int((tc.end-2200*ms).Round(time.Second)/time.Second) {
+				t.Errorf("duration %d", d)
+			}
+		})
+	}
+}
+
+func TestRCMLNotFoundLeavesASilentCall(t *testing.T) {
+	for _, tc := range []struct {
+		timeout string
+		end     time.Duration
+	}{{"10", 7200 * ms}, {"3", 5200 * ms}} {
+		t.Run("Timeout "+tc.timeout, func(t *testing.T) {
+			rcml, fetches := recorder(t, serveDoc(404, "text/html", "<html>Not Found</html>"))
+			fallback, fallbackFetches := recorder(t, serveDoc(200, "text/xml", "<Response/>"))
+			h := newHarness(t)
+			sid := h.createSID("+12025550126", url.Values{"Url": {rcml.URL}, "FallbackUrl": {fallback.URL},
+				"Timeout": {tc.timeout}})
+			h.wantStatus(sid, 2200*ms, "in-progress")
+			next(t, fetches)
+			none(t, fallbackFetches, "fallback fetch after a 404")
+			// The callee hears nothing and hangs up after 5 s, unless the idle Timeout fires first.
+			h.wantStatus(sid, tc.end-ms, "in-progress")
+			h.wantStatus(sid, tc.end, "completed")
+			wantFields(t, "silent call", h.call(sid), map[string]any{"answered_by": "+12025550126",
+				"duration": int((tc.end - 2200*ms) / time.Second), "end_time": present})
+		})
+	}
+}
+
+func TestRCMLWithoutContentTypeHangsUp(t *testing.T) {
+	rcml, _ := recorder(t, serveDoc(200, "", "<Response><Say>hi</Say></Response>"))
+	h := newHarness(t)
+	sid := h.createSID("+12025550126", url.Values{"Url": {rcml.URL}})
+	h.wantStatus(sid, 2200*ms, "completed")
+	wantFields(t, "hung up", h.call(sid), map[string]any{"answered_by": "+12025550126", "duration": 0,
+		"end_time": "2017-06-30T09:39:18.200Z"})
+	if n := h.clk.Pending(); n != 0 {
+		t.Fatalf("%d timers pending", n)
+	}
+}
+
 func TestRCMLRejectedCallFails(t *testing.T) {
 	good := "<Response><Say>hi</Say></Response>"
 	cases := []struct {
 		name              string
 		code              int
 		contentType, body string
+		chunked           bool
 		override          string // a Url that reaches no test server
 	}{
-		{name: "HTTP 404", code: 404, contentType: "text/xml", body: good},
 		{name: "HTTP 500", code: 500, contentType: "text/xml", body: good},
+		{name: "HTTP 201", code: 201, contentType: "text/xml", body: good},
 		{name: "HTTP 204", code: 204, contentType: "text/xml"},
-		{name: "text/html", code: 200, contentType: "text/html", body: good},
+		{name: "HTTP 302 without Location", code: 302, contentType: "text/xml", body: good},
 		{name: "application/json", code: 200, contentType: "application/json", body: good},
-		{name: "no content type", code: 200, contentType: "", body: good},
+		{name: "text/plain with a length", code: 200, contentType: "text/plain", body: "Hello"},
+		{name: "text/plain XML with a length", code: 200, contentType: "text/plain", body: good},
+		{name: "no content type, not XML", code: 200, contentType: "", body: "Hello"},
 		{name: "unclosed element", code: 200, contentType: "text/xml", body: "<Response><Say>hi</Response>"},
 		{name: "truncated", code: 200, contentType: "text/xml", body: "<Response><Say>hi</Say>"},
-		{name: "bare ampersand", code: 200, contentType: "text/xml", body: "<Response><Say>a & b</Say></Response>"},
 		{name: "empty body", code: 200, contentType: "text/xml", body: ""},
+		{name: "blank body", code: 200, contentType: "text/xml", body: " \n "},
 		{name: "two roots", code: 200, contentType: "text/xml", body: good + good},
-		{name: "not Response", code: 200, contentType: "text/xml", body: "<Document><Say>hi</Say></Document>"},
+		{name: "text after the root", code: 200, contentType: "text/xml", body: good + "x"},
 		{name: "comment before declaration", code: 200, contentType: "text/xml",
 			body: "<!-- flash call -->\n<?xml version=\"1.0\"?>" + good},
-		{name: "blank line before declaration", code: 200, contentType: "text/xml",
+		// Without a Content-Length nothing is trimmed or repaired.
+		{name: "chunked bare ampersand", code: 200, contentType: "text/xml", chunked: true,
+			body: "<Response><Say>a & b</Say></Response>"},
+		{name: "chunked blank line before declaration", code: 200, contentType: "text/xml", chunked: true,
 			body: "\n<?xml version=\"1.0\"?>" + good},
 		{name: "unreachable", override: "http://127.0.0.1:1/x.xml"},
 		{name: "not a URL", override: "http://127.0.0.1:%zz/x.xml"},
@@ -159,7 +241,11 @@ func TestRCMLRejectedCallFails(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rcml, fetches := recorder(t, serveDoc(tc.code, tc.contentType, tc.body))
+			serve := serveDoc(tc.code, tc.contentType, tc.body)
+			if tc.chunked {
+				serve = serveChunked(tc.code, tc.contentType, tc.body)
+			}
+			rcml, fetches := recorder(t, serve)
 			u := rcml.URL
 			if tc.override != "" {
 				u = tc.override
@@ -172,13 +258,9 @@ func TestRCMLRejectedCallFails(t *testing.T) {
 			} else {
 				none(t, fetches, "fetch")
 			}
-			m := h.call(sid)
-			if d := intField(t, m, "duration"); d != 0 {
-				t.Errorf("duration %d, want 0", d)
-			}
-			if d := intField(t, m, "ring_duration"); d != 2 {
-				t.Errorf("ring_duration %d, want 2", d)
-			}
+			// FAILED has neither duration nor end_time; what the answer set stays.
+			wantFields(t, "failed", h.call(sid), map[string]any{"duration": nil, "end_time": nil,
+				"ring_duration": 2, "answered_by": "+12025550126"})
 			if h.clk.Pending() != 0 {
 				t.Errorf("%d timers pending after the call failed", h.clk.Pending())
 			}
@@ -189,22 +271,34 @@ func TestRCMLRejectedCallFails(t *testing.T) {
 func TestRCMLAcceptedVariants(t *testing.T) {
 	cases := []struct {
 		name, contentType, body string
+		chunked                 bool
 		talk                    time.Duration
 	}{
-		{"text/plain is spoken", "text/plain; charset=utf-8", "Hello", 1300 * ms},
-		{"application/xml", "application/xml", "<Response><Say>Hello</Say></Response>", 1300 * ms},
+		{"chunked text/plain is spoken", "text/plain; charset=utf-8", "Hello", true, 1300 * ms},
+		{"application/xml", "application/xml", "<Response><Say>Hello</Say></Response>", false, 1300 * ms},
+		{"text/html", "text/html; charset=utf-8", "<Response><Say>Hello</Say></Response>", false, 1300 * ms},
+		{"chunked text/xml", "text/xml", "<Response><Say>Hello</Say></Response>", true, 1300 * ms},
+		{"any root element", "text/xml", "<Document><Say>Hello</Say></Document>", false, 1300 * ms},
+		{"bare ampersand repaired", "text/xml", "<Response><Say>a & b</Say></Response>", false, 1300 * ms},
+		{"references kept", "text/xml", "<Response><Say>a&amp;b&#38;c&#x26;d&lt;</Say></Response>", false, 1480 * ms},
+		{"white space trimmed", "text/xml", "\n  <?xml version=\"1.0\"?><Response><Say>Hello</Say></Response>\n\n",
+			false, 1300 * ms},
 		{"declaration first", "text/xml;charset=UTF-8", `<?xml version="1.0" encoding="UTF-8"?>` +
-			"\n<Response><Say>Hello</Say></Response>", 1300 * ms},
-		{"byte order mark then declaration", "text/xml", "\xef\xbb\xbf<?xml version=\"1.0\"?><Response/>", time.Second},
-		{"latin-1 declaration", "text/xml", `<?xml version="1.0" encoding="ISO-8859-1"?><Response/>`, time.Second},
+			"\n<Response><Say>Hello</Say></Response>", false, 1300 * ms},
+		{"byte order mark then declaration", "text/xml", "\xef\xbb\xbf<?xml version=\"1.0\"?><Response/>", false, time.Second},
+		{"latin-1 declaration", "text/xml", `<?xml version="1.0" encoding="ISO-8859-1"?><Response/>`, false, time.Second},
 		{"stylesheet instruction after content", "text/xml",
-			`<?xml version="1.0"?><!-- c --><?xml-stylesheet href="a.xsl"?><Response/>`, time.Second},
-		{"comment after declaration", "text/xml", "<?xml version=\"1.0\"?>\n<!-- flash -->\n<Response/>", time.Second},
-		{"unknown verbs skipped", "text/xml", "<Response><Dial>1</Dial><Say>Hello</Say></Response>", 1300 * ms},
+			`<?xml version="1.0"?><!-- c --><?xml-stylesheet href="a.xsl"?><Response/>`, false, time.Second},
+		{"comment after declaration", "text/xml", "<?xml version=\"1.0\"?>\n<!-- flash -->\n<Response/>", false, time.Second},
+		{"unknown verbs skipped", "text/xml", "<Response><Dial>1</Dial><Say>Hello</Say></Response>", false, 1300 * ms},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rcml, _ := recorder(t, serveDoc(200, tc.contentType, tc.body))
+			serve := serveDoc(200, tc.contentType, tc.body)
+			if tc.chunked {
+				serve = serveChunked(200, tc.contentType, tc.body)
+			}
+			rcml, _ := recorder(t, serve)
 			h := newHarness(t)
 			sid := h.createSID("+12025550126", url.Values{"Url": {rcml.URL}})
 			h.wantStatus(sid, 2200*ms, "in-progress")

@@ -8,7 +8,8 @@ import (
 
 // ServeHTTP answers the Calls API under /restcomm/2012-04-24/Accounts/{AccountSid}/: Calls.json (GET list,
 // POST create) and Calls/{CallSid}.json (GET fetch, POST modify). Checks run in Restcomm's order: credentials
-// (401), the account SID's syntax (500), the account (404), then the operation's own parameters.
+// (401), the account SID's syntax (500 with a JSON message), the account (500 with the container's HTML error
+// page, as an unknown account makes Restcomm's permission check throw), then the operation's own parameters.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !wait(r, s.latency()) {
 		return // the client gave up during the injected latency
@@ -39,7 +40,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"message": acct + " is an INVALID_SID sid value."})
 			return
 		}
-		writeEmpty(w, http.StatusNotFound)
+		// Restcomm's permission check dereferences the account it did not find; the container answers.
+		s.log.Info("sim: request for an unknown account", "method", r.Method, "path", r.URL.Path)
+		writeContainerError(w, unknownAccountException)
 		return
 	}
 
@@ -83,6 +86,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	handler(w, r)
 }
+
+// unknownAccountException is what the container's error page reports for an account SID Restcomm does not know.
+const unknownAccountException = "java.lang.NullPointerException\n" +
+	"\tat org.restcomm.connect.http.security.PermissionEvaluator.secure(PermissionEvaluator.java)"
 
 // authorized checks HTTP Basic credentials: the account SID and the auth token, compared in constant time.
 func (s *Server) authorized(r *http.Request) bool {

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,6 +53,13 @@ type Options struct {
 	// standalone simulator whose calls outlive it (in a history database) should pass a time-based seed so
 	// SIDs differ between runs.
 	Seed int64
+	// Version is the Restcomm release to imitate (default DefaultVersion, "8.4"): "8.2" (LegacyVersion) ends
+	// calls as servers before 8.4 did, any 8.4 or later release ("8.8", "9") as current servers do. Check it
+	// with CheckVersion first: New treats a value CheckVersion refuses as DefaultVersion, and logs so.
+	Version string
+	// Location is the server's time zone, in which every date it writes is expressed (default UTC). Load it
+	// with time.LoadLocation: a status callback's Timestamp carries the location's name (Europe/Madrid).
+	Location *time.Location
 }
 
 // Server is the simulated Restcomm server. It is safe for concurrent use. Create it with New and release its
@@ -64,6 +72,9 @@ type Server struct {
 	client     *http.Client
 	log        *slog.Logger
 	instanceID string
+	version    string         // the release imitated, as given (DefaultVersion when none was)
+	legacy     bool           // imitate LegacyVersion: NO_ANSWER, CANCELED and NOT_FOUND endings
+	loc        *time.Location // the server's time zone
 
 	// ctx is cancelled by Close so in-flight RCML fetches and callbacks give up.
 	ctx    context.Context
@@ -88,8 +99,8 @@ type LoggedCall struct {
 	From, To string
 	// Created is the clock's time when the call was created.
 	Created time.Time
-	// Status is the call's current status, spelt as the wire writes it (QUEUED, RINGING, in-progress,
-	// completed, BUSY, FAILED, NO_ANSWER, CANCELED, NOT_FOUND).
+	// Status is the call's current status, spelt as the wire writes it: QUEUED, RINGING, in-progress,
+	// completed, canceled, BUSY, FAILED, and with Version 8.2 also NO_ANSWER, CANCELED and NOT_FOUND.
 	Status string
 }
 
@@ -104,6 +115,8 @@ func New(o Options) *Server {
 		log:        o.Logger,
 		calls:      make(map[string]*call),
 		faults:     o.Faults.clone(),
+		version:    strings.TrimSpace(o.Version),
+		loc:        o.Location,
 	}
 	if s.accountSID == "" {
 		s.accountSID = DefaultAccountSID
@@ -123,6 +136,18 @@ func New(o Options) *Server {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	legacy, err := parseVersion(s.version)
+	if err != nil || s.version == "" {
+		if err != nil {
+			s.log.Warn("sim: unknown Restcomm version, imitating the default", "error", err.Error(),
+				"default", DefaultVersion)
+		}
+		s.version = DefaultVersion
+	}
+	s.legacy = legacy
 	seed := uint64(o.Seed)
 	s.sidRNG = rand.New(rand.NewPCG(seed, 0x5349445f534f5552)) // two independent streams from one seed
 	s.faultRNG = rand.New(rand.NewPCG(seed, 0x4641554c54535f5f))
@@ -136,6 +161,12 @@ func (s *Server) AccountSID() string { return s.accountSID }
 
 // AuthToken returns the auth token the server accepts.
 func (s *Server) AuthToken() string { return s.authToken }
+
+// Version returns the Restcomm release the server imitates.
+func (s *Server) Version() string { return s.version }
+
+// Location returns the server's time zone, the one its dates are written in.
+func (s *Server) Location() *time.Location { return s.loc }
 
 // InstanceID returns the server's instance ID: the InstanceId of every call and the prefix of every call SID.
 func (s *Server) InstanceID() string { return s.instanceID }

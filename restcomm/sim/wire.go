@@ -15,10 +15,14 @@ const apiVersion = "2012-04-24"
 const apiPrefix = "/restcomm/" + apiVersion + "/Accounts/"
 
 const (
-	// dateLayout is Restcomm's date_created/date_updated and callback Timestamp format (1- or 2-digit day).
+	// dateLayout is Restcomm's date_created/date_updated format (1- or 2-digit day, numeric offset).
 	dateLayout = "Mon, 2 Jan 2006 15:04:05 -0700"
-	// isoLayout is Restcomm's start_time/end_time format: ISO 8601 with milliseconds and zone.
+	// isoLayout is Restcomm's start_time/end_time format: ISO 8601 with milliseconds and the zone's offset
+	// ("Z" when it is zero).
 	isoLayout = "2006-01-02T15:04:05.000Z07:00"
+	// stampLayout is a status callback's Timestamp before its zone ID: Restcomm writes the zone's name
+	// (UTC, Europe/Madrid) where date_created has an offset.
+	stampLayout = "Mon, 2 Jan 2006 15:04:05"
 )
 
 // Status values exactly as the real server writes them: some by enum name, some by display name.
@@ -27,11 +31,13 @@ const (
 	wireRinging    = "RINGING"
 	wireInProgress = "in-progress"
 	wireCompleted  = "completed"
+	wireCanceled   = "canceled" // rung out or hung up before the answer, 8.4 and later
 	wireBusy       = "BUSY"
 	wireFailed     = "FAILED"
-	wireNoAnswer   = "NO_ANSWER"
-	wireCanceled   = "CANCELED"
-	wireNotFound   = "NOT_FOUND"
+	// Spellings only servers before 8.4 leave in a record.
+	wireNoAnswer       = "NO_ANSWER"
+	wireCanceledLegacy = "CANCELED"
+	wireNotFound       = "NOT_FOUND"
 )
 
 // live reports whether a wire status is one a call can still leave.
@@ -98,11 +104,16 @@ type wirePage struct {
 	Calls           []wireCall `json:"calls"`
 }
 
-// fmtDate formats a time as date_created does, always in UTC as the real server writes it.
-func fmtDate(t time.Time) string { return t.UTC().Format(dateLayout) }
+// fmtDate formats a time as date_created does, in the server's time zone.
+func (s *Server) fmtDate(t time.Time) string { return t.In(s.loc).Format(dateLayout) }
 
-// fmtISO formats a time as start_time does.
-func fmtISO(t time.Time) string { return t.UTC().Format(isoLayout) }
+// fmtISO formats a time as start_time does, in the server's time zone.
+func (s *Server) fmtISO(t time.Time) string { return t.In(s.loc).Format(isoLayout) }
+
+// fmtStamp formats a time as a status callback's Timestamp: the server's local time, then its zone's name.
+func (s *Server) fmtStamp(t time.Time) string {
+	return t.In(s.loc).Format(stampLayout) + " " + s.loc.String()
+}
 
 // callsPath is the Calls collection path relative to the base URL, without the .json suffix.
 func callsPath(accountSID string) string {
