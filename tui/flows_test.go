@@ -101,9 +101,7 @@ func TestFlowBusy(t *testing.T) {
 		t.Fatalf("after the retry: %d rows, first outcome %q, verifications %d and %d",
 			len(rows), rows[0].Outcome, rows[0].VerificationID, rows[len(rows)-1].VerificationID)
 	}
-	if rows[0].From == rows[1].From {
-		t.Fatalf("the retry used the same caller ID %s although the pool has another", rows[0].From)
-	}
+	// That a retry carries another code is the verify package's to prove (its pool has more than one number).
 	if n := len(h.sim.CallLog()); n != 2 {
 		t.Fatalf("the simulator saw %d calls, want 2", n)
 	}

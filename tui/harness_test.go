@@ -30,8 +30,8 @@ const (
 	flowExpiry       = 5 * time.Minute
 )
 
-// flowPool is the caller-ID pool; the code is the last four digits of the one used.
-var flowPool = []string{"447418340465", "447418340466"}
+// flowPool is the caller-ID pool: one number, so golden screens that show a verified caller ID are repeatable.
+var flowPool = []string{"447418340465"}
 
 // harness is a real verify.Service on the simulator: restcomm/sim behind an httptest server, the restcomm
 // client, an RCML server for answered calls, a store file in a temporary directory, and one fake clock
