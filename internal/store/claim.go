@@ -11,16 +11,6 @@ import (
 // attempt to it.
 var ErrSIDHeld = errors.New("this call already belongs to another attempt")
 
-// SIDHeld reports whether any attempt in the database holds callSID.
-func (s *Store) SIDHeld(ctx context.Context, callSID string) (bool, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM attempts WHERE call_sid = ?`, callSID).Scan(&n)
-	if err != nil {
-		return false, s.wrap("look up call SID", err)
-	}
-	return n > 0, nil
-}
-
 // ClaimCallSID links attempt attemptID, which must have no call SID yet, to callSID, with a transition saying
 // why, in one write transaction: if any attempt already holds callSID (ErrSIDHeld), or the attempt was linked
 // meanwhile (ErrConflict), nothing is written.

@@ -309,3 +309,47 @@ func TestOneLiveCallPerNumberUnderConcurrency(t *testing.T) {
 		t.Fatalf("after the unknown attempt was given up on: %v", err)
 	}
 }
+
+// TestClaimCallSIDUnderConcurrency: many attempts left without a call (unknown create outcomes) try to claim
+// one call SID at once: exactly one gets it, with its transition, and the rest are told it is held.
+func TestClaimCallSIDUnderConcurrency(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	const n = 30
+	ids := make([]int64, n)
+	for i := range n {
+		p := newPlacement(fmt.Sprintf("+4474001234%02d", i), "op", at(0))
+		if err := s.InsertAttemptChecked(ctx, p, nil); err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = p.Attempt.ID
+	}
+	const sid = "CA0123456789abcdef0123456789abcdef"
+	var wg sync.WaitGroup
+	results := make(chan error, n)
+	for _, id := range ids {
+		wg.Go(func() {
+			results <- s.ClaimCallSID(ctx, id, sid, Transition{At: at(time.Second), Status: "linked", Source: SourceReconcile})
+		})
+	}
+	wg.Wait()
+	close(results)
+	won, held := 0, 0
+	for err := range results {
+		switch {
+		case err == nil:
+			won++
+		case errors.Is(err, ErrSIDHeld):
+			held++
+		default:
+			t.Error(err)
+		}
+	}
+	if won != 1 || held != n-1 {
+		t.Fatalf("%d claims won, %d refused as held; want 1 and %d", won, held, n-1)
+	}
+	var holders int
+	if err := s.r.QueryRow(`SELECT count(*) FROM attempts WHERE call_sid = ?`, sid).Scan(&holders); err != nil || holders != 1 {
+		t.Fatalf("%d attempts hold the SID (%v), want 1", holders, err)
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
 )
 
 // dialAll has one goroutine per number, each with its own Operator, call Place at once through svc, and
@@ -110,22 +109,7 @@ func TestLimitsHoldAcrossProcesses(t *testing.T) {
 	const limit = 4
 	edit := withRules(t, func(p *policy.Rules) { noLimits(p); p.Global = policy.Limit{Count: limit, Window: time.Hour} })
 	r := newRig(t, edit)
-	st2, err := store.Open(context.Background(), r.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st2.Close() })
-	set := defaultSettings()
-	edit(&set)
-	set.RCMLURL = r.rcml.URL + "/rcml.xml"
-	svc2, err := New(Deps{Calls: r.client, Store: st2, Clock: r.clk, Settings: set})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(svc2.Close)
-	if err := svc2.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	svc2 := r.secondProcess(edit)
 	var wg sync.WaitGroup
 	results := make([][3]int, 2)
 	for i, svc := range []*Service{r.svc, svc2} {

@@ -21,7 +21,30 @@ type scriptedRestcomm struct {
 	next    int
 	gets    int
 	cancels int
-	sid     string
+}
+
+// counts returns how many GETs and modify requests the script has answered.
+func (s *scriptedRestcomm) counts() (gets, cancels int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gets, s.cancels
+}
+
+// scriptedRig is a rig whose service talks to a scriptedRestcomm serving bodies, with settings set.
+func scriptedRig(t *testing.T, set Settings, bodies ...string) (*rig, *scriptedRestcomm) {
+	t.Helper()
+	script := &scriptedRestcomm{bodies: bodies}
+	srv := httptest.NewServer(script)
+	t.Cleanup(srv.Close)
+	client, err := restcomm.New(srv.URL+"/restcomm", "AC00000000000000000000000000000001", "secret-token",
+		restcomm.WithRetry(restcomm.RetryPolicy{Attempts: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t, nil)
+	r.svc.Close()
+	r.svc = r.newService(set, client)
+	return r, script
 }
 
 func (s *scriptedRestcomm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -97,22 +120,12 @@ func TestEveryEndingOfTheWireTable(t *testing.T) {
 			bodies: []string{queued, ringing, answered, wireCall(sid, "completed", `,"duration":4,"answered_by":"447400123450","ring_duration":3`+end)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			script := &scriptedRestcomm{bodies: tc.bodies, sid: sid}
-			srv := httptest.NewServer(script)
-			t.Cleanup(srv.Close)
-			client, err := restcomm.New(srv.URL+"/restcomm", "AC00000000000000000000000000000001", "secret-token",
-				restcomm.WithRetry(restcomm.RetryPolicy{Attempts: 1}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := newRig(t, nil)
 			set := defaultSettings()
 			set.RCMLURL = "http://127.0.0.1:1/rcml.xml"
 			if tc.callbacks {
 				set.StatusCallbackURL = "http://127.0.0.1:1/callbacks"
 			}
-			r.svc.Close()
-			r.svc = r.newService(set, client)
+			r, _ := scriptedRig(t, set, tc.bodies...)
 			res := r.place("+447400123450")
 			r.advance(time.Duration(len(tc.bodies)+1) * time.Second)
 			a := r.attempt(res.Attempt.ID)
@@ -137,18 +150,8 @@ func TestEveryEndingOfTheWireTable(t *testing.T) {
 
 func TestStuckQueuedCallEndsNotDeliveredWithTheReason(t *testing.T) {
 	const sid = "CA0123456789abcdef0123456789abcdef"
-	script := &scriptedRestcomm{bodies: []string{wireCall(sid, "QUEUED", "")}, sid: sid}
-	srv := httptest.NewServer(script)
-	t.Cleanup(srv.Close)
-	client, err := restcomm.New(srv.URL+"/restcomm", "AC00000000000000000000000000000001", "secret-token",
-		restcomm.WithRetry(restcomm.RetryPolicy{Attempts: 1}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := newRig(t, nil)
-	r.svc.Close()
 	set := defaultSettings()
-	r.svc = r.newService(set, client)
+	r, script := scriptedRig(t, set, wireCall(sid, "QUEUED", ""))
 	res := r.place("+447400123450")
 	limit := r.svc.queuedLimit()
 	if want := time.Duration(set.Timeout)*time.Second + serverCreateTimeout + 2*set.PollInterval; limit != want {
@@ -167,32 +170,20 @@ func TestStuckQueuedCallEndsNotDeliveredWithTheReason(t *testing.T) {
 	if v := r.verification(a.VerificationID); v.Status != "not-delivered" {
 		t.Errorf("verification %q, want not-delivered", v.Status)
 	}
-	script.mu.Lock()
-	defer script.mu.Unlock()
-	if script.cancels != 1 {
-		t.Errorf("%d cancel requests, want 1: a written-off call must not ring later", script.cancels)
+	gets, cancels := script.counts()
+	if cancels != 1 {
+		t.Errorf("%d cancel requests, want 1: a written-off call must not ring later", cancels)
 	}
-	gets := script.gets
 	r.advance(10 * time.Second)
-	if script.gets != gets {
+	if after, _ := script.counts(); after != gets {
 		t.Errorf("still polling after giving up")
 	}
 }
 
 func TestAnsweredCallStuckInProgressIsBounded(t *testing.T) {
 	const sid = "CA0123456789abcdef0123456789abcdef"
-	script := &scriptedRestcomm{sid: sid, bodies: []string{wireCall(sid, "QUEUED", ""), wireCall(sid, "RINGING", ""),
-		wireCall(sid, "in-progress", `,"answered_by":"447400123450"`)}}
-	srv := httptest.NewServer(script)
-	t.Cleanup(srv.Close)
-	client, err := restcomm.New(srv.URL+"/restcomm", "AC00000000000000000000000000000001", "secret-token",
-		restcomm.WithRetry(restcomm.RetryPolicy{Attempts: 1}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := newRig(t, nil)
-	r.svc.Close()
-	r.svc = r.newService(defaultSettings(), client)
+	r, script := scriptedRig(t, defaultSettings(), wireCall(sid, "QUEUED", ""), wireCall(sid, "RINGING", ""),
+		wireCall(sid, "in-progress", `,"answered_by":"447400123450"`))
 	res := r.place("+447400123450")
 	r.advance(3 * time.Second)
 	if a := r.attempt(res.Attempt.ID); a.Status != "in-progress" || a.Outcome != "" {
@@ -203,9 +194,7 @@ func TestAnsweredCallStuckInProgressIsBounded(t *testing.T) {
 	if a.Outcome != OutcomeAnswered || !strings.Contains(a.Error, "in progress") {
 		t.Fatalf("outcome %q error %q; want answered, tracking stopped", a.Outcome, a.Error)
 	}
-	script.mu.Lock()
-	defer script.mu.Unlock()
-	if script.cancels != 1 {
-		t.Errorf("%d hang-up requests, want 1", script.cancels)
+	if _, cancels := script.counts(); cancels != 1 {
+		t.Errorf("%d hang-up requests, want 1", cancels)
 	}
 }

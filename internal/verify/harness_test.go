@@ -170,3 +170,28 @@ func (c *countingCaller) CreateCall(ctx context.Context, p restcomm.CallParams) 
 func codeOfFrom(from string) string { return from[len(from)-4:] }
 
 var _ http.Handler = (*sim.Server)(nil)
+
+// secondProcess builds another service on its own connection to the rig's history file, as a second flashcall
+// process would be, with the same simulator and clock; edit tweaks its settings.
+func (r *rig) secondProcess(edit func(*Settings)) *Service {
+	r.t.Helper()
+	st2, err := store.Open(context.Background(), r.dbPath)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { st2.Close() })
+	set := defaultSettings()
+	if edit != nil {
+		edit(&set)
+	}
+	set.RCMLURL = r.rcml.URL + "/rcml.xml"
+	svc, err := New(Deps{Calls: r.client, Store: st2, Clock: r.clk, Settings: set})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(svc.Close)
+	if err := svc.Start(context.Background()); err != nil {
+		r.t.Fatal(err)
+	}
+	return svc
+}

@@ -160,22 +160,7 @@ func TestExpiryNeverOverwritesAVerifiedVerification(t *testing.T) {
 // flashcall processes), 10 goroutines each, all dialling one number at once: exactly one call is placed.
 func TestOneLiveCallPerNumberAcrossProcesses(t *testing.T) {
 	r := newRig(t, withRules(t, noLimits))
-	st2, err := store.Open(context.Background(), r.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st2.Close() })
-	set := defaultSettings()
-	set.RCMLURL = r.rcml.URL + "/rcml.xml"
-	withRules(t, noLimits)(&set)
-	svc2, err := New(Deps{Calls: r.client, Store: st2, Clock: r.clk, Settings: set})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(svc2.Close)
-	if err := svc2.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	svc2 := r.secondProcess(withRules(t, noLimits))
 	var wg sync.WaitGroup
 	results := make([][3]int, 2)
 	for i, svc := range []*Service{r.svc, svc2} {

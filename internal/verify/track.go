@@ -225,7 +225,8 @@ func (s *Service) lookUp(t tracked) {
 const clockSkew = 5 * time.Minute
 
 // findCalls lists calls to the attempt's number from its caller ID created at or after sentAt (less the
-// allowed clock skew) that no attempt in the database holds, closest to sentAt first.
+// allowed clock skew) that no attempt of this process tracks, closest to sentAt first. Whether another
+// attempt in the database holds one is decided by ClaimCallSID, in the transaction that links it.
 func (s *Service) findCalls(ctx context.Context, a store.Attempt, sentAt time.Time) ([]restcomm.Call, error) {
 	since := sentAt.Add(-clockSkew)
 	var found []restcomm.Call
@@ -240,14 +241,7 @@ func (s *Service) findCalls(ctx context.Context, a store.Attempt, sentAt time.Ti
 		if !c.DateCreated.IsZero() && c.DateCreated.Before(since) {
 			break // newest first: everything after this is older
 		}
-		if s.claimedSID(c.SID) {
-			continue
-		}
-		held, err := s.st.SIDHeld(ctx, c.SID)
-		if err != nil {
-			return nil, err
-		}
-		if !held {
+		if !s.claimedSID(c.SID) { // held by an attempt in another process: ClaimCallSID refuses it
 			found = append(found, c)
 		}
 	}
