@@ -9,13 +9,12 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
 // awaitingModel is a console whose newest history row awaits its code, with the history focused.
-func awaitingModel(t *testing.T, stub *stubService) (*Model, store.HistoryRow) {
+func awaitingModel(t *testing.T, stub *stubService) (*Model, record.HistoryRow) {
 	t.Helper()
 	rows := makeRows(3)
 	rows[0].VerificationStatus, rows[0].Outcome = "awaiting-code", "delivered"
@@ -29,7 +28,7 @@ func TestCancelAsksThenCancels(t *testing.T) {
 	stub := newStub()
 	m, r := awaitingModel(t, stub)
 	send(m, runes("x"))
-	if m.Focus() != "confirm" || !strings.Contains(m.View(), "Cancel the verification of "+policy.Mask(r.Number)+"?") {
+	if m.Focus() != "confirm" || !strings.Contains(m.View(), "Cancel the verification of "+record.MaskNumber(r.Number)+"?") {
 		t.Fatalf("x did not ask (focus %s)", m.Focus())
 	}
 	send(m, keyEsc)
@@ -60,7 +59,7 @@ func TestNoCallAndRetry(t *testing.T) {
 	}
 	a := r.Attempt
 	a.ID, a.State, a.Status, a.Outcome, a.CreatedAt = 99, "live", "queued", "", a.CreatedAt.Add(time.Hour)
-	stub.placeRes = verify.Result{Attempt: a, Verification: store.Verification{ID: r.VerificationID, Number: r.Number, Status: "calling"}, Retry: true}
+	stub.placeRes = verify.Result{Attempt: a, Verification: record.Verification{ID: r.VerificationID, Number: r.Number, Status: "calling"}, Retry: true}
 	placed := await[placedMsg](t, send(m, runes("r")))
 	if !slices.Contains(stub.Calls(), "retry 3") {
 		t.Fatalf("calls %v", stub.Calls())
@@ -69,7 +68,7 @@ func TestNoCallAndRetry(t *testing.T) {
 	if sel, _ := m.history.Selected(); sel.ID != 99 || m.live.Len() != 1 {
 		t.Fatalf("after a retry: selected %d, live %d", sel.ID, m.live.Len())
 	}
-	if !strings.Contains(m.status.Text(), "retry of the open verification: calling "+policy.Mask(r.Number)+" again") {
+	if !strings.Contains(m.status.Text(), "retry of the open verification: calling "+record.MaskNumber(r.Number)+" again") {
 		t.Fatalf("status %q", m.status.Text())
 	}
 }
@@ -138,7 +137,7 @@ func TestNoticesClearByTheirOwnTick(t *testing.T) {
 
 func TestSpinnerRunsOnlyWithLiveCalls(t *testing.T) {
 	m := newUnitModel(t, newStub(), 80, 24)
-	a := store.Attempt{ID: 1, VerificationID: 1, Number: "+447400123450", State: "live", Status: "ringing", CreatedAt: testStart, UpdatedAt: testStart}
+	a := record.Attempt{ID: 1, VerificationID: 1, Number: "+447400123450", State: "live", Status: "ringing", CreatedAt: testStart, UpdatedAt: testStart}
 	cmd := send(m, eventMsg{ev: verify.Event{Kind: verify.EventAttempt, Attempt: a}})
 	if cmd == nil || !m.live.spinning {
 		t.Fatal("the first live call did not start the spinner")

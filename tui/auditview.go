@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // auditLimit is how many of the newest audit entries the audit view loads.
@@ -17,8 +17,8 @@ const auditLimit = 1000
 type auditView struct {
 	styles  *Styles
 	loc     *time.Location
-	entries []store.AuditEntry // newest first
-	seq     uint64             // ID of the newest load
+	entries []record.AuditEntry // newest first
+	seq     uint64              // ID of the newest load
 	loading bool
 	err     string
 	cursor  int
@@ -87,9 +87,9 @@ func (a *auditView) Loaded(msg auditMsg) bool {
 }
 
 // Selected returns the entry under the cursor.
-func (a auditView) Selected() (store.AuditEntry, bool) {
+func (a auditView) Selected() (record.AuditEntry, bool) {
 	if a.cursor < 0 || a.cursor >= len(a.entries) {
-		return store.AuditEntry{}, false
+		return record.AuditEntry{}, false
 	}
 	return a.entries[a.cursor], true
 }
@@ -162,7 +162,7 @@ func (a auditView) View() string {
 	}
 	for i := a.offset; i < len(a.entries) && i < a.offset+page; i++ {
 		e := a.entries[i]
-		line := cells(e.At.In(a.loc).Format("01-02 15:04:05"), orDash(e.Operator), orDash(e.Remote), e.Action, auditText(e, false))
+		line := cells(e.At.In(a.loc).Format("01-02 15:04:05"), orDash(e.Operator), orDash(e.Remote), string(e.Action), auditText(e, false))
 		if i == a.cursor {
 			line = fit("> "+line, a.width)
 			if a.focused {
@@ -178,7 +178,7 @@ func (a auditView) View() string {
 	footer := a.footerLines()
 	lines = pad(lines, a.height-footer)
 	if e, ok := a.Selected(); ok && footer > 0 {
-		full := fmt.Sprintf("%s · %s from %s · %s: %s", stamp(e.At, a.loc), orDash(e.Operator), orDash(e.Remote), e.Action, auditText(e, true))
+		full := fmt.Sprintf("%s · %s from %s · %s: %s", stamp(e.At, a.loc), orDash(e.Operator), orDash(e.Remote), string(e.Action), auditText(e, true))
 		wrapped := wrapMax(full, a.width-2, footer)
 		for _, l := range wrapped {
 			lines = append(lines, a.styles.Muted.Render("  "+l))
@@ -189,7 +189,7 @@ func (a auditView) View() string {
 
 // auditText is an entry's subject and detail: the masked number (the log never holds a full one), with ids
 // the verification and the attempt, then what was done.
-func auditText(e store.AuditEntry, ids bool) string {
+func auditText(e record.AuditEntry, ids bool) string {
 	var parts []string
 	if e.Number != "" {
 		parts = append(parts, e.Number)

@@ -8,17 +8,16 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // auditEntries builds n entries, newest first, as the service returns them.
-func auditEntries(n int) []store.AuditEntry {
-	out := make([]store.AuditEntry, n)
+func auditEntries(n int) []record.AuditEntry {
+	out := make([]record.AuditEntry, n)
 	for i := range out {
 		id := int64(n - i)
-		out[i] = store.AuditEntry{ID: id, At: testStart.Add(time.Duration(id) * time.Second), Operator: "alice",
-			Remote: "192.0.2.7:50022", Action: store.AuditCallPlaced, Number: "+44*******450", VerificationID: id,
+		out[i] = record.AuditEntry{ID: id, At: testStart.Add(time.Duration(id) * time.Second), Operator: "alice",
+			Remote: "192.0.2.7:50022", Action: record.AuditCallPlaced, Number: "+44*******450", VerificationID: id,
 			AttemptID: id, Detail: fmt.Sprintf("entry %d; from +44741834••••", id)}
 	}
 	return out

@@ -1,13 +1,11 @@
 package tui
 
 import (
-	"github.com/flashcall/flashcall/internal/policy"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
-
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // column is one history column: how wide it would like to be, how narrow it may get, when it is dropped
@@ -19,8 +17,8 @@ type column struct {
 	drop  int // order in which columns go when the width runs out; 0 = never dropped
 	right bool
 	width int // laid out by layoutColumns
-	cell  func(h *historyTable, r *store.HistoryRow, now time.Time, w int) string
-	style func(st *Styles, r *store.HistoryRow) *lipgloss.Style
+	cell  func(h *historyTable, r *record.HistoryRow, now time.Time, w int) string
+	style func(st *Styles, r *record.HistoryRow) *lipgloss.Style
 }
 
 // historyColumns lists the columns in screen order.
@@ -30,31 +28,31 @@ func historyColumns(wideTime bool) []column {
 		timeW = 15
 	}
 	return []column{
-		{title: "Time", pref: timeW, min: timeW, cell: func(h *historyTable, r *store.HistoryRow, now time.Time, _ int) string {
+		{title: "Time", pref: timeW, min: timeW, cell: func(h *historyTable, r *record.HistoryRow, now time.Time, _ int) string {
 			return clockTime(r.CreatedAt, now, h.loc, h.wideTime)
 		}},
-		{title: "Number", pref: 16, min: 13, cell: func(h *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+		{title: "Number", pref: 16, min: 13, cell: func(h *historyTable, r *record.HistoryRow, _ time.Time, _ int) string {
 			return h.numberText(r)
 		}},
-		{title: "CC", pref: 2, min: 2, drop: 5, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+		{title: "CC", pref: 2, min: 2, drop: 5, cell: func(_ *historyTable, r *record.HistoryRow, _ time.Time, _ int) string {
 			return orDash(r.Country)
 		}},
-		{title: "From", pref: 16, min: 13, drop: 4, cell: func(h *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+		{title: "From", pref: 16, min: 13, drop: 4, cell: func(h *historyTable, r *record.HistoryRow, _ time.Time, _ int) string {
 			return fromShown(r.From, r.VerificationStatus, h.codeDigits)
 		}},
-		{title: "Call", pref: 11, min: 11, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+		{title: "Call", pref: 11, min: 11, cell: func(_ *historyTable, r *record.HistoryRow, _ time.Time, _ int) string {
 			return callStatus(&r.Attempt)
 		}, style: callStyle},
-		{title: "Result", pref: 13, min: 13, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, w int) string {
+		{title: "Result", pref: 13, min: 13, cell: func(_ *historyTable, r *record.HistoryRow, _ time.Time, w int) string {
 			return resultText(r, w)
 		}, style: resultStyle},
-		{title: "Talk", pref: 5, min: 4, drop: 3, right: true, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+		{title: "Talk", pref: 5, min: 4, drop: 3, right: true, cell: func(_ *historyTable, r *record.HistoryRow, _ time.Time, _ int) string {
 			return talkTime(&r.Attempt)
 		}},
-		{title: "Operator", pref: 12, min: 8, drop: 2, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+		{title: "Operator", pref: 12, min: 8, drop: 2, cell: func(_ *historyTable, r *record.HistoryRow, _ time.Time, _ int) string {
 			return orDash(r.Operator)
 		}},
-		{title: "SID", pref: 9, min: 9, drop: 1, cell: func(_ *historyTable, r *store.HistoryRow, _ time.Time, _ int) string {
+		{title: "SID", pref: 9, min: 9, drop: 1, cell: func(_ *historyTable, r *record.HistoryRow, _ time.Time, _ int) string {
 			return shortSID(r.CallSID)
 		}},
 	}
@@ -116,48 +114,48 @@ func layoutColumns(cols []column, avail int) []column {
 
 // fromShown is the caller ID as the table may show it: its last digits are the code, hidden until the
 // customer has read them back correctly.
-func fromShown(from, verificationStatus string, codeDigits int) string {
+func fromShown(from string, verificationStatus record.Status, codeDigits int) string {
 	if from == "" {
 		return "-"
 	}
-	if verificationStatus == verVerified {
+	if !verificationStatus.CodeSecret() {
 		return from
 	}
-	return policy.MaskCode(from, codeDigits)
+	return record.MaskCode(from, codeDigits)
 }
 
 // callStatus is the call's Restcomm status, or the attempt's state while there is none.
-func callStatus(a *store.Attempt) string {
+func callStatus(a *record.Attempt) string {
 	if a.Status != "" {
 		return a.Status
 	}
-	return orDash(a.State)
+	return orDash(string(a.State))
 }
 
 // resultOf is what a row's Result column says: the verification's status, or "blocked" for an attempt the
 // fraud policy refused (a refused retry leaves its verification open, but that attempt placed no call).
-func resultOf(r *store.HistoryRow) string {
-	if r.State == stateBlocked {
-		return verBlocked
+func resultOf(r *record.HistoryRow) record.Status {
+	if r.State == record.StateBlocked {
+		return record.StatusBlocked
 	}
 	return r.VerificationStatus
 }
 
 // resultText is the row's result, followed by one ✗ per wrong read-back where the column has room.
-func resultText(r *store.HistoryRow, w int) string {
-	s := orDash(resultOf(r))
-	if r.State == stateBlocked {
+func resultText(r *record.HistoryRow, w int) string {
+	s := orDash(string(resultOf(r)))
+	if r.State == record.StateBlocked {
 		return s
 	}
-	if r.Checks > 0 && r.VerificationStatus != verVerified && len(s)+1+r.Checks <= w {
+	if r.Checks > 0 && r.VerificationStatus != record.StatusVerified && len(s)+1+r.Checks <= w {
 		s += " " + strings.Repeat("✗", r.Checks)
 	}
 	return s
 }
 
-func callStyle(st *Styles, r *store.HistoryRow) *lipgloss.Style {
+func callStyle(st *Styles, r *record.HistoryRow) *lipgloss.Style {
 	switch callStatus(&r.Attempt) {
-	case "busy", "failed", "not-found", stateBlocked:
+	case "busy", "failed", "not-found", string(record.StateBlocked):
 		return &st.Bad
 	case "queued", "ringing", "in-progress", "wait-for-answer":
 		return &st.Warn
@@ -165,15 +163,15 @@ func callStyle(st *Styles, r *store.HistoryRow) *lipgloss.Style {
 	return nil
 }
 
-func resultStyle(st *Styles, r *store.HistoryRow) *lipgloss.Style {
+func resultStyle(st *Styles, r *record.HistoryRow) *lipgloss.Style {
 	switch resultOf(r) {
-	case verVerified:
+	case record.StatusVerified:
 		return &st.Good
-	case verFailed, verBlocked:
+	case record.StatusFailed, record.StatusBlocked:
 		return &st.Bad
-	case verAwaitingCode, verCalling:
+	case record.StatusAwaitingCode, record.StatusCalling:
 		return &st.Warn
-	case verExpired, verCanceled, verSuperseded:
+	case record.StatusExpired, record.StatusCanceled, record.StatusSuperseded:
 		return &st.Muted
 	}
 	return nil
@@ -181,8 +179,8 @@ func resultStyle(st *Styles, r *store.HistoryRow) *lipgloss.Style {
 
 // talkTime is how long an answered call lasted. Restcomm's duration of any other call means nothing to an
 // operator: a call that rang out on a current server has one of about the ring time.
-func talkTime(a *store.Attempt) string {
-	if a.Outcome != store.OutcomeAnswered {
+func talkTime(a *record.Attempt) string {
+	if a.Outcome != record.OutcomeAnswered {
 		return "-"
 	}
 	return seconds(a.Duration)

@@ -6,8 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/flashcall/flashcall/internal/store"
-	"github.com/flashcall/flashcall/internal/verify"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // cmdTimeout bounds every service call a command makes. The service bounds each Restcomm request itself;
@@ -22,7 +21,7 @@ const timelineDebounce = 120 * time.Millisecond
 // typed message; none touches the model.
 type commands struct {
 	svc     Service
-	op      verify.Operator
+	op      record.Operator
 	history int
 }
 
@@ -94,7 +93,7 @@ func (c commands) audit(seq uint64, limit int) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := c.ctx()
 		defer cancel()
-		entries, err := c.svc.Audit(ctx, store.AuditQuery{Limit: limit})
+		entries, err := c.svc.Audit(ctx, record.AuditQuery{Limit: limit})
 		return auditMsg{seq: seq, entries: entries, err: err}
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // handleKey routes a key: to the focused part first, and to the console's own bindings only where no text
@@ -367,17 +368,17 @@ func (m *Model) keysFor(f focus) {
 }
 
 // enableActions turns on the actions that apply to an attempt and its verification.
-func (m *Model) enableActions(live bool, verificationID int64, status, number string) {
+func (m *Model) enableActions(live bool, verificationID int64, status record.Status, number string) {
 	k := &m.keys
 	if verificationID == 0 || m.busy[verificationID] {
 		k.HangUp.SetEnabled(live)
 		return
 	}
 	k.HangUp.SetEnabled(live)
-	k.EnterCode.SetEnabled(status == verAwaitingCode)
-	k.Retry.SetEnabled(!live && (status == verNotDelivered || status == verAwaitingCode))
-	k.NoCall.SetEnabled(status == verAwaitingCode)
-	k.Cancel.SetEnabled(status != "" && !finalVerification(status))
+	k.EnterCode.SetEnabled(status == record.StatusAwaitingCode)
+	k.Retry.SetEnabled(!live && (status == record.StatusNotDelivered || status == record.StatusAwaitingCode))
+	k.NoCall.SetEnabled(status == record.StatusAwaitingCode)
+	k.Cancel.SetEnabled(status != "" && !status.Final())
 	// A fresh verification replaces an open one whose call has ended; the service refuses while it rings.
-	k.Supersede.SetEnabled(number != "" && !live && (status == verNotDelivered || status == verAwaitingCode))
+	k.Supersede.SetEnabled(number != "" && !live && (status == record.StatusNotDelivered || status == record.StatusAwaitingCode))
 }

@@ -6,8 +6,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // maxCachedTimelines bounds the timeline cache; past it the cache starts again, which costs one query per
@@ -21,7 +20,7 @@ type detailPane struct {
 	styles     *Styles
 	width      int
 	height     int
-	cache      map[int64][]store.Transition
+	cache      map[int64][]record.Transition
 	failed     map[int64]string
 	seq        uint64 // ID of the newest request
 	pendingFor int64  // attempt the newest request is for, 0 when none is outstanding
@@ -32,7 +31,7 @@ type detailPane struct {
 func newDetailPane(st *Styles, codeDigits int, loc *time.Location) detailPane {
 	return detailPane{
 		styles: st, codeDigits: codeDigits, loc: loc,
-		cache: map[int64][]store.Transition{}, failed: map[int64]string{},
+		cache: map[int64][]record.Transition{}, failed: map[int64]string{},
 	}
 }
 
@@ -91,14 +90,14 @@ func (d *detailPane) Invalidate(attemptID int64) {
 }
 
 // Timeline returns the cached timeline of an attempt.
-func (d detailPane) Timeline(attemptID int64) ([]store.Transition, bool) {
+func (d detailPane) Timeline(attemptID int64) ([]record.Transition, bool) {
 	t, ok := d.cache[attemptID]
 	return t, ok
 }
 
 // View renders the pane for a row, with its number as the table shows it (masked unless revealed); it
 // never takes more than the pane's height. A blocked attempt leads with the refusal, in full.
-func (d detailPane) View(r store.HistoryRow, ok bool, number string) string {
+func (d detailPane) View(r record.HistoryRow, ok bool, number string) string {
 	if d.height <= 0 {
 		return ""
 	}
@@ -117,9 +116,9 @@ func (d detailPane) View(r store.HistoryRow, ok bool, number string) string {
 		return "no"
 	}
 	checks := fmt.Sprintf("%d/%d", r.Checks, r.MaxChecks)
-	result := orDash(resultOf(&r))
-	if r.State == stateBlocked && r.VerificationStatus != "" && r.VerificationStatus != verBlocked {
-		result += " (verification " + r.VerificationStatus + ")"
+	result := orDash(string(resultOf(&r)))
+	if r.State == record.StateBlocked && r.VerificationStatus != "" && r.VerificationStatus != record.StatusBlocked {
+		result += " (verification " + string(r.VerificationStatus) + ")"
 	}
 	items := []string{
 		lbl("attempt", fmt.Sprintf("#%d", r.ID)),
@@ -131,9 +130,9 @@ func (d detailPane) View(r store.HistoryRow, ok bool, number string) string {
 		lbl("line", orDash(strings.ReplaceAll(r.LineType, "_", " "))),
 		lbl("from", fromShown(r.From, r.VerificationStatus, d.codeDigits)),
 		lbl("sid", orDash(r.CallSID)),
-		lbl("state", orDash(r.State)),
+		lbl("state", orDash(string(r.State))),
 		lbl("call", orDash(r.Status)),
-		lbl("outcome", orDash(r.Outcome)),
+		lbl("outcome", orDash(string(r.Outcome))),
 		lbl("rang", yes(r.RingingSeen)),
 		lbl("answered by", orDash(r.AnsweredBy)),
 		lbl("ring", seconds(r.RingDuration)),
@@ -153,10 +152,10 @@ func (d detailPane) View(r store.HistoryRow, ok bool, number string) string {
 	var why []string
 	if r.Error != "" {
 		label := "error"
-		if r.State == stateBlocked {
+		if r.State == record.StateBlocked {
 			label = "blocked"
 		}
-		for i, l := range wrapMax(label+" "+maskIn(r.Error, r.Number), d.width-2, 3) {
+		for i, l := range wrapMax(label+" "+record.MaskIn(r.Error, r.Number), d.width-2, 3) {
 			if i == 0 {
 				l = d.styles.Label.Render(label) + d.styles.Bad.Render(strings.TrimPrefix(l, label))
 			} else {
@@ -165,7 +164,7 @@ func (d detailPane) View(r store.HistoryRow, ok bool, number string) string {
 			why = append(why, "  "+l)
 		}
 	}
-	if r.State == stateBlocked {
+	if r.State == record.StateBlocked {
 		lines = append(lines, why...)
 		why = nil
 	}
@@ -185,7 +184,7 @@ func (d detailPane) View(r store.HistoryRow, ok bool, number string) string {
 		tl = []string{d.styles.Muted.Render("  no transitions recorded")}
 	default:
 		for _, tr := range t {
-			line := fmt.Sprintf("  %s  %-16s %-9s %s", tr.At.In(d.loc).Format("15:04:05.000"), tr.Status, tr.Source, maskIn(tr.Detail, r.Number))
+			line := fmt.Sprintf("  %s  %-16s %-9s %s", tr.At.In(d.loc).Format("15:04:05.000"), tr.Status, tr.Source, record.MaskIn(tr.Detail, r.Number))
 			tl = append(tl, strings.TrimRight(line, " "))
 		}
 		if room > 0 && len(tl) > room {

@@ -7,7 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // historyFilter selects history rows. Every word must match: a word of up to 3 digits (a leading + allowed)
@@ -53,7 +53,7 @@ func parseFilter(text string, parse func(string) (policy.Number, error)) history
 func (f historyFilter) active() bool { return len(f.digits)+len(f.numbers)+len(f.words) > 0 }
 
 // match reports whether a row passes the filter.
-func (f historyFilter) match(r *store.HistoryRow) bool {
+func (f historyFilter) match(r *record.HistoryRow) bool {
 	for _, d := range f.digits {
 		if !strings.HasSuffix(r.Number, d) {
 			return false
@@ -65,8 +65,8 @@ func (f historyFilter) match(r *store.HistoryRow) bool {
 		}
 	}
 	for _, w := range f.words {
-		if !prefixFold(r.Status, w) && !prefixFold(r.State, w) && !prefixFold(r.Outcome, w) &&
-			!prefixFold(r.VerificationStatus, w) && !strings.EqualFold(r.Country, w) {
+		if !prefixFold(r.Status, w) && !prefixFold(string(r.State), w) && !prefixFold(string(r.Outcome), w) &&
+			!prefixFold(string(r.VerificationStatus), w) && !strings.EqualFold(r.Country, w) {
 			return false
 		}
 	}

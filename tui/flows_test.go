@@ -7,8 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
-
-	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // The flows drive the whole console against a real verify.Service on the simulator. The simulator's outcome
@@ -35,7 +34,7 @@ func TestFlowMissedCallThenRightDigitsVerifies(t *testing.T) {
 
 	tm.Type(code)
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	h.waitFor(tm, policy.Mask(number)+" is verified", "/canceled +verified/")
+	h.waitFor(tm, record.MaskNumber(number)+" is verified", "/canceled +verified/")
 
 	m := h.finish(tm)
 	r := row(t, m, number)
@@ -93,7 +92,7 @@ func TestFlowBusy(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
 	h.waitFor(tm, "r retry")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("r")})
-	h.waitFor(tm, "retry of the open verification: calling "+policy.Mask(number)+" again", "Live calls (1)", "History (2)")
+	h.waitFor(tm, "retry of the open verification: calling "+record.MaskNumber(number)+" again", "Live calls (1)", "History (2)")
 
 	m := h.finish(tm)
 	rows := m.history.rows
@@ -133,7 +132,7 @@ func TestFlowAnsweredStillAsksForTheDigits(t *testing.T) {
 
 	tm.Type(h.code(number))
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	h.waitFor(tm, policy.Mask(number)+" is verified")
+	h.waitFor(tm, record.MaskNumber(number)+" is verified")
 
 	m := h.finish(tm)
 	if r := row(t, m, number); r.Outcome != "answered" || r.Duration <= 0 || r.VerificationStatus != "verified" {
@@ -152,7 +151,7 @@ func TestFlowHangUpWhileRinging(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyTab}) // to the live calls
 	h.waitFor(tm, "▶ Live calls (1)")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("h")})
-	h.waitFor(tm, "Hang up the call to "+policy.Mask(number)+"?")
+	h.waitFor(tm, "Hang up the call to "+record.MaskNumber(number)+"?")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 	// Hanging up a ringing call still leaves a missed call on the handset, so the read-back follows.
 	h.waitFor(tm, "Live calls (0)", "/canceled +awaiting-code/", askPrompt)
@@ -176,7 +175,7 @@ func TestFlowExpiry(t *testing.T) {
 	h.waitFor(tm, askPrompt, "expires in 4:48")
 
 	h.advance(flowExpiry)
-	h.waitFor(tm, "the verification of "+policy.Mask(number)+" expired", "/canceled +expired/")
+	h.waitFor(tm, "the verification of "+record.MaskNumber(number)+" expired", "/canceled +expired/")
 
 	m := h.finish(tm)
 	if r := row(t, m, number); r.VerificationStatus != "expired" {

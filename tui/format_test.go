@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 func TestFormatting(t *testing.T) {
@@ -14,13 +14,13 @@ func TestFormatting(t *testing.T) {
 	if got := shortSID("CA0123456789abcdef0123456789abcdef"); got != "CA…abcdef" {
 		t.Errorf("SID shortened to %q", got)
 	}
-	if got := policy.MaskCode("+44 7418 340465", 4); got != "+44 7418 34••••" {
+	if got := record.MaskCode("+44 7418 340465", 4); got != "+44 7418 34••••" {
 		t.Errorf("masked %q", got)
 	}
 	if got := fromShown("447418340465", "verified", 4); got != "447418340465" {
 		t.Errorf("a verified row hides its caller ID: %q", got)
 	}
-	for _, st := range []string{"calling", "awaiting-code", "failed", "expired", ""} {
+	for _, st := range []record.Status{"calling", "awaiting-code", "failed", "expired", ""} {
 		if got := fromShown("447418340465", st, 4); got != "44741834••••" {
 			t.Errorf("%s row shows %q", st, got)
 		}

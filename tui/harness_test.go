@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/flashcall/flashcall/internal/clock"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 	"github.com/flashcall/flashcall/rcml"
@@ -105,7 +106,7 @@ func newHarness(t *testing.T) *harness {
 // model builds a console session on the harness's service, drawing without colour and on its fake clock.
 func (h *harness) model() *Model {
 	return New(h.svc, Options{
-		Operator:  verify.Operator{Name: "alice", Remote: "local"},
+		Operator:  record.Operator{Name: "alice", Remote: "local"},
 		Renderer:  asciiRenderer(),
 		Now:       h.clk.Now,
 		Location:  time.UTC,
@@ -195,7 +196,7 @@ func (h *harness) finish(tm *teatest.TestModel) *Model {
 }
 
 // row returns the final model's history row for the newest attempt to number.
-func row(t *testing.T, m *Model, number string) store.HistoryRow {
+func row(t *testing.T, m *Model, number string) record.HistoryRow {
 	t.Helper()
 	for i := range m.history.Len() {
 		if r := m.history.rows[m.history.index(i)]; r.Number == number {
@@ -203,5 +204,5 @@ func row(t *testing.T, m *Model, number string) store.HistoryRow {
 		}
 	}
 	t.Fatalf("no history row for %s", number)
-	return store.HistoryRow{}
+	return record.HistoryRow{}
 }

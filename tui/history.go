@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // historyTable is the attempt history, newest first. It renders only the rows on screen and moves its
@@ -19,9 +19,9 @@ import (
 // (0 = newest) is rows[n-1-i], or rows[view[n-1-i]] while a filter is active.
 type historyTable struct {
 	styles     *Styles
-	rows       []store.HistoryRow // oldest first
-	byAttempt  map[int64]int      // attempt ID -> index in rows
-	byVerif    map[int64][]int    // verification ID -> indices in rows
+	rows       []record.HistoryRow // oldest first
+	byAttempt  map[int64]int       // attempt ID -> index in rows
+	byVerif    map[int64][]int     // verification ID -> indices in rows
 	filter     historyFilter
 	view       []int // indices into rows matching the filter, ascending; used while filter is active
 	cursor     int   // display index of the selected row
@@ -100,17 +100,17 @@ func (h historyTable) displayOf(idx int) int {
 }
 
 // Selected returns the row under the cursor.
-func (h historyTable) Selected() (store.HistoryRow, bool) {
+func (h historyTable) Selected() (record.HistoryRow, bool) {
 	idx := h.index(h.cursor)
 	if idx < 0 {
-		return store.HistoryRow{}, false
+		return record.HistoryRow{}, false
 	}
 	return h.rows[idx], true
 }
 
 // SetRows replaces the history with rows given newest first, as the service returns them.
-func (h *historyTable) SetRows(newestFirst []store.HistoryRow) {
-	h.rows = make([]store.HistoryRow, len(newestFirst))
+func (h *historyTable) SetRows(newestFirst []record.HistoryRow) {
+	h.rows = make([]record.HistoryRow, len(newestFirst))
 	for i, r := range newestFirst {
 		h.rows[len(newestFirst)-1-i] = r
 	}
@@ -156,7 +156,7 @@ func (h *historyTable) SetFilter(text string) {
 
 // Upsert adds a new attempt or replaces a known one. A new attempt goes on top; the cursor stays on the
 // row it was on unless follow is set, in which case it moves to the new row.
-func (h *historyTable) Upsert(r store.HistoryRow, follow bool) {
+func (h *historyTable) Upsert(r record.HistoryRow, follow bool) {
 	if idx, ok := h.byAttempt[r.ID]; ok {
 		if r.UpdatedAt.Before(h.rows[idx].UpdatedAt) {
 			return // an event older than what the history load already showed
@@ -171,7 +171,7 @@ func (h *historyTable) Upsert(r store.HistoryRow, follow bool) {
 	n := len(h.rows)
 	if n > 0 && r.CreatedAt.Before(h.rows[n-1].CreatedAt) {
 		// An old attempt reported late (reconciliation): put it where it belongs and rebuild the maps.
-		at, _ := slices.BinarySearchFunc(h.rows, r.CreatedAt, func(x store.HistoryRow, t time.Time) int {
+		at, _ := slices.BinarySearchFunc(h.rows, r.CreatedAt, func(x record.HistoryRow, t time.Time) int {
 			return x.CreatedAt.Compare(t)
 		})
 		sel, hasSel := h.Selected()
@@ -217,7 +217,7 @@ func (h *historyTable) admit(idx int, isNew bool) {
 }
 
 // UpdateVerification copies a verification's status and checks into all of its rows.
-func (h *historyTable) UpdateVerification(id int64, status string, checks, maxChecks int) {
+func (h *historyTable) UpdateVerification(id int64, status record.Status, checks, maxChecks int) {
 	for _, idx := range h.byVerif[id] {
 		r := &h.rows[idx]
 		r.VerificationStatus, r.Checks, r.MaxChecks = status, checks, maxChecks
@@ -226,19 +226,19 @@ func (h *historyTable) UpdateVerification(id int64, status string, checks, maxCh
 }
 
 // Row returns the row of an attempt.
-func (h historyTable) Row(attemptID int64) (store.HistoryRow, bool) {
+func (h historyTable) Row(attemptID int64) (record.HistoryRow, bool) {
 	idx, ok := h.byAttempt[attemptID]
 	if !ok {
-		return store.HistoryRow{}, false
+		return record.HistoryRow{}, false
 	}
 	return h.rows[idx], true
 }
 
 // LatestOf returns the newest row of a verification.
-func (h historyTable) LatestOf(verificationID int64) (store.HistoryRow, bool) {
+func (h historyTable) LatestOf(verificationID int64) (record.HistoryRow, bool) {
 	ix := h.byVerif[verificationID]
 	if len(ix) == 0 {
-		return store.HistoryRow{}, false
+		return record.HistoryRow{}, false
 	}
 	return h.rows[ix[len(ix)-1]], true
 }

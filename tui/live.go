@@ -2,20 +2,18 @@ package tui
 
 import (
 	"fmt"
-	"github.com/flashcall/flashcall/internal/policy"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // liveCall is one attempt being tracked, with what the console saw of it.
 type liveCall struct {
-	attempt   store.Attempt
+	attempt   record.Attempt
 	ringSince time.Time // when this session first saw it ringing; zero if not seen yet
 }
 
@@ -56,11 +54,11 @@ func (l liveList) Len() int { return len(l.calls) }
 
 // isLive reports whether an attempt is still being tracked: placing, live, or an unknown create outcome that
 // reconciliation has not closed.
-func isLive(a store.Attempt) bool {
+func isLive(a record.Attempt) bool {
 	switch a.State {
-	case statePlacing, stateLive:
+	case record.StatePlacing, record.StateLive:
 		return true
-	case stateUnknown:
+	case record.StateUnknown:
 		return a.EndedAt.IsZero()
 	}
 	return false
@@ -68,7 +66,7 @@ func isLive(a store.Attempt) bool {
 
 // Upsert adds, updates or removes an attempt according to its state. seen is when the change was reported.
 // It returns a command that starts the spinner when the first call goes live.
-func (l *liveList) Upsert(a store.Attempt, seen time.Time) tea.Cmd {
+func (l *liveList) Upsert(a record.Attempt, seen time.Time) tea.Cmd {
 	i := slices.IndexFunc(l.calls, func(c liveCall) bool { return c.attempt.ID == a.ID })
 	if !isLive(a) {
 		if i >= 0 {
@@ -134,9 +132,9 @@ func (l *liveList) clampCursor() {
 }
 
 // Selected returns the call under the cursor.
-func (l liveList) Selected() (store.Attempt, bool) {
+func (l liveList) Selected() (record.Attempt, bool) {
 	if len(l.calls) == 0 {
-		return store.Attempt{}, false
+		return record.Attempt{}, false
 	}
 	return l.calls[l.cursor].attempt, true
 }
@@ -170,7 +168,7 @@ func (l liveList) row(i int, now time.Time) string {
 	a := c.attempt
 	state := a.Status
 	if state == "" {
-		state = a.State
+		state = string(a.State)
 	}
 	if !a.StaleSince.IsZero() {
 		state += " (stale)"
@@ -190,7 +188,7 @@ func (l liveList) row(i int, now time.Time) string {
 		marker = "> "
 	}
 	text := fmt.Sprintf("%s %-16s from %-16s %-16s %s  ring %s",
-		l.spinner.View(), shownNumber(a.Number), policy.MaskCode(a.From, l.codeDigits), state, elapsed(now.Sub(a.CreatedAt)), ring)
+		l.spinner.View(), shownNumber(a.Number), record.MaskCode(a.From, l.codeDigits), state, elapsed(now.Sub(a.CreatedAt)), ring)
 	line := fit(marker+text, l.width)
 	if l.focused && i == l.cursor {
 		return l.styles.Selected.Render(line)

@@ -1,14 +1,14 @@
 package tui
 
 import (
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
 // startedMsg carries the first history load, made after New subscribed so no event falls in a gap.
 type startedMsg struct {
-	rows []store.HistoryRow
-	live []store.Attempt
+	rows []record.HistoryRow
+	live []record.Attempt
 	err  error
 }
 
@@ -44,7 +44,7 @@ type hideRevealMsg struct{ seq uint64 }
 // auditMsg is the reply to Audit; seq identifies the request so an older load never replaces a newer one.
 type auditMsg struct {
 	seq     uint64
-	entries []store.AuditEntry
+	entries []record.AuditEntry
 	err     error
 }
 
@@ -86,7 +86,7 @@ type timelineDueMsg struct {
 type timelineMsg struct {
 	req       uint64
 	attemptID int64
-	items     []store.Transition
+	items     []record.Transition
 	err       error
 }
 

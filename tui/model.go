@@ -21,7 +21,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -31,7 +31,7 @@ const DefaultHistoryLimit = 5000
 // Options configure one console session.
 type Options struct {
 	// Operator is who is at the keyboard; it is recorded with every action.
-	Operator verify.Operator
+	Operator record.Operator
 	// Renderer builds every style; over SSH it must be the session's renderer. Nil means lipgloss's default.
 	Renderer *lipgloss.Renderer
 	// Banner is shown under the header, e.g. "SIMULATED CALLS — nothing reaches a real phone" or an SSH demo
@@ -132,10 +132,10 @@ type Model struct {
 	quitting    bool
 	ticking     bool // the one-second tick runs while the code panel shows a countdown
 
-	placing bool                         // a Place from the number input is in flight
-	busy    map[int64]bool               // verifications with an action in flight
-	mine    map[int64]bool               // verifications this session started or retried
-	verifs  map[int64]store.Verification // verifications of this session, as last reported
+	placing bool                          // a Place from the number input is in flight
+	busy    map[int64]bool                // verifications with an action in flight
+	mine    map[int64]bool                // verifications this session started or retried
+	verifs  map[int64]record.Verification // verifications of this session, as last reported
 
 	revealSeq uint64 // ID of the newest reveal request; a reply or a hide tick with another ID is stale
 	revealFor int64  // attempt whose reveal is in flight, 0 for none
@@ -187,7 +187,7 @@ func New(svc Service, opts Options) *Model {
 	m.audit = newAuditView(st, m.loc)
 	m.busy = map[int64]bool{}
 	m.mine = map[int64]bool{}
-	m.verifs = map[int64]store.Verification{}
+	m.verifs = map[int64]record.Verification{}
 	m.dialer.Focus()
 	m.setSize(80, 24)
 	m.updateKeys()

@@ -15,8 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
-	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -34,7 +33,7 @@ var testStart = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
 func newUnitModel(t testing.TB, svc Service, w, h int) *Model {
 	t.Helper()
 	m := New(svc, Options{
-		Operator: verify.Operator{Name: "alice", Remote: "local"},
+		Operator: record.Operator{Name: "alice", Remote: "local"},
 		Renderer: asciiRenderer(),
 		Now:      func() time.Time { return testStart },
 		Location: time.UTC,
@@ -269,8 +268,8 @@ func TestEnterPlacesTheTypedNumber(t *testing.T) {
 		t.Fatalf("enter on an invalid number: status %q", m.status.Text())
 	}
 	typeText(m, "0")
-	a := store.Attempt{ID: 1, VerificationID: 1, Number: "+447400123450", From: "+447418340465", State: "live", Status: "queued", CreatedAt: testStart, UpdatedAt: testStart}
-	stub.placeRes = verify.Result{Attempt: a, Verification: store.Verification{ID: 1, Number: a.Number, Status: "calling", MaxChecks: 3}}
+	a := record.Attempt{ID: 1, VerificationID: 1, Number: "+447400123450", From: "+447418340465", State: "live", Status: "queued", CreatedAt: testStart, UpdatedAt: testStart}
+	stub.placeRes = verify.Result{Attempt: a, Verification: record.Verification{ID: 1, Number: a.Number, Status: "calling", MaxChecks: 3}}
 	cmd := send(m, keyEnter)
 	placed := await[placedMsg](t, cmd)
 	if got := stub.Calls(); !slices.Contains(got, "place 07400 123450") {
@@ -323,7 +322,7 @@ func TestHangUpAsksFirst(t *testing.T) {
 	m.Update(startedMsg{rows: rows})
 	send(m, keyTab)
 	send(m, runes("h"))
-	if m.Focus() != "confirm" || !strings.Contains(m.View(), "Hang up the call to "+policy.Mask(rows[0].Number)+"?") {
+	if m.Focus() != "confirm" || !strings.Contains(m.View(), "Hang up the call to "+record.MaskNumber(rows[0].Number)+"?") {
 		t.Fatalf("h did not ask for confirmation (focus %s)", m.Focus())
 	}
 	send(m, runes("n"))
@@ -416,7 +415,7 @@ func TestNewAttemptKeepsTheSelection(t *testing.T) {
 	send(m, keyTab, keyDown, keyDown)
 	before, _ := m.history.Selected()
 	next := makeRows(51)[0]
-	m.Update(eventMsg{ev: verify.Event{Kind: verify.EventAttempt, Attempt: next.Attempt, Verification: store.Verification{ID: next.VerificationID, Status: "calling"}}})
+	m.Update(eventMsg{ev: verify.Event{Kind: verify.EventAttempt, Attempt: next.Attempt, Verification: record.Verification{ID: next.VerificationID, Status: "calling"}}})
 	after, _ := m.history.Selected()
 	if after.ID != before.ID {
 		t.Fatalf("an attempt from elsewhere moved the selection from %d to %d", before.ID, after.ID)
@@ -430,8 +429,8 @@ func TestDeliveredCallOpensTheCodeEntry(t *testing.T) {
 	stub := newStub()
 	m := newUnitModel(t, stub, 80, 24)
 	m.Update(startedMsg{})
-	a := store.Attempt{ID: 3, VerificationID: 2, Number: "+447400123450", From: "+447418340465", State: "live", Status: "queued", CreatedAt: testStart, UpdatedAt: testStart}
-	v := store.Verification{ID: 2, Number: a.Number, Status: "calling", MaxChecks: 3, UpdatedAt: testStart, ExpiresAt: testStart.Add(5 * time.Minute)}
+	a := record.Attempt{ID: 3, VerificationID: 2, Number: "+447400123450", From: "+447418340465", State: "live", Status: "queued", CreatedAt: testStart, UpdatedAt: testStart}
+	v := record.Verification{ID: 2, Number: a.Number, Status: "calling", MaxChecks: 3, UpdatedAt: testStart, ExpiresAt: testStart.Add(5 * time.Minute)}
 	m.Update(placedMsg{input: a.Number, res: verify.Result{Attempt: a, Verification: v}})
 	a.State, a.Status, a.Outcome, a.UpdatedAt = "ended", "no-answer", "delivered", testStart.Add(12*time.Second)
 	v.Status, v.UpdatedAt = "awaiting-code", a.UpdatedAt
@@ -450,7 +449,7 @@ func TestDeliveredCallOpensTheCodeEntry(t *testing.T) {
 	}
 
 	// A wrong read-back keeps the entry open and says how many checks are left.
-	stub.checkRes = verify.CheckResult{ChecksLeft: 2, Verification: store.Verification{ID: 2, Number: a.Number, Status: "awaiting-code", Checks: 1, MaxChecks: 3}}
+	stub.checkRes = verify.CheckResult{ChecksLeft: 2, Verification: record.Verification{ID: 2, Number: a.Number, Status: "awaiting-code", Checks: 1, MaxChecks: 3}}
 	typeText(m, "1111")
 	m.Update(await[checkedMsg](t, send(m, keyEnter)))
 	if !m.code.open || !strings.Contains(m.View(), "wrong digits: 2 checks left") {
@@ -461,7 +460,7 @@ func TestDeliveredCallOpensTheCodeEntry(t *testing.T) {
 	}
 
 	// The right digits close it and say so.
-	stub.checkRes = verify.CheckResult{Verified: true, Verification: store.Verification{ID: 2, Number: a.Number, Status: "verified", Checks: 2, MaxChecks: 3}}
+	stub.checkRes = verify.CheckResult{Verified: true, Verification: record.Verification{ID: 2, Number: a.Number, Status: "verified", Checks: 2, MaxChecks: 3}}
 	typeText(m, "0465")
 	m.Update(await[checkedMsg](t, send(m, keyEnter)))
 	if m.code.open || m.Focus() != "input" {
@@ -476,7 +475,7 @@ func TestCheckErrorsAreShown(t *testing.T) {
 	stub := newStub()
 	m := newUnitModel(t, stub, 80, 24)
 	m.openCode(4, "+447400123450", time.Time{}, false)
-	stub.checkRes = verify.CheckResult{Verification: store.Verification{ID: 4, Number: "+447400123450", Status: "expired"}}
+	stub.checkRes = verify.CheckResult{Verification: record.Verification{ID: 4, Number: "+447400123450", Status: "expired"}}
 	stub.checkErr = verify.ErrClosed
 	typeText(m, "1234")
 	m.Update(await[checkedMsg](t, send(m, keyEnter)))
@@ -531,12 +530,12 @@ func TestStaleTimelineRepliesAreDropped(t *testing.T) {
 		t.Fatalf("moving on did not replace the request (pending %d)", m.detail.pendingFor)
 	}
 	// The reply to the first request arrives late: it must not be cached or shown.
-	m.Update(timelineMsg{req: first, attemptID: 10, items: []store.Transition{{Status: "stale-reply"}}})
+	m.Update(timelineMsg{req: first, attemptID: 10, items: []record.Transition{{Status: "stale-reply"}}})
 	if _, ok := m.detail.Timeline(10); ok {
 		t.Fatal("a stale timeline reply was cached")
 	}
 	// The debounce tick of the current request turns into the load.
-	stub.timeline[9] = []store.Transition{{AttemptID: 9, At: testStart, Status: "ringing", Source: "poll"}}
+	stub.timeline[9] = []record.Transition{{AttemptID: 9, At: testStart, Status: "ringing", Source: "poll"}}
 	cmd := send(m, timelineDueMsg{req: m.detail.seq, attemptID: 9})
 	m.Update(await[timelineMsg](t, cmd))
 	if tl, ok := m.detail.Timeline(9); !ok || len(tl) != 1 {

@@ -9,7 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // The flows below run against the real service with the production policy (policy.Default: 3 calls per
@@ -26,9 +26,9 @@ func (h *harness) missedCall(tm *teatest.TestModel) string {
 }
 
 // auditOf returns the service's audit entries with the given action.
-func (h *harness) auditOf(action string) []store.AuditEntry {
+func (h *harness) auditOf(action record.Action) []record.AuditEntry {
 	h.t.Helper()
-	entries, err := h.svc.Audit(context.Background(), store.AuditQuery{Action: action})
+	entries, err := h.svc.Audit(context.Background(), record.AuditQuery{Action: action})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestFlowRevealIsAuditedAndShowsOneRow(t *testing.T) {
 
 	tm.Send(runes("v"))
 	h.waitFor(tm, "> 09:30:00 "+testNumber, "recorded in the audit log")
-	if n := len(h.auditOf(store.AuditReveal)); n != 1 {
+	if n := len(h.auditOf(record.AuditReveal)); n != 1 {
 		t.Fatalf("%d reveal entries in the audit log, want 1", n)
 	}
 
@@ -62,7 +62,7 @@ func TestFlowRevealIsAuditedAndShowsOneRow(t *testing.T) {
 	if m.history.revealID != row(t, m, testNumber).ID || m.Focus() != "history" {
 		t.Fatalf("after the audit log: revealed attempt %d, focus %s", m.history.revealID, m.Focus())
 	}
-	entries := h.auditOf(store.AuditReveal)
+	entries := h.auditOf(record.AuditReveal)
 	if len(entries) != 1 || entries[0].Operator != "alice" || entries[0].Number != testMasked {
 		t.Fatalf("reveal audit entries %+v", entries)
 	}
@@ -121,7 +121,7 @@ func TestFlowPremiumRateIsRefusedByType(t *testing.T) {
 	if n := len(h.sim.CallLog()); n != 0 {
 		t.Fatalf("the simulator saw %d calls for a premium-rate number", n)
 	}
-	if n := len(h.auditOf(store.AuditRefusal)); n != 1 {
+	if n := len(h.auditOf(record.AuditRefusal)); n != 1 {
 		t.Fatalf("%d refusals audited, want 1", n)
 	}
 }
@@ -144,7 +144,7 @@ func TestFlowSupersedeStartsAFreshVerification(t *testing.T) {
 		t.Fatalf("after the supersede: %d rows, first %s, verifications %d and %d", len(rows),
 			rows[0].VerificationStatus, rows[0].VerificationID, rows[len(rows)-1].VerificationID)
 	}
-	sup := h.auditOf(store.AuditSupersede)
+	sup := h.auditOf(record.AuditSupersede)
 	if len(sup) != 1 || sup[0].Operator != "alice" || sup[0].VerificationID != rows[0].VerificationID {
 		t.Fatalf("supersede audit entries %+v", sup)
 	}

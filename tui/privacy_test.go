@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -24,7 +24,7 @@ func TestMaskHelpers(t *testing.T) {
 	if got := shownNumber(""); got != "anonymised" {
 		t.Errorf("an anonymised number shows as %q", got)
 	}
-	got := maskIn("Restcomm: To +447400123450 (447400123450) is not reachable", testNumber)
+	got := record.MaskIn("Restcomm: To +447400123450 (447400123450) is not reachable", testNumber)
 	if strings.Contains(got, fullDigits) || !strings.Contains(got, testMasked) || !strings.Contains(got, "(44*******450)") {
 		t.Errorf("maskIn = %q", got)
 	}
@@ -44,10 +44,10 @@ func TestPlacedNumberIsMaskedOnEveryScreen(t *testing.T) {
 	if !strings.Contains(m.status.Text(), "placing a call to "+testMasked) {
 		t.Fatalf("placing notice %q", m.status.Text())
 	}
-	a := store.Attempt{ID: 1, VerificationID: 1, Number: testNumber, Country: "GB", From: "+447418340465", State: "live",
+	a := record.Attempt{ID: 1, VerificationID: 1, Number: testNumber, Country: "GB", From: "+447418340465", State: "live",
 		Status: "queued", CreatedAt: testStart, UpdatedAt: testStart,
 		Error: "Restcomm said: the number +447400123450 answered slowly"}
-	v := store.Verification{ID: 1, Number: testNumber, Status: "calling", MaxChecks: 3, UpdatedAt: testStart, ExpiresAt: testStart.Add(5 * time.Minute)}
+	v := record.Verification{ID: 1, Number: testNumber, Status: "calling", MaxChecks: 3, UpdatedAt: testStart, ExpiresAt: testStart.Add(5 * time.Minute)}
 	stub.placeRes = verify.Result{Attempt: a, Verification: v}
 	m.Update(await[placedMsg](t, cmd))
 
@@ -84,7 +84,7 @@ func TestPlacedNumberIsMaskedOnEveryScreen(t *testing.T) {
 
 // revealModel is a console at 80x24 whose two newest rows are attempts to the same number, with the
 // history focused on the newest; the stub reveals that number.
-func revealModel(t *testing.T, stub *stubService) (*Model, []store.HistoryRow) {
+func revealModel(t *testing.T, stub *stubService) (*Model, []record.HistoryRow) {
 	t.Helper()
 	rows := makeRows(6)
 	rows[0].Number, rows[1].Number = testNumber, testNumber

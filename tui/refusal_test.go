@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -21,10 +21,10 @@ func TestRefusalIsShownVerbatimAndTheBlockedAttemptListed(t *testing.T) {
 	typeText(m, testNumber)
 	cmd := send(m, keyEnter)
 	// The service records the refusal as a blocked attempt and reports it before it answers.
-	blocked := store.Attempt{ID: 4, VerificationID: 2, Number: testNumber, Country: "GB", State: "blocked",
+	blocked := record.Attempt{ID: 4, VerificationID: 2, Number: testNumber, Country: "GB", State: "blocked",
 		CreatedAt: testStart, UpdatedAt: testStart, EndedAt: testStart, Error: ref.Error()}
 	m.Update(eventMsg{ev: verify.Event{Kind: verify.EventAttempt, Attempt: blocked,
-		Verification: store.Verification{ID: 2, Number: testNumber, Status: "awaiting-code", UpdatedAt: testStart}}})
+		Verification: record.Verification{ID: 2, Number: testNumber, Status: "awaiting-code", UpdatedAt: testStart}}})
 	m.Update(await[placedMsg](t, cmd))
 
 	if got := m.status.Text(); got != ref.Error() {
@@ -70,8 +70,8 @@ func TestRetryOfAnOpenVerificationIsSaid(t *testing.T) {
 	m := newUnitModel(t, stub, 80, 24)
 	m.Update(startedMsg{})
 	typeText(m, testNumber)
-	a := store.Attempt{ID: 7, VerificationID: 3, Number: testNumber, From: "+447418340466", State: "live", Status: "queued", CreatedAt: testStart, UpdatedAt: testStart}
-	stub.placeRes = verify.Result{Attempt: a, Verification: store.Verification{ID: 3, Number: testNumber, Status: "calling"}, Retry: true}
+	a := record.Attempt{ID: 7, VerificationID: 3, Number: testNumber, From: "+447418340466", State: "live", Status: "queued", CreatedAt: testStart, UpdatedAt: testStart}
+	stub.placeRes = verify.Result{Attempt: a, Verification: record.Verification{ID: 3, Number: testNumber, Status: "calling"}, Retry: true}
 	m.Update(await[placedMsg](t, send(m, keyEnter)))
 	if got, want := m.status.Text(), "retry of the open verification: calling "+testMasked+" again from +44741834••••"; got != want {
 		t.Fatalf("status %q, want %q", got, want)

@@ -4,8 +4,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // revealTTL is how long a revealed number stays on screen at most.
@@ -33,7 +32,7 @@ func (h historyTable) Revealed(attemptID int64) bool {
 
 // numberText is a row's number as the table and the detail pane show it: in full for the revealed row,
 // masked otherwise, "anonymised" when the retention policy removed it.
-func (h historyTable) numberText(r *store.HistoryRow) string {
+func (h historyTable) numberText(r *record.HistoryRow) string {
 	if r.Number != "" && h.Revealed(r.ID) {
 		return h.revealNumber
 	}
@@ -70,7 +69,7 @@ func (m *Model) revealed(msg revealedMsg) tea.Cmd {
 	m.revealFor = 0
 	if msg.err != nil {
 		r, _ := m.history.Row(msg.attemptID)
-		return m.status.Set("number not revealed: "+maskIn(msg.err.Error(), r.Number), noticeError)
+		return m.status.Set("number not revealed: "+record.MaskIn(msg.err.Error(), r.Number), noticeError)
 	}
 	m.history.Reveal(msg.attemptID, msg.number)
 	seq := m.revealSeq

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -19,31 +19,31 @@ type Service interface {
 	// ParseNumber runs number intake without I/O, for the live feedback under the number input.
 	ParseNumber(input string) (policy.Number, error)
 	// Place starts (or retries) a verification of the number and places the flash call.
-	Place(ctx context.Context, op verify.Operator, input string) (verify.Result, error)
+	Place(ctx context.Context, op record.Operator, input string) (verify.Result, error)
 	// HangUp ends a live call.
-	HangUp(ctx context.Context, op verify.Operator, attemptID int64) error
+	HangUp(ctx context.Context, op record.Operator, attemptID int64) error
 	// Check compares the digits the customer read back.
-	Check(ctx context.Context, op verify.Operator, verificationID int64, digits string) (verify.CheckResult, error)
+	Check(ctx context.Context, op record.Operator, verificationID int64, digits string) (verify.CheckResult, error)
 	// Cancel ends a verification.
-	Cancel(ctx context.Context, op verify.Operator, verificationID int64) error
+	Cancel(ctx context.Context, op record.Operator, verificationID int64) error
 	// ReportNoCall records that the customer saw no call.
-	ReportNoCall(ctx context.Context, op verify.Operator, verificationID int64) error
+	ReportNoCall(ctx context.Context, op record.Operator, verificationID int64) error
 	// Retry calls again for an open verification.
-	Retry(ctx context.Context, op verify.Operator, verificationID int64) (verify.Result, error)
+	Retry(ctx context.Context, op record.Operator, verificationID int64) (verify.Result, error)
 	// History returns the newest attempts first.
-	History(ctx context.Context, limit int) ([]store.HistoryRow, error)
+	History(ctx context.Context, limit int) ([]record.HistoryRow, error)
 	// Timeline returns an attempt's transitions, oldest first.
-	Timeline(ctx context.Context, attemptID int64) ([]store.Transition, error)
+	Timeline(ctx context.Context, attemptID int64) ([]record.Transition, error)
 	// Live returns the attempts being tracked now.
-	Live() []store.Attempt
+	Live() []record.Attempt
 	// Reveal returns an attempt's full number for the operator who asked for it on purpose; the service
 	// audits the reveal first and refuses when it cannot (the number then stays hidden).
-	Reveal(ctx context.Context, op verify.Operator, attemptID int64) (string, error)
+	Reveal(ctx context.Context, op record.Operator, attemptID int64) (string, error)
 	// Audit returns audit log entries, newest first; the log is read-only.
-	Audit(ctx context.Context, q store.AuditQuery) ([]store.AuditEntry, error)
+	Audit(ctx context.Context, q record.AuditQuery) ([]record.AuditEntry, error)
 	// Supersede starts a fresh verification of the number, marking the open one superseded (audited), and
 	// places its first call.
-	Supersede(ctx context.Context, op verify.Operator, number string) (verify.Result, error)
+	Supersede(ctx context.Context, op record.Operator, number string) (verify.Result, error)
 }
 
 // The service must keep satisfying the interface the console is written against.

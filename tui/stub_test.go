@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -16,8 +16,8 @@ import (
 type stubService struct {
 	mu       sync.Mutex
 	info     verify.Info
-	rows     []store.HistoryRow
-	timeline map[int64][]store.Transition
+	rows     []record.HistoryRow
+	timeline map[int64][]record.Transition
 	events   chan verify.Event
 	calls    []string
 	placeRes verify.Result
@@ -25,7 +25,7 @@ type stubService struct {
 	checkRes verify.CheckResult
 	checkErr error
 	revealed map[int64]string // attempt -> number Reveal returns (absent: ErrAnonymised)
-	audit    []store.AuditEntry
+	audit    []record.AuditEntry
 	superRes verify.Result
 	superErr error
 }
@@ -33,7 +33,7 @@ type stubService struct {
 func newStub() *stubService {
 	return &stubService{
 		info:     verify.Info{Simulated: true, Backend: "SIMULATOR", PoolSize: 3, Timeout: 10, CodeDigits: 4, MaxChecks: 3, Expiry: 5 * time.Minute},
-		timeline: map[int64][]store.Transition{},
+		timeline: map[int64][]record.Transition{},
 		events:   make(chan verify.Event, 16),
 	}
 }
@@ -62,51 +62,51 @@ func (s *stubService) ParseNumber(input string) (policy.Number, error) {
 	return policy.ParseNumber(input, "GB")
 }
 
-func (s *stubService) Place(_ context.Context, _ verify.Operator, input string) (verify.Result, error) {
+func (s *stubService) Place(_ context.Context, _ record.Operator, input string) (verify.Result, error) {
 	s.record("place %s", input)
 	return s.placeRes, s.placeErr
 }
 
-func (s *stubService) HangUp(_ context.Context, _ verify.Operator, attemptID int64) error {
+func (s *stubService) HangUp(_ context.Context, _ record.Operator, attemptID int64) error {
 	s.record("hangup %d", attemptID)
 	return nil
 }
 
-func (s *stubService) Check(_ context.Context, _ verify.Operator, verificationID int64, digits string) (verify.CheckResult, error) {
+func (s *stubService) Check(_ context.Context, _ record.Operator, verificationID int64, digits string) (verify.CheckResult, error) {
 	s.record("check %d %s", verificationID, digits)
 	return s.checkRes, s.checkErr
 }
 
-func (s *stubService) Cancel(_ context.Context, _ verify.Operator, verificationID int64) error {
+func (s *stubService) Cancel(_ context.Context, _ record.Operator, verificationID int64) error {
 	s.record("cancel %d", verificationID)
 	return nil
 }
 
-func (s *stubService) ReportNoCall(_ context.Context, _ verify.Operator, verificationID int64) error {
+func (s *stubService) ReportNoCall(_ context.Context, _ record.Operator, verificationID int64) error {
 	s.record("nocall %d", verificationID)
 	return nil
 }
 
-func (s *stubService) Retry(_ context.Context, _ verify.Operator, verificationID int64) (verify.Result, error) {
+func (s *stubService) Retry(_ context.Context, _ record.Operator, verificationID int64) (verify.Result, error) {
 	s.record("retry %d", verificationID)
 	return s.placeRes, s.placeErr
 }
 
-func (s *stubService) History(_ context.Context, limit int) ([]store.HistoryRow, error) {
+func (s *stubService) History(_ context.Context, limit int) ([]record.HistoryRow, error) {
 	s.record("history %d", limit)
 	return s.rows, nil
 }
 
-func (s *stubService) Timeline(_ context.Context, attemptID int64) ([]store.Transition, error) {
+func (s *stubService) Timeline(_ context.Context, attemptID int64) ([]record.Transition, error) {
 	s.record("timeline %d", attemptID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.timeline[attemptID], nil
 }
 
-func (s *stubService) Live() []store.Attempt { return nil }
+func (s *stubService) Live() []record.Attempt { return nil }
 
-func (s *stubService) Reveal(_ context.Context, op verify.Operator, attemptID int64) (string, error) {
+func (s *stubService) Reveal(_ context.Context, op record.Operator, attemptID int64) (string, error) {
 	s.record("reveal %d", attemptID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -114,29 +114,34 @@ func (s *stubService) Reveal(_ context.Context, op verify.Operator, attemptID in
 	if !ok {
 		return "", verify.ErrAnonymised
 	}
-	s.audit = append([]store.AuditEntry{{At: testStart, Operator: op.String(), Remote: op.Remote, Action: store.AuditReveal,
-		Number: policy.Mask(n), AttemptID: attemptID, Detail: "number revealed"}}, s.audit...)
+	s.audit = append([]record.AuditEntry{{At: testStart, Operator: op.String(), Remote: op.Remote, Action: record.AuditReveal,
+		Number: record.MaskNumber(n), AttemptID: attemptID, Detail: "number revealed"}}, s.audit...)
 	return n, nil
 }
 
-func (s *stubService) Audit(_ context.Context, q store.AuditQuery) ([]store.AuditEntry, error) {
+func (s *stubService) Audit(_ context.Context, q record.AuditQuery) ([]record.AuditEntry, error) {
 	s.record("audit %d", q.Limit)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]store.AuditEntry(nil), s.audit...), nil
+	return append([]record.AuditEntry(nil), s.audit...), nil
 }
 
-func (s *stubService) Supersede(_ context.Context, _ verify.Operator, number string) (verify.Result, error) {
+func (s *stubService) Supersede(_ context.Context, _ record.Operator, number string) (verify.Result, error) {
 	s.record("supersede %s", number)
 	return s.superRes, s.superErr
 }
 
 // makeRows builds n history rows, newest first as the service returns them, cycling through the states a
 // real history holds.
-func makeRows(n int) []store.HistoryRow {
+func makeRows(n int) []record.HistoryRow {
 	base := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
-	rows := make([]store.HistoryRow, n)
-	statuses := []struct{ call, state, outcome, ver string }{
+	rows := make([]record.HistoryRow, n)
+	statuses := []struct {
+		call    string
+		state   record.State
+		outcome record.Outcome
+		ver     record.Status
+	}{
 		{"no-answer", "ended", "delivered", "verified"},
 		{"busy", "ended", "busy", "not-delivered"},
 		{"no-answer", "ended", "delivered", "awaiting-code"},
@@ -147,8 +152,8 @@ func makeRows(n int) []store.HistoryRow {
 		id := int64(n - i)
 		st := statuses[int(id)%len(statuses)]
 		created := base.Add(time.Duration(id) * time.Second)
-		rows[i] = store.HistoryRow{
-			Attempt: store.Attempt{
+		rows[i] = record.HistoryRow{
+			Attempt: record.Attempt{
 				ID: id, VerificationID: id, CreatedAt: created, UpdatedAt: created.Add(12 * time.Second),
 				EndedAt: created.Add(12 * time.Second), Operator: "alice", Remote: "local",
 				Number: fmt.Sprintf("+4474001%05d", id%100000), Country: "GB", LineType: "mobile",

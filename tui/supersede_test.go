@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -17,7 +17,7 @@ func TestSupersedeAsksThenStartsAFreshVerification(t *testing.T) {
 		t.Fatalf("supersede not offered on an open verification: %v", enabledHelp(m.Keys()))
 	}
 	send(m, runes("S"))
-	question := "Start a fresh verification for " + policy.Mask(r.Number) + "? The open one is superseded (audited)."
+	question := "Start a fresh verification for " + record.MaskNumber(r.Number) + "? The open one is superseded (audited)."
 	flat := strings.Join(strings.Fields(m.View()), " ")
 	if m.Focus() != "confirm" || !strings.Contains(flat, question+" y = yes, n = no") {
 		t.Fatalf("S did not ask (focus %s):\n%s", m.Focus(), m.View())
@@ -29,7 +29,7 @@ func TestSupersedeAsksThenStartsAFreshVerification(t *testing.T) {
 
 	a := r.Attempt
 	a.ID, a.VerificationID, a.State, a.Status, a.Outcome, a.CreatedAt = 50, 40, "live", "queued", "", a.CreatedAt.Add(60e9)
-	stub.superRes = verify.Result{Attempt: a, Verification: store.Verification{ID: 40, Number: r.Number, Status: "calling"}}
+	stub.superRes = verify.Result{Attempt: a, Verification: record.Verification{ID: 40, Number: r.Number, Status: "calling"}}
 	send(m, runes("S"))
 	cmd := send(m, runes("y"))
 	if m.keys.Supersede.Enabled() || m.keys.Retry.Enabled() {
@@ -42,12 +42,12 @@ func TestSupersedeAsksThenStartsAFreshVerification(t *testing.T) {
 	// The service reports the old verification superseded before it answers, and may again after: neither
 	// report contradicts the reply with a "replaced by a newer one" of its own.
 	m.mine[r.VerificationID] = true
-	old := store.Verification{ID: r.VerificationID, Number: r.Number, Status: "superseded", UpdatedAt: r.UpdatedAt.Add(60e9)}
+	old := record.Verification{ID: r.VerificationID, Number: r.Number, Status: "superseded", UpdatedAt: r.UpdatedAt.Add(60e9)}
 	m.Update(eventMsg{ev: verify.Event{Kind: verify.EventVerification, Verification: old}})
 	m.Update(placed)
 	old.UpdatedAt = old.UpdatedAt.Add(1e9)
 	m.Update(eventMsg{ev: verify.Event{Kind: verify.EventVerification, Verification: old}})
-	if got := m.status.Text(); !strings.HasPrefix(got, "fresh verification started, the open one is superseded: calling "+policy.Mask(r.Number)) {
+	if got := m.status.Text(); !strings.HasPrefix(got, "fresh verification started, the open one is superseded: calling "+record.MaskNumber(r.Number)) {
 		t.Fatalf("status %q", got)
 	}
 	if old, _ := m.history.Row(r.ID); old.VerificationStatus != "superseded" {

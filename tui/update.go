@@ -9,7 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -64,14 +64,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case canceledMsg:
 		delete(m.busy, msg.verificationID)
 		if msg.err != nil {
-			add(m.status.Set("cancel failed: "+maskIn(msg.err.Error(), msg.number), noticeError))
+			add(m.status.Set("cancel failed: "+record.MaskIn(msg.err.Error(), msg.number), noticeError))
 		} else {
 			add(m.status.Set("verification of "+shownNumber(msg.number)+" canceled", noticeInfo))
 		}
 	case noCallMsg:
 		delete(m.busy, msg.verificationID)
 		if msg.err != nil {
-			add(m.status.Set("could not record that no call came: "+maskIn(msg.err.Error(), msg.number), noticeError))
+			add(m.status.Set("could not record that no call came: "+record.MaskIn(msg.err.Error(), msg.number), noticeError))
 		} else {
 			add(m.status.Set("recorded: "+shownNumber(msg.number)+" got no call; press r to call again", noticeInfo))
 		}
@@ -136,8 +136,8 @@ func (m *Model) started(msg startedMsg) tea.Cmd {
 
 // rowOf builds a history row from an attempt and its verification, keeping the verification fields the
 // table already has when the event carries none.
-func (m *Model) rowOf(a store.Attempt, v store.Verification) store.HistoryRow {
-	r := store.HistoryRow{Attempt: a}
+func (m *Model) rowOf(a record.Attempt, v record.Verification) record.HistoryRow {
+	r := record.HistoryRow{Attempt: a}
 	if v.ID != 0 {
 		r.VerificationStatus, r.Checks, r.MaxChecks = v.Status, v.Checks, v.MaxChecks
 	} else if old, ok := m.history.Row(a.ID); ok {
@@ -182,7 +182,7 @@ func (m *Model) applyEvent(ev verify.Event) tea.Cmd {
 // verificationChanged updates the table and reacts to what a change means for this operator: a missed
 // call delivered for one of their verifications opens the code entry, and a verification that ends closes
 // it.
-func (m *Model) verificationChanged(v store.Verification) tea.Cmd {
+func (m *Model) verificationChanged(v record.Verification) tea.Cmd {
 	if v.ID == 0 {
 		return nil
 	}
@@ -202,20 +202,20 @@ func (m *Model) verificationChanged(v store.Verification) tea.Cmd {
 		return nil
 	}
 	switch {
-	case v.Status == verSuperseded && m.busy[v.ID]:
+	case v.Status == record.StatusSuperseded && m.busy[v.ID]:
 		// This session is superseding it: the reply to Supersede says what happened.
 		if m.code.open && m.code.verificationID == v.ID {
 			m.hideCode()
 		}
 		return nil
-	case v.Status == verAwaitingCode && m.mine[v.ID]:
+	case v.Status == record.StatusAwaitingCode && m.mine[v.ID]:
 		return m.openCode(v.ID, v.Number, v.ExpiresAt, true)
-	case v.Status == verNotDelivered && m.mine[v.ID]:
+	case v.Status == record.StatusNotDelivered && m.mine[v.ID]:
 		return m.status.Set(fmt.Sprintf("the call to %s was not delivered%s: r (in the history) calls again",
 			shownNumber(v.Number), m.lastOutcome(v.ID)), noticeError)
-	case finalVerification(v.Status) && m.code.open && m.code.verificationID == v.ID:
+	case v.Status.Final() && m.code.open && m.code.verificationID == v.ID:
 		return m.closeCode(resultNotice(v))
-	case finalVerification(v.Status) && v.Status != verVerified && v.Status != verFailed:
+	case v.Status.Final() && v.Status != record.StatusVerified && v.Status != record.StatusFailed:
 		return m.status.Set(resultNoticeText(v), noticeError)
 	}
 	return nil
@@ -227,7 +227,7 @@ func (m *Model) lastOutcome(verificationID int64) string {
 	if !ok || r.Outcome == "" {
 		return ""
 	}
-	return " (" + r.Outcome + ")"
+	return " (" + string(r.Outcome) + ")"
 }
 
 // openCode shows the code entry for a verification and gives it the keyboard, unless the operator is
@@ -277,9 +277,9 @@ func (m *Model) hideCode() {
 }
 
 // resultNotice words a final verification for the status bar.
-func resultNotice(v store.Verification) (string, noticeKind) {
+func resultNotice(v record.Verification) (string, noticeKind) {
 	kind := noticeError
-	if v.Status == verVerified {
+	if v.Status == record.StatusVerified {
 		kind = noticeGood
 	}
 	return resultNoticeText(v), kind
@@ -287,23 +287,23 @@ func resultNotice(v store.Verification) (string, noticeKind) {
 
 // resultNoticeText words a final verification. The check reply and the service's event race each other to
 // the screen, so a lock reads "is locked after N wrong read-backs" whichever comes first.
-func resultNoticeText(v store.Verification) string {
+func resultNoticeText(v record.Verification) string {
 	n := shownNumber(v.Number)
 	switch v.Status {
-	case verVerified:
+	case record.StatusVerified:
 		return n + " is verified"
-	case verFailed:
+	case record.StatusFailed:
 		return fmt.Sprintf("%s is locked after %d wrong read-backs", n, v.Checks)
-	case verExpired:
+	case record.StatusExpired:
 		return "the verification of " + n + " expired: start a new one"
-	case verCanceled:
+	case record.StatusCanceled:
 		return "the verification of " + n + " was canceled"
-	case verSuperseded:
+	case record.StatusSuperseded:
 		return "the verification of " + n + " was replaced by a newer one"
-	case verBlocked:
-		return "the verification of " + n + " was blocked: " + orDash(maskIn(v.Reason, v.Number))
+	case record.StatusBlocked:
+		return "the verification of " + n + " was blocked: " + orDash(record.MaskIn(v.Reason, v.Number))
 	}
-	return "the verification of " + n + " is " + v.Status
+	return "the verification of " + n + " is " + string(v.Status)
 }
 
 // placed handles the reply to Place, Retry or Supersede.
@@ -341,7 +341,7 @@ func (m *Model) placed(msg placedMsg) tea.Cmd {
 		m.dialer.Reset()
 	}
 	a := msg.res.Attempt
-	n, from := shownNumber(a.Number), policy.MaskCode(a.From, m.code.digits)
+	n, from := shownNumber(a.Number), record.MaskCode(a.From, m.code.digits)
 	text := "calling " + n + " from " + from
 	switch {
 	case msg.supersede:
@@ -366,15 +366,15 @@ func placeError(err error, number string) string {
 	case errors.As(err, &ne):
 		return "not called: " + ne.Reason
 	case errors.Is(err, verify.ErrLiveCall), errors.Is(err, verify.ErrHistory), errors.Is(err, verify.ErrClosed):
-		return "not called: " + maskIn(err.Error(), number)
+		return "not called: " + record.MaskIn(err.Error(), number)
 	}
-	return "call failed: " + maskIn(err.Error(), number)
+	return "call failed: " + record.MaskIn(err.Error(), number)
 }
 
 // hungUp handles the reply to HangUp.
 func (m *Model) hungUp(msg hungUpMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.status.Set("hang-up failed: "+maskIn(msg.err.Error(), msg.number), noticeError)
+		return m.status.Set("hang-up failed: "+record.MaskIn(msg.err.Error(), msg.number), noticeError)
 	}
 	return m.status.Set("hung up the call to "+shownNumber(msg.number), noticeInfo)
 }
@@ -397,7 +397,7 @@ func (m *Model) checked(msg checkedMsg) tea.Cmd {
 			return m.closeCode(resultNotice(v))
 		}
 		return m.status.Set(resultNoticeText(v), noticeGood)
-	case msg.err == nil && v.Status == verFailed:
+	case msg.err == nil && v.Status == record.StatusFailed:
 		if open {
 			return m.closeCode(fmt.Sprintf("wrong digits: %s is locked after %d wrong read-backs", shownNumber(v.Number), v.Checks), noticeError)
 		}
@@ -408,15 +408,15 @@ func (m *Model) checked(msg checkedMsg) tea.Cmd {
 			m.code.SetResult(fmt.Sprintf("✗ wrong digits: %d %s left", msg.res.ChecksLeft, plural(msg.res.ChecksLeft, "check", "checks")), noticeError)
 		}
 		return nil
-	case errors.Is(msg.err, verify.ErrClosed) && v.ID != 0 && finalVerification(v.Status):
+	case errors.Is(msg.err, verify.ErrClosed) && v.ID != 0 && v.Status.Final():
 		if open {
 			return m.closeCode(resultNoticeText(v), noticeError)
 		}
 		return m.status.Set(resultNoticeText(v), noticeError)
 	default:
-		text := maskIn(msg.err.Error(), m.verifs[msg.verificationID].Number)
+		text := record.MaskIn(msg.err.Error(), m.verifs[msg.verificationID].Number)
 		if open {
-			m.code.SetResult("✗ "+maskIn(text, m.code.number), noticeError)
+			m.code.SetResult("✗ "+record.MaskIn(text, m.code.number), noticeError)
 			return nil
 		}
 		return m.status.Set("check failed: "+text, noticeError)

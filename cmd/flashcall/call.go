@@ -11,7 +11,7 @@ import (
 
 	"github.com/flashcall/flashcall/internal/app"
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 	"github.com/flashcall/flashcall/restcomm"
 )
@@ -103,24 +103,24 @@ func runCall(ctx context.Context, e env) int {
 }
 
 // attemptDone reports whether an attempt will change no more in this run.
-func attemptDone(a store.Attempt) bool {
+func attemptDone(a record.Attempt) bool {
 	switch a.State {
-	case store.StateEnded, store.StateNotPlaced:
+	case record.StateEnded, record.StateNotPlaced:
 		return true
-	case store.StateUnknown:
-		return a.Outcome == verify.OutcomeUnknown && a.CallSID == "" && a.EndedAt.After(a.CreatedAt)
+	case record.StateUnknown:
+		return a.Outcome == record.OutcomeUnknown && a.CallSID == "" && a.EndedAt.After(a.CreatedAt)
 	}
 	return false
 }
 
 // outcomeExit maps an attempt's end to the documented exit codes.
-func outcomeExit(a store.Attempt) int {
+func outcomeExit(a record.Attempt) int {
 	switch {
-	case a.State == store.StateNotPlaced:
+	case a.State == record.StateNotPlaced:
 		return exitAPI
-	case a.Outcome == verify.OutcomeDelivered || a.Outcome == verify.OutcomeAnswered:
+	case a.Outcome == record.OutcomeDelivered || a.Outcome == record.OutcomeAnswered:
 		return exitOK
-	case a.Outcome == verify.OutcomeUnknown || a.Outcome == "":
+	case a.Outcome == record.OutcomeUnknown || a.Outcome == "":
 		return exitUnknown
 	}
 	return exitNotDone
@@ -144,7 +144,7 @@ func placeError(w io.Writer, err error) int {
 }
 
 // readBack reads digits from stdin until the verification is verified or ends.
-func readBack(ctx context.Context, e env, svc *verify.Service, op verify.Operator, vid int64, out *callPrinter) int {
+func readBack(ctx context.Context, e env, svc *verify.Service, op record.Operator, vid int64, out *callPrinter) int {
 	sc := bufio.NewScanner(e.stdin)
 	for {
 		if !out.json {
@@ -167,7 +167,7 @@ func readBack(ctx context.Context, e env, svc *verify.Service, op verify.Operato
 			return exitOK
 		}
 		out.verification(res.Verification.Status, res.ChecksLeft)
-		if res.Verification.Status == store.StatusFailed {
+		if res.Verification.Status == record.StatusFailed {
 			return exitNotDone
 		}
 	}
@@ -192,44 +192,44 @@ func (p *callPrinter) emit(fields map[string]any, text string) {
 	fmt.Fprintln(p.w, text)
 }
 
-func (p *callPrinter) attempt(a store.Attempt) {
+func (p *callPrinter) attempt(a record.Attempt) {
 	status := a.Status
 	if status == "" {
-		status = a.State
+		status = string(a.State)
 	}
 	fields := map[string]any{
 		"time": a.UpdatedAt.UTC().Format(time.RFC3339), "attempt": a.ID, "sid": a.CallSID,
-		"status": status, "state": a.State, "to": policy.Mask(a.Number), "from": policy.MaskCode(a.From, p.codeDigits),
+		"status": status, "state": a.State, "to": record.MaskNumber(a.Number), "from": record.MaskCode(a.From, p.codeDigits),
 		"simulated": p.simulated,
 	}
 	if a.Error != "" {
 		fields["error"] = a.Error
 	}
-	text := fmt.Sprintf("%s  %-14s %s  to %s from %s", a.UpdatedAt.Local().Format("15:04:05"), status, orDash(a.CallSID), policy.Mask(a.Number), policy.MaskCode(a.From, p.codeDigits))
+	text := fmt.Sprintf("%s  %-14s %s  to %s from %s", a.UpdatedAt.Local().Format("15:04:05"), status, orDash(a.CallSID), record.MaskNumber(a.Number), record.MaskCode(a.From, p.codeDigits))
 	if a.Error != "" {
 		text += "  (" + a.Error + ")"
 	}
 	p.emit(fields, text)
 }
 
-func (p *callPrinter) outcome(a store.Attempt) {
+func (p *callPrinter) outcome(a record.Attempt) {
 	outcome := a.Outcome
 	if outcome == "" {
-		outcome = verify.OutcomeUnknown
-		if a.State == store.StateNotPlaced {
+		outcome = record.OutcomeUnknown
+		if a.State == record.StateNotPlaced {
 			outcome = "not-placed"
 		}
 	}
 	fields := map[string]any{"outcome": outcome, "sid": a.CallSID, "status": a.Status, "attempt": a.ID,
 		"duration": a.Duration, "ringing_seen": a.RingingSeen}
-	text := "outcome: " + outcome
-	if outcome == verify.OutcomeDelivered || outcome == verify.OutcomeAnswered {
+	text := "outcome: " + string(outcome)
+	if outcome.Delivered() {
 		text += " — ask the customer for the last digits of the number that called them"
 	}
 	p.emit(fields, text)
 }
 
-func (p *callPrinter) verification(status string, left int) {
+func (p *callPrinter) verification(status record.Status, left int) {
 	p.emit(map[string]any{"verification": status, "checks_left": left},
 		fmt.Sprintf("verification: %s (%d checks left)", status, left))
 }

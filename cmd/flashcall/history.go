@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/config"
-	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
@@ -80,14 +80,14 @@ func openHistory(ctx context.Context, cfgPath string, e env) (*config.Config, *s
 func runHistory(ctx context.Context, e env) int {
 	return runExport(ctx, e, "history", historySynopsis, true,
 		func(f exportFlags, cfg *config.Config) (string, func(*store.Store, time.Time) error) {
-			mask, what := policy.Mask, "history export ("+*f.format+", numbers masked)"
+			mask, what := record.MaskNumber, "history export ("+*f.format+", numbers masked)"
 			if *f.reveal {
 				mask, what = nil, "history export ("+*f.format+", numbers REVEALED)"
 			}
 			// The caller ID's last digits are an open verification's code, not the customer's number:
 			// --reveal does not show them either.
 			digits := cfg.Call.CodeDigits
-			hideCode := func(from string) string { return policy.MaskCode(from, digits) }
+			hideCode := func(from string) string { return record.MaskCode(from, digits) }
 			return what, func(st *store.Store, from time.Time) error {
 				return st.Export(ctx, e.stdout, store.ExportOptions{Format: *f.format, Since: from, Mask: mask, MaskCode: hideCode})
 			}
@@ -99,7 +99,7 @@ func runAudit(ctx context.Context, e env) int {
 	return runExport(ctx, e, "audit", auditSynopsis, false,
 		func(f exportFlags, _ *config.Config) (string, func(*store.Store, time.Time) error) {
 			return "audit log export (" + *f.format + ")", func(st *store.Store, from time.Time) error {
-				return st.ExportAudit(ctx, e.stdout, *f.format, store.AuditQuery{Since: from})
+				return st.ExportAudit(ctx, e.stdout, *f.format, record.AuditQuery{Since: from})
 			}
 		})
 }
@@ -133,8 +133,8 @@ func runExport(ctx context.Context, e env, name, synopsis string, withReveal boo
 // auditExport records an export in the audit log.
 func auditExport(ctx context.Context, st *store.Store, cfg *config.Config, e env, what string) error {
 	op := localOperator(cfg, e.getenv)
-	return st.AddAudit(ctx, &store.AuditEntry{At: time.Now(), Operator: op.String(), Remote: op.Remote,
-		Action: store.AuditExport, Detail: what})
+	return st.AddAudit(ctx, &record.AuditEntry{At: time.Now(), Operator: op.String(), Remote: op.Remote,
+		Action: record.AuditExport, Detail: what})
 }
 
 // parseSince reads --since as a local date or an RFC 3339 time.

@@ -16,6 +16,7 @@ import (
 	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/config"
 	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 	"github.com/flashcall/flashcall/rcml"
@@ -161,7 +162,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 		set.StatusCallbackURL = public + "/status"
 	}
 	a.RCMLURL = set.RCMLURL
-	info := verify.Info{Simulated: cfg.UsesSimulator(), Backend: "SIMULATOR", AccountSID: verify.MaskSID(sid)}
+	info := verify.Info{Simulated: cfg.UsesSimulator(), Backend: "SIMULATOR", AccountSID: record.MaskSID(sid)}
 	if !info.Simulated {
 		info.Backend = verify.HostOf(base)
 	}

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/flashcall/flashcall/internal/callerid"
 	"math"
 	"net"
 	"net/url"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/flashcall/flashcall/internal/callerid"
 )
 
 // Problem is one thing Validate found wrong: the key and what to do about it.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -227,18 +228,4 @@ func lineType(t phonenumbers.PhoneNumberType) LineType {
 
 // Masked returns E164 with everything but the "+", the country code and the last 3 digits replaced by "*",
 // e.g. "+44*******456", for screens, exports and logs. It returns "" for the zero Number.
-func (n Number) Masked() string {
-	if n.E164 == "" {
-		return ""
-	}
-	prefix := "+" + strconv.Itoa(n.CountryCode)
-	rest, ok := strings.CutPrefix(n.E164, prefix)
-	if !ok {
-		prefix, rest = "", n.E164
-	}
-	keep := 3
-	if len(rest) <= keep {
-		keep = 0
-	}
-	return prefix + strings.Repeat("*", len(rest)-keep) + rest[len(rest)-keep:]
-}
+func (n Number) Masked() string { return record.MaskNumber(n.E164) }

@@ -188,7 +188,7 @@ func TestMasked(t *testing.T) {
 		{it, "+39*******678"},
 		{Number{E164: "+6831234", CountryCode: 683}, "+683*234"},
 		{Number{E164: "+683123", CountryCode: 683}, "+683***"},
-		{Number{E164: "+447400123456"}, "**********456"}, // country code missing: mask all but the tail
+		{Number{E164: "+447400123456"}, "+44*******456"}, // one masking: the country code is read from the number
 		{Number{}, ""},
 	}
 	for _, c := range cases {

@@ -12,8 +12,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/flashcall/flashcall/internal/clock"
-	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/verify"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // reasonOf returns why the server is ending the only running session (endNone while it runs).
@@ -98,7 +97,7 @@ func TestPanicEndsOnlyThatSession(t *testing.T) {
 	b := newBackend(t, 5)
 	alice := newKey(t)
 	ts := startServer(t, b, nil, alice)
-	ts.newSession = func(verify.Operator, *lipgloss.Renderer) (tea.Model, func()) { return &panicky{}, func() {} }
+	ts.newSession = func(record.Operator, *lipgloss.Renderer) (tea.Model, func()) { return &panicky{}, func() {} }
 
 	open := func() *terminal {
 		c, err := ts.dial("alice", gossh.PublicKeys(alice))
@@ -192,7 +191,7 @@ func TestCallIsLiveInEverySession(t *testing.T) {
 	ta.WaitFor("United Kingdom", 5*time.Second)
 	ta.Type("\r")
 	ta.WaitFor("ringing", 10*time.Second)
-	tb.WaitFor(policy.Mask("+447400123450"), 10*time.Second) // bob sees it masked, like every number
+	tb.WaitFor(record.MaskNumber("+447400123450"), 10*time.Second) // bob sees it masked, like every number
 	tb.WaitFor("ringing", 10*time.Second)
 	live := b.app.Service.Live()
 	if len(live) != 1 || !strings.HasPrefix(live[0].Operator, "alice (SHA256:") {

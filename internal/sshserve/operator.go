@@ -5,8 +5,7 @@ import (
 	"unicode"
 
 	"github.com/charmbracelet/ssh"
-
-	"github.com/flashcall/flashcall/internal/verify"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // maxUserLen bounds the SSH user name kept as the operator's name.
@@ -15,8 +14,8 @@ const maxUserLen = 32
 // operatorOf identifies a session's operator: the SSH user name (cleaned, since the client chooses it and it
 // is drawn on other operators' screens and written to logs), the client's address, and the SHA256
 // fingerprint of the key it authenticated with ("" for an anonymous demo session without a key).
-func operatorOf(sess ssh.Session) verify.Operator {
-	op := verify.Operator{Name: sanitize(sess.User(), maxUserLen)}
+func operatorOf(sess ssh.Session) record.Operator {
+	op := record.Operator{Name: sanitize(sess.User(), maxUserLen)}
 	if op.Name == "" {
 		op.Name = "ssh"
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/ssh"
 	bm "github.com/charmbracelet/wish/bubbletea"
 
-	"github.com/flashcall/flashcall/internal/verify"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/tui"
 )
 
@@ -22,11 +22,11 @@ const queryTimeout = time.Second
 const DemoBanner = "DEMO — anyone can connect · calls are simulated and nothing reaches a real phone"
 
 // sessionFactory builds one session's model drawn with r, and the function that releases what it holds.
-type sessionFactory func(op verify.Operator, r *lipgloss.Renderer) (tea.Model, func())
+type sessionFactory func(op record.Operator, r *lipgloss.Renderer) (tea.Model, func())
 
 // consoleSession is the production factory: the operator console on the shared service, with clipboard
 // paste off (an SSH session has no clipboard of ours to read; the terminal's own paste still works).
-func (s *Server) consoleSession(op verify.Operator, r *lipgloss.Renderer) (tea.Model, func()) {
+func (s *Server) consoleSession(op record.Operator, r *lipgloss.Renderer) (tea.Model, func()) {
 	banner := ""
 	if s.anonymous {
 		banner = DemoBanner

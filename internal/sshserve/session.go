@@ -14,7 +14,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/flashcall/flashcall/internal/clock"
-	"github.com/flashcall/flashcall/internal/verify"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // endReason says why the server ended a session; endNone while the operator is in charge.
@@ -44,7 +44,7 @@ func (r endReason) String() string {
 type session struct {
 	id    uint64
 	sess  ssh.Session
-	op    verify.Operator
+	op    record.Operator
 	log   *slog.Logger
 	clk   clock.Clock
 	idle  time.Duration

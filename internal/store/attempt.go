@@ -5,90 +5,19 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
-)
 
-// Attempt states.
-const (
-	// StatePlacing: the row is written and the call is being created; the create's outcome is not known yet.
-	StatePlacing = "placing"
-	// StateLive: the call exists and is being tracked.
-	StateLive = "live"
-	// StateEnded: the call reached a final status.
-	StateEnded = "ended"
-	// StateNotPlaced: the create was refused or never sent; no call exists.
-	StateNotPlaced = "not-placed"
-	// StateUnknown: the create may or may not have reached Restcomm; reconciliation must find out.
-	StateUnknown = "unknown"
+	"github.com/flashcall/flashcall/internal/record"
 )
-
-// Attempt outcomes ("" while the call is not over).
-const (
-	// OutcomeDelivered: a missed call reached the phone (ringing seen, then canceled or no answer).
-	OutcomeDelivered = "delivered"
-	// OutcomeAnswered: the customer picked up.
-	OutcomeAnswered = "answered"
-	// OutcomeBusy: the line was busy.
-	OutcomeBusy = "busy"
-	// OutcomeFailed: the call failed.
-	OutcomeFailed = "failed"
-	// OutcomeNotFound: Restcomm does not know the call.
-	OutcomeNotFound = "not-found"
-	// OutcomeNotDelivered: the call ended without ringing the phone.
-	OutcomeNotDelivered = "not-delivered"
-	// OutcomeUnknown: what happened could not be established.
-	OutcomeUnknown = "unknown"
-)
-
-// validState reports whether state is one of the attempt states.
-func validState(state string) bool {
-	switch state {
-	case StatePlacing, StateLive, StateEnded, StateNotPlaced, StateUnknown, StateBlocked:
-		return true
-	}
-	return false
-}
 
 // unfinishedWhere selects the attempts reconciliation must look at; the partial index uses the same text.
 const unfinishedWhere = `state IN ('placing', 'live', 'unknown')`
-
-// Attempt is one call placed (or about to be placed) to a number.
-type Attempt struct {
-	// ID is set by InsertAttempt; VerificationID is the verification it belongs to (0 = none).
-	ID, VerificationID int64
-	// CreatedAt, UpdatedAt and EndedAt are set by the caller; the store keeps no clock.
-	CreatedAt, UpdatedAt, EndedAt time.Time
-	// Operator is who placed the call; Remote where they were (SSH address, or "" on the local console).
-	Operator, Remote string
-	// Number is the E.164 number called; Country and LineType describe it.
-	Number, Country, LineType string
-	// From is the caller ID used; its last digits are the code.
-	From string
-	// CallSID is Restcomm's call ID ("" until the create succeeds).
-	CallSID string
-	// State is one of the State constants; Status the last normalised Restcomm status; Outcome one of the
-	// Outcome constants or "".
-	State, Status, Outcome string
-	// RingingSeen records that the phone rang at some point.
-	RingingSeen bool
-	// AnsweredBy is Restcomm's answered_by.
-	AnsweredBy string
-	// Duration and RingDuration are in seconds.
-	Duration, RingDuration int
-	// Error is the last error seen for this call.
-	Error string
-	// StaleSince is when tracking last failed (zero while fresh).
-	StaleSince time.Time
-	// NoCallReported records that the operator said the customer got no call.
-	NoCallReported bool
-}
 
 const attemptColumns = `a.id, a.verification_id, a.created_at, a.updated_at, a.ended_at, a.operator, a.remote,
 	a.number, a.country, a.line_type, a.from_number, a.call_sid, a.state, a.status, a.outcome, a.ringing_seen,
 	a.answered_by, a.duration, a.ring_duration, a.error, a.stale_since, a.no_call_reported`
 
-// attemptArgs are the values of every column but id, in the order of the INSERT and UPDATE statements.
-func (a *Attempt) args() []any {
+// attemptArgs are the values of every column of a but id, in the order of the INSERT and UPDATE statements.
+func attemptArgs(a *record.Attempt) []any {
 	return []any{nullID(a.VerificationID), nanos(a.CreatedAt), nanos(a.UpdatedAt), nanos(a.EndedAt),
 		a.Operator, a.Remote, a.Number, a.Country, a.LineType, a.From, a.CallSID, a.State, a.Status, a.Outcome,
 		a.RingingSeen, a.AnsweredBy, a.Duration, a.RingDuration, a.Error, nanos(a.StaleSince), a.NoCallReported}
@@ -108,18 +37,18 @@ func nullID(id int64) sql.NullInt64 {
 // "placing" when empty) together with its first Transition {At: a.CreatedAt, Status: "placing", Source:
 // "create"} in one transaction, and sets a.ID. When it fails (locked database, full disk, read-only file:
 // errors.Is with ErrLocked, ErrDiskFull, ErrReadOnly) nothing is stored and the caller must not dial.
-func (s *Store) InsertAttempt(ctx context.Context, a *Attempt) error {
+func (s *Store) InsertAttempt(ctx context.Context, a *record.Attempt) error {
 	const op = "insert attempt"
 	if a.State == "" {
-		a.State = StatePlacing
+		a.State = record.StatePlacing
 	}
-	if !validState(a.State) {
+	if !a.State.Valid() {
 		return fmt.Errorf("%s: unknown attempt state %q", op, a.State)
 	}
 	var id int64
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
 		var err error
-		id, err = insertAttemptTx(ctx, tx, a, StatePlacing, SourceCreate, "")
+		id, err = insertAttemptTx(ctx, tx, a, record.StatePlacing, record.SourceCreate, "")
 		return err
 	})
 	if err != nil {
@@ -131,11 +60,11 @@ func (s *Store) InsertAttempt(ctx context.Context, a *Attempt) error {
 
 // insertAttemptTx inserts a and its first transition (status, source, detail, at a.CreatedAt) in tx and
 // returns the new attempt's ID.
-func insertAttemptTx(ctx context.Context, tx *sql.Tx, a *Attempt, status, source, detail string) (int64, error) {
+func insertAttemptTx(ctx context.Context, tx *sql.Tx, a *record.Attempt, status record.State, source record.Source, detail string) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO attempts (verification_id, created_at, updated_at,
 		ended_at, operator, remote, number, country, line_type, from_number, call_sid, state, status, outcome,
 		ringing_seen, answered_by, duration, ring_duration, error, stale_since, no_call_reported)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.args()...)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, attemptArgs(a)...)
 	if err != nil {
 		return 0, err
 	}
@@ -149,20 +78,20 @@ func insertAttemptTx(ctx context.Context, tx *sql.Tx, a *Attempt, status, source
 }
 
 // UpdateAttempt writes every field of a over the stored attempt a.ID.
-func (s *Store) UpdateAttempt(ctx context.Context, a *Attempt) error {
+func (s *Store) UpdateAttempt(ctx context.Context, a *record.Attempt) error {
 	const op = "update attempt"
-	if !validState(a.State) {
+	if !a.State.Valid() {
 		return fmt.Errorf("%s %d: unknown attempt state %q", op, a.ID, a.State)
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error { return updateAttemptTx(ctx, tx, a) })
 }
 
 // updateAttemptTx writes every field of a over the stored attempt a.ID in tx.
-func updateAttemptTx(ctx context.Context, tx *sql.Tx, a *Attempt) error {
-	if !validState(a.State) {
+func updateAttemptTx(ctx context.Context, tx *sql.Tx, a *record.Attempt) error {
+	if !a.State.Valid() {
 		return fmt.Errorf("attempt %d: unknown attempt state %q", a.ID, a.State)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE attempts SET `+attemptSet+` WHERE id = ?`, append(a.args(), a.ID)...)
+	res, err := tx.ExecContext(ctx, `UPDATE attempts SET `+attemptSet+` WHERE id = ?`, append(attemptArgs(a), a.ID)...)
 	if err != nil {
 		return err
 	}
@@ -170,9 +99,9 @@ func updateAttemptTx(ctx context.Context, tx *sql.Tx, a *Attempt) error {
 }
 
 // GetAttempt returns attempt id, or an error matching ErrNotFound.
-func (s *Store) GetAttempt(ctx context.Context, id int64) (*Attempt, error) {
+func (s *Store) GetAttempt(ctx context.Context, id int64) (*record.Attempt, error) {
 	row := s.r.QueryRowContext(ctx, `SELECT `+attemptColumns+` FROM attempts a WHERE a.id = ?`, id)
-	var a Attempt
+	var a record.Attempt
 	err := scanAttempt(row, &a)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("attempt", id)
@@ -184,27 +113,27 @@ func (s *Store) GetAttempt(ctx context.Context, id int64) (*Attempt, error) {
 }
 
 // AttemptsFor returns the attempts of a verification, oldest first.
-func (s *Store) AttemptsFor(ctx context.Context, verificationID int64) ([]Attempt, error) {
+func (s *Store) AttemptsFor(ctx context.Context, verificationID int64) ([]record.Attempt, error) {
 	return s.attempts(ctx, "list attempts", `SELECT `+attemptColumns+` FROM attempts a
 		WHERE a.verification_id = ? ORDER BY a.created_at, a.id`, verificationID)
 }
 
 // UnfinishedAttempts returns the attempts whose state is placing, live or unknown, oldest first: the ones a
 // process that stopped may have left behind, to be reconciled (never dialled again).
-func (s *Store) UnfinishedAttempts(ctx context.Context) ([]Attempt, error) {
+func (s *Store) UnfinishedAttempts(ctx context.Context) ([]record.Attempt, error) {
 	return s.attempts(ctx, "list unfinished attempts", `SELECT `+attemptColumns+` FROM attempts a
 		WHERE a.`+unfinishedWhere+` ORDER BY a.created_at, a.id`)
 }
 
-func (s *Store) attempts(ctx context.Context, op, query string, args ...any) ([]Attempt, error) {
+func (s *Store) attempts(ctx context.Context, op, query string, args ...any) ([]record.Attempt, error) {
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, s.wrap(op, err)
 	}
 	defer rows.Close()
-	var out []Attempt
+	var out []record.Attempt
 	for rows.Next() {
-		var a Attempt
+		var a record.Attempt
 		if err := scanAttempt(rows, &a); err != nil {
 			return nil, s.wrap(op, err)
 		}
@@ -222,7 +151,7 @@ type scanner interface {
 }
 
 // scanAttempt reads the attemptColumns, followed by extra destinations, into a.
-func scanAttempt(sc scanner, a *Attempt, extra ...any) error {
+func scanAttempt(sc scanner, a *record.Attempt, extra ...any) error {
 	var (
 		vid                            sql.NullInt64
 		created, updated, ended, stale int64

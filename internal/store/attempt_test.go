@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 func TestAttemptRoundTrip(t *testing.T) {
@@ -16,9 +18,9 @@ func TestAttemptRoundTrip(t *testing.T) {
 	if err := s.CreateVerification(ctx, &v); err != nil {
 		t.Fatal(err)
 	}
-	for name, a := range map[string]Attempt{
+	for name, a := range map[string]record.Attempt{
 		"full":            fullAttempt(v.ID),
-		"zero":            {State: StatePlacing},
+		"zero":            {State: record.StatePlacing},
 		"no verification": fullAttempt(0),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -34,7 +36,7 @@ func TestAttemptRoundTrip(t *testing.T) {
 			}
 			assertSame(t, *got, a)
 
-			a.State, a.Status, a.Outcome = StateLive, "ringing", ""
+			a.State, a.Status, a.Outcome = record.StateLive, "ringing", ""
 			a.RingingSeen, a.NoCallReported = !a.RingingSeen, !a.NoCallReported
 			a.EndedAt, a.StaleSince = time.Time{}, at(time.Hour)
 			a.Duration, a.Error = a.Duration+1, "changed"
@@ -53,12 +55,12 @@ func TestAttemptRoundTrip(t *testing.T) {
 func TestInsertAttemptWritesPlacingTransition(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	a := Attempt{Number: "+15555550100", CreatedAt: at(0)}
+	a := record.Attempt{Number: "+15555550100", CreatedAt: at(0)}
 	if err := s.InsertAttempt(ctx, &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.State != StatePlacing {
-		t.Errorf("State = %q, want %q by default", a.State, StatePlacing)
+	if a.State != record.StatePlacing {
+		t.Errorf("State = %q, want %q by default", a.State, record.StatePlacing)
 	}
 	got, err := s.Transitions(ctx, a.ID)
 	if err != nil {
@@ -67,7 +69,7 @@ func TestInsertAttemptWritesPlacingTransition(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("transitions = %+v, want one", got)
 	}
-	assertSame(t, got[0], Transition{ID: got[0].ID, AttemptID: a.ID, At: at(0), Status: StatePlacing, Source: SourceCreate})
+	assertSame(t, got[0], record.Transition{ID: got[0].ID, AttemptID: a.ID, At: at(0), Status: string(record.StatePlacing), Source: record.SourceCreate})
 }
 
 func TestAttemptErrors(t *testing.T) {
@@ -76,11 +78,11 @@ func TestAttemptErrors(t *testing.T) {
 	if _, err := s.GetAttempt(ctx, 7); !errors.Is(err, ErrNotFound) {
 		t.Errorf("GetAttempt(7) = %v, want ErrNotFound", err)
 	}
-	missing := Attempt{ID: 7, State: StateLive}
+	missing := record.Attempt{ID: 7, State: record.StateLive}
 	if err := s.UpdateAttempt(ctx, &missing); !errors.Is(err, ErrNotFound) {
 		t.Errorf("UpdateAttempt(7) = %v, want ErrNotFound", err)
 	}
-	bad := Attempt{State: "dialling"}
+	bad := record.Attempt{State: "dialling"}
 	if err := s.InsertAttempt(ctx, &bad); err == nil {
 		t.Error("InsertAttempt accepted an unknown state")
 	}
@@ -98,26 +100,26 @@ func TestAttemptsForAndUnfinished(t *testing.T) {
 	s := openTemp(t)
 	var vids [2]int64
 	for i := range vids {
-		v := Verification{Number: fmt.Sprintf("+1555555010%d", i), Status: StatusCalling}
+		v := record.Verification{Number: fmt.Sprintf("+1555555010%d", i), Status: record.StatusCalling}
 		if err := s.CreateVerification(ctx, &v); err != nil {
 			t.Fatal(err)
 		}
 		vids[i] = v.ID
 	}
-	insert := func(vid int64, state string, created time.Duration) int64 {
-		a := Attempt{VerificationID: vid, State: state, CreatedAt: at(created)}
+	insert := func(vid int64, state record.State, created time.Duration) int64 {
+		a := record.Attempt{VerificationID: vid, State: state, CreatedAt: at(created)}
 		if err := s.InsertAttempt(ctx, &a); err != nil {
 			t.Fatal(err)
 		}
 		return a.ID
 	}
-	late := insert(vids[0], StateEnded, 3*time.Second)
-	early := insert(vids[0], StateLive, time.Second)
-	other := insert(vids[1], StateUnknown, 2*time.Second)
-	notPlaced := insert(vids[1], StateNotPlaced, 4*time.Second)
-	placing := insert(0, StatePlacing, 0)
+	late := insert(vids[0], record.StateEnded, 3*time.Second)
+	early := insert(vids[0], record.StateLive, time.Second)
+	other := insert(vids[1], record.StateUnknown, 2*time.Second)
+	notPlaced := insert(vids[1], record.StateNotPlaced, 4*time.Second)
+	placing := insert(0, record.StatePlacing, 0)
 
-	ids := func(as []Attempt, err error) []int64 {
+	ids := func(as []record.Attempt, err error) []int64 {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)

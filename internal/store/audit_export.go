@@ -9,6 +9,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // AuditColumns returns the CSV header and the JSON keys of ExportAudit, in order.
@@ -31,7 +33,7 @@ type auditRecord struct {
 // ExportAudit writes the audit entries q selects (q.Limit is ignored) to w, oldest first: format "csv" (the
 // default when empty: a header line, then one line per entry) or "json" (one array of objects). Times are
 // RFC 3339 in UTC with nanoseconds. Numbers are as stored: masked.
-func (s *Store) ExportAudit(ctx context.Context, w io.Writer, format string, q AuditQuery) error {
+func (s *Store) ExportAudit(ctx context.Context, w io.Writer, format string, q record.AuditQuery) error {
 	const op = "export audit log"
 	var write func(r *auditRecord) error
 	var end func() error
@@ -81,10 +83,10 @@ func (s *Store) ExportAudit(ctx context.Context, w io.Writer, format string, q A
 	default:
 		return fmt.Errorf("%s: unknown format %q: use csv or json", op, format)
 	}
-	where, args := q.where()
+	where, args := auditWhere(q)
 	err := s.auditRows(ctx, op, `SELECT `+auditColumns+` FROM audit WHERE `+where+` ORDER BY at, id`, args,
-		func(e AuditEntry) error {
-			r := auditRecord{Operator: e.Operator, Remote: e.Remote, Action: e.Action, Number: e.Number,
+		func(e record.AuditEntry) error {
+			r := auditRecord{Operator: e.Operator, Remote: e.Remote, Action: string(e.Action), Number: e.Number,
 				VerificationID: e.VerificationID, AttemptID: e.AttemptID, Detail: e.Detail}
 			if !e.At.IsZero() {
 				r.Time = e.At.Format(time.RFC3339Nano)

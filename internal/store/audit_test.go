@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
-func addAudit(t *testing.T, s *Store, e AuditEntry) AuditEntry {
+func addAudit(t *testing.T, s *Store, e record.AuditEntry) record.AuditEntry {
 	t.Helper()
 	if err := s.AddAudit(context.Background(), &e); err != nil {
 		t.Fatal(err)
@@ -24,13 +26,13 @@ func addAudit(t *testing.T, s *Store, e AuditEntry) AuditEntry {
 func TestAuditRoundTripAndQuery(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	e1 := addAudit(t, s, AuditEntry{At: at(0), Operator: "alice", Remote: "local", Action: AuditCallPlaced,
+	e1 := addAudit(t, s, record.AuditEntry{At: at(0), Operator: "alice", Remote: "local", Action: record.AuditCallPlaced,
 		Number: "+44*******450", VerificationID: 1, AttemptID: 2, Detail: "call CA01"})
-	e2 := addAudit(t, s, AuditEntry{At: at(time.Minute), Operator: "bob", Remote: "192.0.2.7:50022",
-		Action: AuditReveal, Number: "+44*******450", AttemptID: 2})
-	e3 := addAudit(t, s, AuditEntry{At: at(2 * time.Minute), Operator: "alice", Remote: "local", Action: AuditExport,
+	e2 := addAudit(t, s, record.AuditEntry{At: at(time.Minute), Operator: "bob", Remote: "192.0.2.7:50022",
+		Action: record.AuditReveal, Number: "+44*******450", AttemptID: 2})
+	e3 := addAudit(t, s, record.AuditEntry{At: at(2 * time.Minute), Operator: "alice", Remote: "local", Action: record.AuditExport,
 		Detail: "history, numbers masked"})
-	all, err := s.Audit(ctx, AuditQuery{})
+	all, err := s.Audit(ctx, record.AuditQuery{})
 	if err != nil || len(all) != 3 {
 		t.Fatalf("Audit = %d entries, %v", len(all), err)
 	}
@@ -38,14 +40,14 @@ func TestAuditRoundTripAndQuery(t *testing.T) {
 	assertSame(t, all[1], e2)
 	assertSame(t, all[2], e1)
 	for _, c := range []struct {
-		q    AuditQuery
+		q    record.AuditQuery
 		want []int64
 	}{
-		{AuditQuery{Operator: "alice"}, []int64{e3.ID, e1.ID}},
-		{AuditQuery{Action: AuditReveal}, []int64{e2.ID}},
-		{AuditQuery{Since: at(time.Minute)}, []int64{e3.ID, e2.ID}},
-		{AuditQuery{Until: at(time.Minute)}, []int64{e1.ID}},
-		{AuditQuery{Limit: 1}, []int64{e3.ID}},
+		{record.AuditQuery{Operator: "alice"}, []int64{e3.ID, e1.ID}},
+		{record.AuditQuery{Action: record.AuditReveal}, []int64{e2.ID}},
+		{record.AuditQuery{Since: at(time.Minute)}, []int64{e3.ID, e2.ID}},
+		{record.AuditQuery{Until: at(time.Minute)}, []int64{e1.ID}},
+		{record.AuditQuery{Limit: 1}, []int64{e3.ID}},
 	} {
 		got, err := s.Audit(ctx, c.q)
 		if err != nil {
@@ -63,11 +65,11 @@ func TestAuditRoundTripAndQuery(t *testing.T) {
 
 func TestAuditRefusesFullNumbers(t *testing.T) {
 	s := openTemp(t)
-	e := AuditEntry{At: at(0), Action: AuditReveal, Number: "+447400123450"}
+	e := record.AuditEntry{At: at(0), Action: record.AuditReveal, Number: "+447400123450"}
 	if err := s.AddAudit(context.Background(), &e); err == nil || !strings.Contains(err.Error(), "masked numbers only") {
 		t.Fatalf("AddAudit with a full number = %v", err)
 	}
-	if err := s.AddAudit(context.Background(), &AuditEntry{At: at(0)}); err == nil {
+	if err := s.AddAudit(context.Background(), &record.AuditEntry{At: at(0)}); err == nil {
 		t.Fatal("AddAudit without an action succeeded")
 	}
 }
@@ -76,7 +78,7 @@ func TestAuditRefusesFullNumbers(t *testing.T) {
 func TestAuditIsAppendOnly(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	e := addAudit(t, s, AuditEntry{At: at(0), Operator: "alice", Action: AuditReveal, Number: "+44*******450"})
+	e := addAudit(t, s, record.AuditEntry{At: at(0), Operator: "alice", Action: record.AuditReveal, Number: "+44*******450"})
 	s.Close()
 	db := rawDB(t, s.Path())
 	for _, stmt := range []string{
@@ -102,13 +104,13 @@ func TestAuditIsAppendOnly(t *testing.T) {
 func TestExportAudit(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	addAudit(t, s, AuditEntry{At: at(time.Minute), Operator: "bob", Remote: "192.0.2.7:50022", Action: AuditReveal,
+	addAudit(t, s, record.AuditEntry{At: at(time.Minute), Operator: "bob", Remote: "192.0.2.7:50022", Action: record.AuditReveal,
 		Number: "+44*******450", AttemptID: 2})
-	addAudit(t, s, AuditEntry{At: at(0), Operator: "alice", Remote: "local", Action: AuditCallPlaced,
+	addAudit(t, s, record.AuditEntry{At: at(0), Operator: "alice", Remote: "local", Action: record.AuditCallPlaced,
 		Number: "+44*******450", VerificationID: 1, AttemptID: 2, Detail: "call CA01, \"quoted\""})
 
 	var b bytes.Buffer
-	if err := s.ExportAudit(ctx, &b, "csv", AuditQuery{}); err != nil {
+	if err := s.ExportAudit(ctx, &b, "csv", record.AuditQuery{}); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&b).ReadAll()
@@ -118,13 +120,13 @@ func TestExportAudit(t *testing.T) {
 	if len(recs) != 3 || strings.Join(recs[0], ",") != strings.Join(AuditColumns(), ",") {
 		t.Fatalf("csv = %q", recs)
 	}
-	if want := []string{at(0).Format(time.RFC3339Nano), "alice", "local", AuditCallPlaced, "+44*******450", "1", "2",
+	if want := []string{at(0).Format(time.RFC3339Nano), "alice", "local", string(record.AuditCallPlaced), "+44*******450", "1", "2",
 		"call CA01, \"quoted\""}; strings.Join(recs[1], "|") != strings.Join(want, "|") {
 		t.Errorf("first row %q, want %q (oldest first)", recs[1], want)
 	}
 
 	b.Reset()
-	if err := s.ExportAudit(ctx, &b, "json", AuditQuery{Action: AuditReveal}); err != nil {
+	if err := s.ExportAudit(ctx, &b, "json", record.AuditQuery{Action: record.AuditReveal}); err != nil {
 		t.Fatal(err)
 	}
 	var got []map[string]any
@@ -136,10 +138,10 @@ func TestExportAudit(t *testing.T) {
 	}
 
 	b.Reset()
-	if err := s.ExportAudit(ctx, &b, "json", AuditQuery{Operator: "nobody"}); err != nil || b.String() != "[]\n" {
+	if err := s.ExportAudit(ctx, &b, "json", record.AuditQuery{Operator: "nobody"}); err != nil || b.String() != "[]\n" {
 		t.Errorf("empty json export = %q, %v", b.String(), err)
 	}
-	if err := s.ExportAudit(ctx, &b, "xml", AuditQuery{}); err == nil || !strings.Contains(err.Error(), "use csv or json") {
+	if err := s.ExportAudit(ctx, &b, "xml", record.AuditQuery{}); err == nil || !strings.Contains(err.Error(), "use csv or json") {
 		t.Errorf("xml export = %v", err)
 	}
 }
@@ -171,7 +173,7 @@ func TestUpgradeFromSchema1(t *testing.T) {
 	if got, err := s2.GetAttempt(ctx, a.ID); err != nil || got.Number != a.Number {
 		t.Fatalf("attempt after the upgrade: %+v, %v", got, err)
 	}
-	addAudit(t, s2, AuditEntry{At: at(0), Action: AuditConfigLoaded, Detail: "defaults"})
+	addAudit(t, s2, record.AuditEntry{At: at(0), Action: record.AuditConfigLoaded, Detail: "defaults"})
 	if _, err := s2.w.Exec(`DELETE FROM audit`); err == nil {
 		t.Fatal("the upgraded audit log allows DELETE")
 	}

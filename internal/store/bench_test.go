@@ -56,7 +56,7 @@ func seedBulk(b *testing.B, s *Store, n int) {
 	a := fullAttempt(0)
 	for i := range n {
 		a.CreatedAt = at(time.Duration(i) * time.Second)
-		if _, err := stmt.ExecContext(ctx, a.args()...); err != nil {
+		if _, err := stmt.ExecContext(ctx, attemptArgs(&a)...); err != nil {
 			b.Fatal(err)
 		}
 	}

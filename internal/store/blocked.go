@@ -4,28 +4,23 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
-
-// StateBlocked is the state of an attempt the fraud policy refused: no call was created, and none will be.
-// Its Error holds the refusal, as the operator saw it.
-const StateBlocked = "blocked"
-
-// SourcePolicy is the source of the transition that records a refusal.
-const SourcePolicy = "policy"
 
 // RecordBlocked records a refused call in one transaction: v, when its ID is 0, is created first (normally
 // with StatusBlocked and the refusal as Reason); an existing v is only linked to; a nil v leaves the
 // attempt without a verification. The attempt is stored with State StateBlocked and a first transition
 // {Status: "blocked", Source: "policy", Detail: a.Error}; a.ID and a.VerificationID are set. Blocked
 // attempts never count towards the limits.
-func (s *Store) RecordBlocked(ctx context.Context, v *Verification, a *Attempt) error {
+func (s *Store) RecordBlocked(ctx context.Context, v *record.Verification, a *record.Attempt) error {
 	const op = "record blocked attempt"
 	if v != nil && v.ID == 0 {
-		if err := v.validate(); err != nil {
+		if err := validVerification(v); err != nil {
 			return fmt.Errorf("%s: %w", op, err)
 		}
 	}
-	a.State = StateBlocked
+	a.State = record.StateBlocked
 	var vid, aid int64
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
 		if v != nil {
@@ -40,7 +35,7 @@ func (s *Store) RecordBlocked(ctx context.Context, v *Verification, a *Attempt) 
 		b := *a
 		b.VerificationID = vid
 		var err error
-		aid, err = insertAttemptTx(ctx, tx, &b, StateBlocked, SourcePolicy, a.Error)
+		aid, err = insertAttemptTx(ctx, tx, &b, record.StateBlocked, record.SourcePolicy, a.Error)
 		return err
 	})
 	if err != nil {

@@ -4,24 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
-// Check is one read-back of the code by a customer. Only whether it matched is kept: the digits themselves are
-// never stored (the schema has no column for them).
-type Check struct {
-	// ID is assigned by the store; VerificationID is the verification checked.
-	ID, VerificationID int64
-	// At is when the operator entered the read-back (set by the caller).
-	At time.Time
-	// Operator is who entered it.
-	Operator string
-	// OK reports whether it matched.
-	OK bool
-}
-
 // AddCheck stores c (its ID is ignored). The verification must exist.
-func (s *Store) AddCheck(ctx context.Context, c Check) error {
+func (s *Store) AddCheck(ctx context.Context, c record.Check) error {
 	const op = "add check"
 	if c.VerificationID == 0 {
 		return errors.New(op + ": no verification ID")
@@ -34,7 +22,7 @@ func (s *Store) AddCheck(ctx context.Context, c Check) error {
 }
 
 // Checks returns the checks of a verification, oldest first.
-func (s *Store) Checks(ctx context.Context, verificationID int64) ([]Check, error) {
+func (s *Store) Checks(ctx context.Context, verificationID int64) ([]record.Check, error) {
 	const op = "list checks"
 	rows, err := s.r.QueryContext(ctx, `SELECT id, verification_id, at, operator, ok FROM checks
 		WHERE verification_id = ? ORDER BY at, id`, verificationID)
@@ -42,10 +30,10 @@ func (s *Store) Checks(ctx context.Context, verificationID int64) ([]Check, erro
 		return nil, s.wrap(op, err)
 	}
 	defer rows.Close()
-	var out []Check
+	var out []record.Check
 	for rows.Next() {
 		var (
-			c  Check
+			c  record.Check
 			at int64
 		)
 		if err := rows.Scan(&c.ID, &c.VerificationID, &at, &c.Operator, &c.OK); err != nil {

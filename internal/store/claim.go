@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // ErrSIDHeld means a call SID is already the call of another attempt: reconciliation must not link a second
@@ -14,7 +16,7 @@ var ErrSIDHeld = errors.New("this call already belongs to another attempt")
 // ClaimCallSID links attempt attemptID, which must have no call SID yet, to callSID, with a transition saying
 // why, in one write transaction: if any attempt already holds callSID (ErrSIDHeld), or the attempt was linked
 // meanwhile (ErrConflict), nothing is written.
-func (s *Store) ClaimCallSID(ctx context.Context, attemptID int64, callSID string, why Transition) error {
+func (s *Store) ClaimCallSID(ctx context.Context, attemptID int64, callSID string, why record.Transition) error {
 	const op = "claim call SID"
 	if callSID == "" {
 		return fmt.Errorf("%s: empty SID", op)

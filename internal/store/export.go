@@ -9,6 +9,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // ExportOptions select what Export writes.
@@ -82,12 +84,12 @@ func (s *Store) Export(ctx context.Context, w io.Writer, o ExportOptions) error 
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	for rows.Next() {
-		var h HistoryRow
+		var h record.HistoryRow
 		if err := scanAttempt(rows, &h.Attempt, &h.VerificationStatus, &h.Checks, &h.MaxChecks); err != nil {
 			return s.wrap(op, err)
 		}
 		from := h.From
-		if h.VerificationStatus != StatusVerified {
+		if h.VerificationStatus != record.StatusVerified {
 			from = ""
 			if o.MaskCode != nil {
 				from = o.MaskCode(h.From)
@@ -95,8 +97,8 @@ func (s *Store) Export(ctx context.Context, w io.Writer, o ExportOptions) error 
 		}
 		rec := exportRecord{
 			Number: mask(h.Number), Country: h.Country, LineType: h.LineType, From: from,
-			CallSID: h.CallSID, State: h.State, Status: h.Status, Outcome: h.Outcome,
-			VerificationStatus: h.VerificationStatus, Checks: h.Checks, Duration: h.Duration,
+			CallSID: h.CallSID, State: string(h.State), Status: h.Status, Outcome: string(h.Outcome),
+			VerificationStatus: string(h.VerificationStatus), Checks: h.Checks, Duration: h.Duration,
 			Operator: h.Operator, Error: h.Error,
 		}
 		if !h.CreatedAt.IsZero() {

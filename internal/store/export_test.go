@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 func TestExportCSV(t *testing.T) {
@@ -33,7 +35,7 @@ func TestExportCSV(t *testing.T) {
 	}
 	// The verification is open: the caller ID's last digits are its code and never leave.
 	want := []string{at(0).Format(time.RFC3339Nano), "+447700900001", "GB", "mobile", "44741834••••",
-		"CA0123456789abcdef0123456789abcdef", StateEnded, "no-answer", OutcomeDelivered, v.Status, "1", "3", "alice",
+		"CA0123456789abcdef0123456789abcdef", string(record.StateEnded), "no-answer", string(record.OutcomeDelivered), string(v.Status), "1", "3", "alice",
 		"poll: timeout"}
 	if !reflect.DeepEqual(recs[1], want) {
 		t.Errorf("first row = %q,\nwant        %q", recs[1], want)
@@ -90,7 +92,7 @@ func TestExportJSON(t *testing.T) {
 	if first["checks"] != float64(0) || first["duration"] != float64(3) {
 		t.Errorf("checks, duration = %v, %v; want JSON numbers 0, 3", first["checks"], first["duration"])
 	}
-	if got[1]["verification_status"] != v.Status || got[1]["checks"] != float64(v.Checks) {
+	if got[1]["verification_status"] != string(v.Status) || got[1]["checks"] != float64(v.Checks) {
 		t.Errorf("second object = %v", got[1])
 	}
 	// Field order follows ExportColumns, one object per line.

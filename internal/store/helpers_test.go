@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // openTemp opens a fresh store in a temporary directory and closes it at the end of the test.
@@ -42,8 +44,8 @@ var base = time.Date(2025, 3, 14, 15, 9, 26, 535897932, time.UTC)
 func at(d time.Duration) time.Time { return base.Add(d) }
 
 // fullAttempt has every field set to a non-zero value (checked by TestSamplesSetEveryField).
-func fullAttempt(vid int64) Attempt {
-	return Attempt{
+func fullAttempt(vid int64) record.Attempt {
+	return record.Attempt{
 		VerificationID: vid,
 		CreatedAt:      at(0),
 		UpdatedAt:      at(2 * time.Second),
@@ -55,9 +57,9 @@ func fullAttempt(vid int64) Attempt {
 		LineType:       "mobile",
 		From:           "447418340465",
 		CallSID:        "CA0123456789abcdef0123456789abcdef",
-		State:          StateEnded,
+		State:          record.StateEnded,
 		Status:         "no-answer",
-		Outcome:        OutcomeDelivered,
+		Outcome:        record.OutcomeDelivered,
 		RingingSeen:    true,
 		AnsweredBy:     "human",
 		Duration:       3,
@@ -69,15 +71,15 @@ func fullAttempt(vid int64) Attempt {
 }
 
 // fullVerification has every field but ID set to a non-zero value.
-func fullVerification() Verification {
-	return Verification{
+func fullVerification() record.Verification {
+	return record.Verification{
 		Number:    "+447700900123",
 		Country:   "GB",
 		Operator:  "alice",
 		CreatedAt: at(0),
 		UpdatedAt: at(time.Minute),
 		ExpiresAt: at(5 * time.Minute),
-		Status:    StatusAwaitingCode,
+		Status:    record.StatusAwaitingCode,
 		Checks:    1,
 		MaxChecks: 3,
 		Reason:    "because",

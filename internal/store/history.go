@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // HistoryQuery selects attempts for the history table.
@@ -12,16 +14,6 @@ type HistoryQuery struct {
 	Since time.Time
 	// Limit is the most rows returned (0 or less: all).
 	Limit int
-}
-
-// HistoryRow is an attempt with the state of its verification (zero values when it has none).
-type HistoryRow struct {
-	// Attempt is the attempt itself.
-	Attempt
-	// VerificationStatus is the verification's status.
-	VerificationStatus string
-	// Checks and MaxChecks are the verification's read-backs made and allowed.
-	Checks, MaxChecks int
 }
 
 // historyFrom is the FROM clause shared by History and Export.
@@ -39,7 +31,7 @@ func sinceNanos(since time.Time) int64 {
 }
 
 // History returns attempts newest first (by creation time, then ID).
-func (s *Store) History(ctx context.Context, q HistoryQuery) ([]HistoryRow, error) {
+func (s *Store) History(ctx context.Context, q HistoryQuery) ([]record.HistoryRow, error) {
 	const op = "read history"
 	limit := int64(q.Limit)
 	if limit <= 0 {
@@ -51,9 +43,9 @@ func (s *Store) History(ctx context.Context, q HistoryQuery) ([]HistoryRow, erro
 		return nil, s.wrap(op, err)
 	}
 	defer rows.Close()
-	out := make([]HistoryRow, 0, min(max(q.Limit, 0), 1024))
+	out := make([]record.HistoryRow, 0, min(max(q.Limit, 0), 1024))
 	for rows.Next() {
-		var h HistoryRow
+		var h record.HistoryRow
 		if err := scanAttempt(rows, &h.Attempt, &h.VerificationStatus, &h.Checks, &h.MaxChecks); err != nil {
 			return nil, s.wrap(op, err)
 		}

@@ -5,11 +5,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // seedHistory stores four attempts: two of a verification (at 0s and 20s), one without (10s), and one that
 // shares the 20s instant (so ID breaks the tie). It returns their IDs in creation order.
-func seedHistory(t *testing.T, s *Store) (v Verification, ids []int64) {
+func seedHistory(t *testing.T, s *Store) (v record.Verification, ids []int64) {
 	t.Helper()
 	ctx := context.Background()
 	v = fullVerification()
@@ -31,7 +33,7 @@ func seedHistory(t *testing.T, s *Store) (v Verification, ids []int64) {
 	return v, ids
 }
 
-func historyIDs(t *testing.T, rows []HistoryRow, err error) []int64 {
+func historyIDs(t *testing.T, rows []record.HistoryRow, err error) []int64 {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

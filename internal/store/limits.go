@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // ErrConflict means a verification to be superseded was no longer open when the write came: someone else
@@ -39,18 +41,18 @@ type LimitQuerier interface {
 }
 
 // countedWhere selects the attempts that count as calls.
-const countedWhere = `state NOT IN ('` + StateBlocked + `', '` + StateNotPlaced + `')`
+const countedWhere = `state NOT IN ('` + string(record.StateBlocked) + `', '` + string(record.StateNotPlaced) + `')`
 
 // Placement is what InsertAttemptChecked writes in one transaction.
 type Placement struct {
 	// Verification is created when its ID is 0 (and its ID set), otherwise written over the stored one.
-	Verification *Verification
+	Verification *record.Verification
 	// Supersede, when set, is an open verification stored as given (its Status should be
 	// StatusSuperseded). It must still be open in the database, or the whole placement fails with
 	// ErrConflict.
-	Supersede *Verification
+	Supersede *record.Verification
 	// Attempt is the write-ahead attempt (State "placing" when empty); its VerificationID and ID are set.
-	Attempt *Attempt
+	Attempt *record.Attempt
 }
 
 // txQuerier is the LimitQuerier of one write transaction.
@@ -113,7 +115,7 @@ func (q txQuerier) UndeliveredStreak(ctx context.Context, number string, max int
 		return 0, time.Time{}, nil
 	}
 	rows, err := q.tx.QueryContext(ctx, `SELECT outcome, no_call_reported, ended_at, updated_at FROM attempts
-		WHERE number = ? AND state = ? ORDER BY created_at DESC, id DESC LIMIT ?`, number, StateEnded, max)
+		WHERE number = ? AND state = ? ORDER BY created_at DESC, id DESC LIMIT ?`, number, record.StateEnded, max)
 	if err != nil {
 		return 0, time.Time{}, q.s.wrap("check limits", err)
 	}
@@ -122,14 +124,14 @@ func (q txQuerier) UndeliveredStreak(ctx context.Context, number string, max int
 	var last time.Time
 	for rows.Next() {
 		var (
-			outcome        string
+			outcome        record.Outcome
 			noCall         bool
 			ended, updated int64
 		)
 		if err := rows.Scan(&outcome, &noCall, &ended, &updated); err != nil {
 			return 0, time.Time{}, q.s.wrap("check limits", err)
 		}
-		if !noCall && !Undelivered(outcome) {
+		if !noCall && !outcome.Unreached() {
 			break
 		}
 		if n == 0 {
@@ -144,16 +146,6 @@ func (q txQuerier) UndeliveredStreak(ctx context.Context, number string, max int
 		return 0, time.Time{}, q.s.wrap("check limits", err)
 	}
 	return n, last, nil
-}
-
-// Undelivered reports whether a call outcome means the phone was not reached: busy, failed, not found or
-// never rang.
-func Undelivered(outcome string) bool {
-	switch outcome {
-	case OutcomeBusy, OutcomeFailed, OutcomeNotFound, OutcomeNotDelivered:
-		return true
-	}
-	return false
 }
 
 // ErrNumberBusy refuses an attempt to a number that already has a call being placed, live, or of unknown
@@ -186,16 +178,16 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check fun
 		return fmt.Errorf("%s: a placement needs a verification and an attempt", op)
 	}
 	if a.State == "" {
-		a.State = StatePlacing
+		a.State = record.StatePlacing
 	}
-	if !validState(a.State) {
+	if !a.State.Valid() {
 		return fmt.Errorf("%s: unknown attempt state %q", op, a.State)
 	}
-	if err := v.validate(); err != nil {
+	if err := validVerification(v); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	if p.Supersede != nil {
-		if err := p.Supersede.validate(); err != nil {
+		if err := validVerification(p.Supersede); err != nil {
 			return fmt.Errorf("%s: %w", op, err)
 		}
 	}
@@ -218,7 +210,7 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check fun
 		if sup := p.Supersede; sup != nil {
 			res, err := tx.ExecContext(ctx, `UPDATE verifications SET status = ?, updated_at = ?, reason = ?
 				WHERE id = ? AND status IN (?, ?, ?)`, sup.Status, nanos(sup.UpdatedAt), sup.Reason, sup.ID,
-				StatusCalling, StatusAwaitingCode, StatusNotDelivered)
+				record.StatusCalling, record.StatusAwaitingCode, record.StatusNotDelivered)
 			if err != nil {
 				return err
 			}
@@ -237,7 +229,7 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check fun
 		}
 		a.VerificationID = vid
 		var err error
-		aid, err = insertAttemptTx(ctx, tx, a, StatePlacing, SourceCreate, "")
+		aid, err = insertAttemptTx(ctx, tx, a, record.StatePlacing, record.SourceCreate, "")
 		return err
 	})
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // seedMonth inserts n ended attempts spread evenly over the 30 days before end: 5,000 numbers in 50 ranges,
@@ -24,7 +26,7 @@ func seedMonth(b *testing.B, s *Store, n int, end time.Time) {
 		a.CreatedAt = end.Add(-time.Duration(n-i) * step)
 		a.Number = fmt.Sprintf("+4474%02d12%04d", i%50, i%5000)
 		a.Operator = fmt.Sprintf("op%02d", i%20)
-		if _, err := insertAttemptTx(ctx, tx, &a, StatePlacing, SourceCreate, ""); err != nil {
+		if _, err := insertAttemptTx(ctx, tx, &a, record.StatePlacing, record.SourceCreate, ""); err != nil {
 			b.Fatal(err)
 		}
 	}

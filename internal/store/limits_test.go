@@ -7,14 +7,16 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // newPlacement is a fresh verification and attempt of number by operator at t.
 func newPlacement(number, operator string, t time.Time) Placement {
 	return Placement{
-		Verification: &Verification{Number: number, Operator: operator, CreatedAt: t, UpdatedAt: t,
-			ExpiresAt: t.Add(5 * time.Minute), Status: StatusCalling, MaxChecks: 3},
-		Attempt: &Attempt{Number: number, Operator: operator, CreatedAt: t, UpdatedAt: t},
+		Verification: &record.Verification{Number: number, Operator: operator, CreatedAt: t, UpdatedAt: t,
+			ExpiresAt: t.Add(5 * time.Minute), Status: record.StatusCalling, MaxChecks: 3},
+		Attempt: &record.Attempt{Number: number, Operator: operator, CreatedAt: t, UpdatedAt: t},
 	}
 }
 
@@ -34,7 +36,7 @@ func TestInsertAttemptCheckedWritesAllOrNothing(t *testing.T) {
 	if seen != 0 {
 		t.Errorf("the check saw %d calls before the first insert", seen)
 	}
-	if trs, _ := s.Transitions(ctx, p.Attempt.ID); len(trs) != 1 || trs[0].Status != StatePlacing {
+	if trs, _ := s.Transitions(ctx, p.Attempt.ID); len(trs) != 1 || trs[0].Status != string(record.StatePlacing) {
 		t.Errorf("transitions %+v, want one placing", trs)
 	}
 
@@ -58,21 +60,21 @@ func TestInsertAttemptCheckedWritesAllOrNothing(t *testing.T) {
 func TestLimitQuerierCountsCallsOnly(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	add := func(number, op, state, outcome string, d time.Duration) {
+	add := func(number, op string, state record.State, outcome record.Outcome, d time.Duration) {
 		t.Helper()
-		a := Attempt{Number: number, Operator: op, State: state, Outcome: outcome, CreatedAt: at(d), EndedAt: at(d + 10*time.Second)}
+		a := record.Attempt{Number: number, Operator: op, State: state, Outcome: outcome, CreatedAt: at(d), EndedAt: at(d + 10*time.Second)}
 		if err := s.InsertAttempt(ctx, &a); err != nil {
 			t.Fatal(err)
 		}
 	}
-	add("+447400123450", "alice", StateEnded, OutcomeDelivered, 0)
-	add("+447400123450", "alice", StateEnded, OutcomeBusy, time.Minute)
-	add("+447400123450", "bob", StateEnded, OutcomeFailed, 2*time.Minute)
-	add("+447400129999", "bob", StateLive, "", 3*time.Minute)
-	add("+447400123450", "bob", StateNotPlaced, "", 4*time.Minute)
-	add("+447400123450", "bob", StateBlocked, "", 5*time.Minute)
-	add("+44740012%", "bob", StateEnded, "", 5*time.Minute) // LIKE wildcards in a prefix match literally
-	add("+447401123450", "carol", StateUnknown, OutcomeUnknown, 6*time.Minute)
+	add("+447400123450", "alice", record.StateEnded, record.OutcomeDelivered, 0)
+	add("+447400123450", "alice", record.StateEnded, record.OutcomeBusy, time.Minute)
+	add("+447400123450", "bob", record.StateEnded, record.OutcomeFailed, 2*time.Minute)
+	add("+447400129999", "bob", record.StateLive, "", 3*time.Minute)
+	add("+447400123450", "bob", record.StateNotPlaced, "", 4*time.Minute)
+	add("+447400123450", "bob", record.StateBlocked, "", 5*time.Minute)
+	add("+44740012%", "bob", record.StateEnded, "", 5*time.Minute) // LIKE wildcards in a prefix match literally
+	add("+447401123450", "carol", record.StateUnknown, record.OutcomeUnknown, 6*time.Minute)
 
 	err := s.InsertAttemptChecked(ctx, newPlacement("+447400123450", "alice", at(time.Hour)), func(ctx context.Context, q LimitQuerier) error {
 		for _, c := range []struct {
@@ -170,14 +172,14 @@ func TestSupersedeInTheSameTransaction(t *testing.T) {
 	}
 	endAttempt(t, s, first.Attempt)
 	old := *first.Verification
-	old.Status, old.Reason, old.UpdatedAt = StatusSuperseded, "superseded by bob", at(time.Minute)
+	old.Status, old.Reason, old.UpdatedAt = record.StatusSuperseded, "superseded by bob", at(time.Minute)
 	second := newPlacement("+447400123450", "bob", at(time.Minute))
 	second.Supersede = &old
 	if err := s.InsertAttemptChecked(ctx, second, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.GetVerification(ctx, old.ID)
-	if err != nil || got.Status != StatusSuperseded || got.Reason != "superseded by bob" {
+	if err != nil || got.Status != record.StatusSuperseded || got.Reason != "superseded by bob" {
 		t.Fatalf("old verification %+v, %v", got, err)
 	}
 	open, err := s.OpenVerificationFor(ctx, "+447400123450")
@@ -199,23 +201,23 @@ func TestSupersedeInTheSameTransaction(t *testing.T) {
 func TestRecordBlocked(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	v := Verification{Number: "+19005550123", Country: "US", Operator: "alice", CreatedAt: at(0), UpdatedAt: at(0),
-		Status: StatusBlocked, Reason: "refused by policy.allowed_types: premium-rate"}
-	a := Attempt{Number: "+19005550123", Country: "US", LineType: "premium-rate", Operator: "alice",
+	v := record.Verification{Number: "+19005550123", Country: "US", Operator: "alice", CreatedAt: at(0), UpdatedAt: at(0),
+		Status: record.StatusBlocked, Reason: "refused by policy.allowed_types: premium-rate"}
+	a := record.Attempt{Number: "+19005550123", Country: "US", LineType: "premium-rate", Operator: "alice",
 		CreatedAt: at(0), UpdatedAt: at(0), EndedAt: at(0), Error: v.Reason}
 	if err := s.RecordBlocked(ctx, &v, &a); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.GetAttempt(ctx, a.ID)
-	if err != nil || got.State != StateBlocked || got.VerificationID != v.ID || got.Error != v.Reason {
+	if err != nil || got.State != record.StateBlocked || got.VerificationID != v.ID || got.Error != v.Reason {
 		t.Fatalf("blocked attempt %+v, %v", got, err)
 	}
 	trs, err := s.Transitions(ctx, a.ID)
-	if err != nil || len(trs) != 1 || trs[0].Status != StateBlocked || trs[0].Source != SourcePolicy || trs[0].Detail != v.Reason {
+	if err != nil || len(trs) != 1 || trs[0].Status != string(record.StateBlocked) || trs[0].Source != record.SourcePolicy || trs[0].Detail != v.Reason {
 		t.Fatalf("transitions %+v, %v", trs, err)
 	}
 	rows, err := s.History(ctx, HistoryQuery{})
-	if err != nil || len(rows) != 1 || rows[0].VerificationStatus != StatusBlocked {
+	if err != nil || len(rows) != 1 || rows[0].VerificationStatus != record.StatusBlocked {
 		t.Fatalf("history %+v, %v", rows, err)
 	}
 	if un, _ := s.UnfinishedAttempts(ctx); len(un) != 0 {
@@ -226,11 +228,11 @@ func TestRecordBlocked(t *testing.T) {
 	if err := s.InsertAttemptChecked(ctx, open, nil); err != nil {
 		t.Fatal(err)
 	}
-	retry := Attempt{Number: "+447400123450", CreatedAt: at(time.Minute), Error: "refused"}
+	retry := record.Attempt{Number: "+447400123450", CreatedAt: at(time.Minute), Error: "refused"}
 	if err := s.RecordBlocked(ctx, open.Verification, &retry); err != nil {
 		t.Fatal(err)
 	}
-	if gv, _ := s.GetVerification(ctx, open.Verification.ID); gv.Status != StatusCalling || retry.VerificationID != gv.ID {
+	if gv, _ := s.GetVerification(ctx, open.Verification.ID); gv.Status != record.StatusCalling || retry.VerificationID != gv.ID {
 		t.Errorf("after a refused retry: verification %q, attempt linked to %d", gv.Status, retry.VerificationID)
 	}
 	endAttempt(t, s, open.Attempt)
@@ -246,9 +248,9 @@ func TestRecordBlocked(t *testing.T) {
 }
 
 // endAttempt marks a stored attempt ended, so that its number is free for the next call.
-func endAttempt(t *testing.T, s *Store, a *Attempt) {
+func endAttempt(t *testing.T, s *Store, a *record.Attempt) {
 	t.Helper()
-	a.State, a.Outcome, a.EndedAt = StateEnded, OutcomeDelivered, a.CreatedAt.Add(10*time.Second)
+	a.State, a.Outcome, a.EndedAt = record.StateEnded, record.OutcomeDelivered, a.CreatedAt.Add(10*time.Second)
 	if err := s.UpdateAttempt(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +265,7 @@ func TestOneLiveCallPerNumberUnderConcurrency(t *testing.T) {
 	const goroutines = 50
 	var wg sync.WaitGroup
 	results := make(chan error, goroutines)
-	placed := make(chan *Attempt, goroutines)
+	placed := make(chan *record.Attempt, goroutines)
 	for i := range goroutines {
 		wg.Go(func() {
 			p := newPlacement("+447400123450", fmt.Sprintf("op%d", i), at(time.Duration(i)*time.Millisecond))
@@ -292,7 +294,7 @@ func TestOneLiveCallPerNumberUnderConcurrency(t *testing.T) {
 		t.Fatalf("%d placed, %d refused as busy; want 1 and %d", ok, busy, goroutines-1)
 	}
 	a := <-placed
-	for _, state := range []string{StateLive, StateUnknown} {
+	for _, state := range []record.State{record.StateLive, record.StateUnknown} {
 		a.State = state
 		if err := s.UpdateAttempt(ctx, a); err != nil {
 			t.Fatal(err)
@@ -329,7 +331,7 @@ func TestClaimCallSIDUnderConcurrency(t *testing.T) {
 	results := make(chan error, n)
 	for _, id := range ids {
 		wg.Go(func() {
-			results <- s.ClaimCallSID(ctx, id, sid, Transition{At: at(time.Second), Status: "linked", Source: SourceReconcile})
+			results <- s.ClaimCallSID(ctx, id, sid, record.Transition{At: at(time.Second), Status: "linked", Source: record.SourceReconcile})
 		})
 	}
 	wg.Wait()

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // VerificationChange is a verification being changed inside one write transaction: V and Attempts are read
@@ -12,27 +14,29 @@ import (
 // session may have overtaken.
 type VerificationChange struct {
 	// V is the verification as stored when the transaction began; the function edits it in place.
-	V Verification
+	V record.Verification
 	// Attempts are its attempts, oldest first, as stored.
-	Attempts []Attempt
+	Attempts []record.Attempt
 
-	checks      []Check
-	attempts    []Attempt
-	transitions []Transition
+	checks      []record.Check
+	attempts    []record.Attempt
+	transitions []record.Transition
 	unchanged   bool
 }
 
 // AddCheck records a read-back with the change (its VerificationID is set to V's).
-func (m *VerificationChange) AddCheck(c Check) {
+func (m *VerificationChange) AddCheck(c record.Check) {
 	c.VerificationID = m.V.ID
 	m.checks = append(m.checks, c)
 }
 
 // UpdateAttempt writes a over its stored attempt with the change.
-func (m *VerificationChange) UpdateAttempt(a Attempt) { m.attempts = append(m.attempts, a) }
+func (m *VerificationChange) UpdateAttempt(a record.Attempt) { m.attempts = append(m.attempts, a) }
 
 // AddTransition records a state change of one of the attempts with the change.
-func (m *VerificationChange) AddTransition(t Transition) { m.transitions = append(m.transitions, t) }
+func (m *VerificationChange) AddTransition(t record.Transition) {
+	m.transitions = append(m.transitions, t)
+}
 
 // Unchanged says the verification itself is not to be written (checks, attempts and transitions still are).
 func (m *VerificationChange) Unchanged() { m.unchanged = true }
@@ -42,9 +46,9 @@ func (m *VerificationChange) Unchanged() { m.unchanged = true }
 // read and the write, so a counter cannot be lost and a verification one session closed cannot be reopened
 // or overwritten by another's stale copy. An error from fn rolls everything back and is returned unchanged.
 // It returns the verification as written.
-func (s *Store) ModifyVerification(ctx context.Context, id int64, fn func(m *VerificationChange) error) (*Verification, error) {
+func (s *Store) ModifyVerification(ctx context.Context, id int64, fn func(m *VerificationChange) error) (*record.Verification, error) {
 	const op = "modify verification"
-	var out Verification
+	var out record.Verification
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
 		v, err := scanVerification(tx.QueryRowContext(ctx, `SELECT `+verificationColumns+` FROM verifications WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -66,7 +70,7 @@ func (s *Store) ModifyVerification(ctx context.Context, id int64, fn func(m *Ver
 			return fmt.Errorf("the change may not alter the verification's ID")
 		}
 		if !m.unchanged {
-			if err := m.V.validate(); err != nil {
+			if err := validVerification(&m.V); err != nil {
 				return err
 			}
 			if err := updateVerificationTx(ctx, tx, &m.V); err != nil {
@@ -103,15 +107,15 @@ func (s *Store) ModifyVerification(ctx context.Context, id int64, fn func(m *Ver
 }
 
 // attemptsTx runs an attempts query inside tx.
-func attemptsTx(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]Attempt, error) {
+func attemptsTx(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]record.Attempt, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Attempt
+	var out []record.Attempt
 	for rows.Next() {
-		var a Attempt
+		var a record.Attempt
 		if err := scanAttempt(rows, &a); err != nil {
 			return nil, err
 		}

@@ -1,18 +1,22 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"github.com/flashcall/flashcall/internal/record"
+)
 
 // OpenVerifications returns every verification whose status is not final, oldest first. The verify service
 // re-arms their expiry timers at start-up.
-func (s *Store) OpenVerifications(ctx context.Context) ([]Verification, error) {
+func (s *Store) OpenVerifications(ctx context.Context) ([]record.Verification, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+verificationColumns+` FROM verifications
 		WHERE status IN (?, ?, ?) ORDER BY created_at, id`,
-		StatusCalling, StatusAwaitingCode, StatusNotDelivered)
+		record.StatusCalling, record.StatusAwaitingCode, record.StatusNotDelivered)
 	if err != nil {
 		return nil, s.wrap("list open verifications", err)
 	}
 	defer rows.Close()
-	var out []Verification
+	var out []record.Verification
 	for rows.Next() {
 		v, err := scanVerification(rows)
 		if err != nil {

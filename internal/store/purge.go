@@ -4,11 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // finalStatuses lists the final verification statuses for SQL.
-const finalStatuses = `('` + StatusVerified + `', '` + StatusFailed + `', '` + StatusExpired + `', '` +
-	StatusCanceled + `', '` + StatusSuperseded + `', '` + StatusBlocked + `')`
+const finalStatuses = `('` + string(record.StatusVerified) + `', '` + string(record.StatusFailed) + `', '` +
+	string(record.StatusExpired) + `', '` + string(record.StatusCanceled) + `', '` + string(record.StatusSuperseded) + `', '` +
+	string(record.StatusBlocked) + `')`
 
 // Purge applies the retention: attempts created before before are anonymised (anonymise true) or deleted,
 // and it returns how many attempts it changed. Attempts still placing, live or unknown are left alone, and

@@ -4,41 +4,43 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // purgeFixture stores an old finished verification with two attempts (one with a transition quoting the
 // number), an old blocked attempt, an old attempt still live, and a recent one. It returns their IDs.
-func purgeFixture(t *testing.T, s *Store) (oldV Verification, oldA, blocked, live, recent Attempt) {
+func purgeFixture(t *testing.T, s *Store) (oldV record.Verification, oldA, blocked, live, recent record.Attempt) {
 	t.Helper()
 	ctx := context.Background()
-	oldV = Verification{Number: "+447400123450", CreatedAt: at(0), UpdatedAt: at(0), Status: StatusVerified}
+	oldV = record.Verification{Number: "+447400123450", CreatedAt: at(0), UpdatedAt: at(0), Status: record.StatusVerified}
 	if err := s.CreateVerification(ctx, &oldV); err != nil {
 		t.Fatal(err)
 	}
-	oldA = Attempt{VerificationID: oldV.ID, Number: oldV.Number, Country: "GB", LineType: "mobile", Operator: "alice",
-		CreatedAt: at(0), State: StateEnded, Outcome: OutcomeDelivered, Error: "call to +447400123450 failed once"}
+	oldA = record.Attempt{VerificationID: oldV.ID, Number: oldV.Number, Country: "GB", LineType: "mobile", Operator: "alice",
+		CreatedAt: at(0), State: record.StateEnded, Outcome: record.OutcomeDelivered, Error: "call to +447400123450 failed once"}
 	second := oldA
 	second.CreatedAt = at(time.Minute)
-	for _, a := range []*Attempt{&oldA, &second} {
+	for _, a := range []*record.Attempt{&oldA, &second} {
 		if err := s.InsertAttempt(ctx, a); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.AddTransition(ctx, Transition{AttemptID: oldA.ID, At: at(time.Second), Status: "failed", Source: SourcePoll,
+	if err := s.AddTransition(ctx, record.Transition{AttemptID: oldA.ID, At: at(time.Second), Status: "failed", Source: record.SourcePoll,
 		Detail: "To +447400123450 unreachable"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddCheck(ctx, Check{VerificationID: oldV.ID, At: at(time.Minute), OK: true}); err != nil {
+	if err := s.AddCheck(ctx, record.Check{VerificationID: oldV.ID, At: at(time.Minute), OK: true}); err != nil {
 		t.Fatal(err)
 	}
-	bv := Verification{Number: "+19005550123", CreatedAt: at(0), Status: StatusBlocked}
-	blocked = Attempt{Number: "+19005550123", CreatedAt: at(0), Error: "refused"}
+	bv := record.Verification{Number: "+19005550123", CreatedAt: at(0), Status: record.StatusBlocked}
+	blocked = record.Attempt{Number: "+19005550123", CreatedAt: at(0), Error: "refused"}
 	if err := s.RecordBlocked(ctx, &bv, &blocked); err != nil {
 		t.Fatal(err)
 	}
-	live = Attempt{Number: "+447400123451", CreatedAt: at(0), State: StateLive}
-	recent = Attempt{Number: "+447400123452", CreatedAt: at(40 * 24 * time.Hour), State: StateEnded}
-	for _, a := range []*Attempt{&live, &recent} {
+	live = record.Attempt{Number: "+447400123451", CreatedAt: at(0), State: record.StateLive}
+	recent = record.Attempt{Number: "+447400123452", CreatedAt: at(40 * 24 * time.Hour), State: record.StateEnded}
+	for _, a := range []*record.Attempt{&live, &recent} {
 		if err := s.InsertAttempt(ctx, a); err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +58,7 @@ func TestPurgeAnonymises(t *testing.T) {
 		t.Fatalf("Purge = %d, %v; want 3 attempts (two old ones and the blocked one)", n, err)
 	}
 	a, _ := s.GetAttempt(ctx, oldA.ID)
-	if a.Number != "" || a.Error != "" || a.Country != "GB" || a.LineType != "mobile" || a.Outcome != OutcomeDelivered || a.Operator != "alice" {
+	if a.Number != "" || a.Error != "" || a.Country != "GB" || a.LineType != "mobile" || a.Outcome != record.OutcomeDelivered || a.Operator != "alice" {
 		t.Errorf("anonymised attempt %+v: want no number or error, the rest kept", a)
 	}
 	trs, _ := s.Transitions(ctx, oldA.ID)
@@ -65,7 +67,7 @@ func TestPurgeAnonymises(t *testing.T) {
 			t.Errorf("transition detail kept: %q", tr.Detail)
 		}
 	}
-	if v, _ := s.GetVerification(ctx, oldV.ID); v.Number != "" || v.Status != StatusVerified {
+	if v, _ := s.GetVerification(ctx, oldV.ID); v.Number != "" || v.Status != record.StatusVerified {
 		t.Errorf("old verification %+v", v)
 	}
 	if b, _ := s.GetAttempt(ctx, blocked.ID); b.Number != "" {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"modernc.org/sqlite"
 )
 
@@ -265,7 +266,7 @@ func TestReadOnly(t *testing.T) {
 	if b.ID != 0 {
 		t.Errorf("failed insert set ID %d", b.ID)
 	}
-	if err := ro.CreateVerification(ctx, &Verification{Number: "+1", Status: StatusCalling}); !errors.Is(err, ErrReadOnly) {
+	if err := ro.CreateVerification(ctx, &record.Verification{Number: "+1", Status: record.StatusCalling}); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("CreateVerification on read-only store = %v, want ErrReadOnly", err)
 	}
 	if n := count(t, ro.r, "attempts"); n != 1 {
@@ -304,7 +305,7 @@ func TestLockedDatabaseFailsInsertClearly(t *testing.T) {
 	}
 
 	a := fullAttempt(0)
-	a.State = StatePlacing
+	a.State = record.StatePlacing
 	err = s.InsertAttempt(ctx, &a)
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("InsertAttempt while locked = %v, want ErrLocked", err)
@@ -405,12 +406,12 @@ func TestConcurrentInsertsNeverBusy(t *testing.T) {
 			for i := range each {
 				a := fullAttempt(0)
 				a.CreatedAt = at(time.Duration(w*each+i) * time.Millisecond)
-				a.State = StatePlacing
+				a.State = record.StatePlacing
 				if err := s.InsertAttempt(ctx, &a); err != nil {
 					errs <- err
 					return
 				}
-				if err := s.AddTransition(ctx, Transition{AttemptID: a.ID, At: a.CreatedAt, Status: "queued", Source: SourceCreate}); err != nil {
+				if err := s.AddTransition(ctx, record.Transition{AttemptID: a.ID, At: a.CreatedAt, Status: "queued", Source: record.SourceCreate}); err != nil {
 					errs <- err
 					return
 				}

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 func TestSamplesSetEveryField(t *testing.T) {
@@ -23,9 +25,9 @@ func TestSamplesSetEveryField(t *testing.T) {
 func TestVerificationRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	for name, v := range map[string]Verification{
+	for name, v := range map[string]record.Verification{
 		"full":    fullVerification(),
-		"minimal": {Number: "+15555550100", Status: StatusCalling},
+		"minimal": {Number: "+15555550100", Status: record.StatusCalling},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if err := s.CreateVerification(ctx, &v); err != nil {
@@ -40,7 +42,7 @@ func TestVerificationRoundTrip(t *testing.T) {
 			}
 			assertSame(t, *got, v)
 
-			v.Status, v.Checks, v.Reason = StatusVerified, 2, "read back"
+			v.Status, v.Checks, v.Reason = record.StatusVerified, 2, "read back"
 			v.UpdatedAt = at(3 * time.Minute)
 			v.ExpiresAt = time.Time{}
 			if err := s.UpdateVerification(ctx, &v); err != nil {
@@ -61,26 +63,15 @@ func TestVerificationErrors(t *testing.T) {
 	if _, err := s.GetVerification(ctx, 42); !errors.Is(err, ErrNotFound) {
 		t.Errorf("GetVerification(42) = %v, want ErrNotFound", err)
 	}
-	missing := Verification{ID: 42, Number: "+1", Status: StatusCalling}
+	missing := record.Verification{ID: 42, Number: "+1", Status: record.StatusCalling}
 	if err := s.UpdateVerification(ctx, &missing); !errors.Is(err, ErrNotFound) {
 		t.Errorf("UpdateVerification(42) = %v, want ErrNotFound", err)
 	}
-	if err := s.CreateVerification(ctx, &Verification{Number: "+1", Status: "maybe"}); err == nil {
+	if err := s.CreateVerification(ctx, &record.Verification{Number: "+1", Status: "maybe"}); err == nil {
 		t.Error("CreateVerification accepted an unknown status")
 	}
-	if err := s.CreateVerification(ctx, &Verification{Status: StatusCalling}); err == nil {
+	if err := s.CreateVerification(ctx, &record.Verification{Status: record.StatusCalling}); err == nil {
 		t.Error("CreateVerification accepted an empty number")
-	}
-}
-
-func TestFinalStatus(t *testing.T) {
-	final := map[string]bool{StatusCalling: false, StatusAwaitingCode: false, StatusNotDelivered: false,
-		StatusVerified: true, StatusFailed: true, StatusExpired: true, StatusCanceled: true,
-		StatusSuperseded: true, StatusBlocked: true, "bogus": false}
-	for status, want := range final {
-		if got := FinalStatus(status); got != want {
-			t.Errorf("FinalStatus(%q) = %v, want %v", status, got, want)
-		}
 	}
 }
 
@@ -92,29 +83,29 @@ func TestOpenVerificationFor(t *testing.T) {
 	if err != nil || got != nil {
 		t.Fatalf("OpenVerificationFor on empty store = %v, %v; want nil, nil", got, err)
 	}
-	create := func(number, status string, created time.Duration) int64 {
-		v := Verification{Number: number, Status: status, CreatedAt: at(created)}
+	create := func(number string, status record.Status, created time.Duration) int64 {
+		v := record.Verification{Number: number, Status: status, CreatedAt: at(created)}
 		if err := s.CreateVerification(ctx, &v); err != nil {
 			t.Fatal(err)
 		}
 		return v.ID
 	}
-	create(number, StatusNotDelivered, 0)
-	want := create(number, StatusAwaitingCode, time.Minute)
-	create(number, StatusVerified, 2*time.Minute)   // newer but final
-	create(number, StatusSuperseded, 3*time.Minute) // newer but final
-	create("+447700900999", StatusCalling, 4*time.Minute)
+	create(number, record.StatusNotDelivered, 0)
+	want := create(number, record.StatusAwaitingCode, time.Minute)
+	create(number, record.StatusVerified, 2*time.Minute)   // newer but final
+	create(number, record.StatusSuperseded, 3*time.Minute) // newer but final
+	create("+447700900999", record.StatusCalling, 4*time.Minute)
 
 	got, err = s.OpenVerificationFor(ctx, number)
 	if err != nil || got == nil || got.ID != want {
 		t.Fatalf("OpenVerificationFor = %+v, %v; want ID %d", got, err, want)
 	}
-	got.Status = StatusExpired
+	got.Status = record.StatusExpired
 	if err := s.UpdateVerification(ctx, got); err != nil {
 		t.Fatal(err)
 	}
 	got, err = s.OpenVerificationFor(ctx, number)
-	if err != nil || got == nil || got.Status != StatusNotDelivered {
+	if err != nil || got == nil || got.Status != record.StatusNotDelivered {
 		t.Fatalf("after expiry OpenVerificationFor = %+v, %v; want the older not-delivered one", got, err)
 	}
 	if got, err := s.OpenVerificationFor(ctx, "+10000000000"); err != nil || got != nil {

@@ -4,13 +4,14 @@ import (
 	"context"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/restcomm"
 )
 
 // apply merges a call as Restcomm reported it into the tracked attempt, stores every change with its time,
 // and publishes it. It returns the attempt as it stands afterwards.
-func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, source string) store.Attempt {
+func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, source record.Source) record.Attempt {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
 	now := s.clk.Now()
@@ -20,7 +21,7 @@ func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, 
 		s.mu.Unlock()
 		a, err := s.st.GetAttempt(ctx, attemptID)
 		if err != nil {
-			return store.Attempt{}
+			return record.Attempt{}
 		}
 		return *a
 	}
@@ -48,15 +49,15 @@ func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, 
 	}
 	stale := !a.StaleSince.IsZero()
 	a.StaleSince = time.Time{}
-	if stale || a.State == store.StateUnknown {
+	if stale || a.State == record.StateUnknown {
 		a.Error = ""
 	}
-	a.State = store.StateLive
+	a.State = record.StateLive
 	final := st.Final()
 	if final {
-		a.State = store.StateEnded
+		a.State = record.StateEnded
 		a.Outcome = outcomeOf(c, a.RingingSeen, answered)
-		if a.Outcome == OutcomeNotDelivered && s.set.StatusCallbackURL == "" {
+		if a.Outcome == record.OutcomeNotDelivered && s.set.StatusCallbackURL == "" {
 			a.Error = noRingingNote
 		}
 		a.EndedAt = now
@@ -91,7 +92,7 @@ func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, 
 }
 
 // finish ends a tracked attempt that will get no final state from Restcomm.
-func (s *Service) finish(attemptID int64, outcome, note string) {
+func (s *Service) finish(attemptID int64, outcome record.Outcome, note string) {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
 	now := s.clk.Now()
@@ -106,15 +107,15 @@ func (s *Service) finish(attemptID int64, outcome, note string) {
 	delete(s.live, attemptID)
 	s.callback.Forget(a.CallSID)
 	s.mu.Unlock()
-	a.State = store.StateEnded
+	a.State = record.StateEnded
 	if a.CallSID == "" {
-		a.State = store.StateUnknown
+		a.State = record.StateUnknown
 	}
 	a.Outcome = outcome
 	a.Error = note
 	a.EndedAt = now
 	a.UpdatedAt = now
-	s.addTransition(s.ctx, a.ID, outcome, store.SourceReconcile, note)
+	s.addTransition(s.ctx, a.ID, string(outcome), record.SourceReconcile, note)
 	if err := s.st.UpdateAttempt(s.ctx, &a); err != nil {
 		s.log.Error("attempt update failed", "attempt", a.ID, "err", err)
 	}
@@ -124,7 +125,7 @@ func (s *Service) finish(attemptID int64, outcome, note string) {
 
 // afterAttempt recomputes a verification's status once one of its attempts has ended, in one write
 // transaction on the stored rows.
-func (s *Service) afterAttempt(ctx context.Context, verificationID int64) store.Verification {
+func (s *Service) afterAttempt(ctx context.Context, verificationID int64) record.Verification {
 	nv, err := s.st.ModifyVerification(ctx, verificationID, func(m *store.VerificationChange) error {
 		s.settle(m)
 		return nil
@@ -134,7 +135,7 @@ func (s *Service) afterAttempt(ctx context.Context, verificationID int64) store.
 		if v, gerr := s.st.GetVerification(ctx, verificationID); gerr == nil {
 			return *v
 		}
-		return store.Verification{}
+		return record.Verification{}
 	}
 	return *nv
 }
@@ -143,19 +144,19 @@ func (s *Service) afterAttempt(ctx context.Context, verificationID int64) store.
 // is being placed or tracked, awaiting the code once one was delivered (and not disowned), else not
 // delivered. A final verification is left alone.
 func (s *Service) settle(m *store.VerificationChange) {
-	if finalVerification(m.V.Status) {
+	if m.V.Status.Final() {
 		m.Unchanged()
 		return
 	}
-	status := store.StatusNotDelivered
+	status := record.StatusNotDelivered
 	for _, a := range m.Attempts {
 		switch {
-		case a.State == store.StateLive || a.State == store.StatePlacing:
-			status = store.StatusCalling
-		case a.State == store.StateUnknown && a.Outcome == OutcomeUnknown && s.isTracked(a.ID):
-			status = store.StatusCalling
-		case delivered(a.Outcome) && !a.NoCallReported && status != store.StatusCalling:
-			status = store.StatusAwaitingCode
+		case a.State == record.StateLive || a.State == record.StatePlacing:
+			status = record.StatusCalling
+		case a.State == record.StateUnknown && a.Outcome == record.OutcomeUnknown && s.isTracked(a.ID):
+			status = record.StatusCalling
+		case a.Outcome.Delivered() && !a.NoCallReported && status != record.StatusCalling:
+			status = record.StatusAwaitingCode
 		}
 	}
 	if status == m.V.Status {
@@ -175,15 +176,15 @@ func (s *Service) isTracked(id int64) bool {
 }
 
 // addTransition stores one state change; a failure is logged, never fatal to tracking.
-func (s *Service) addTransition(ctx context.Context, attemptID int64, status, source, detail string) {
-	tr := store.Transition{AttemptID: attemptID, At: s.clk.Now(), Status: status, Source: source, Detail: detail}
+func (s *Service) addTransition(ctx context.Context, attemptID int64, status string, source record.Source, detail string) {
+	tr := record.Transition{AttemptID: attemptID, At: s.clk.Now(), Status: status, Source: source, Detail: detail}
 	if err := s.st.AddTransition(ctx, tr); err != nil {
 		s.log.Error("transition write failed", "attempt", attemptID, "err", err)
 	}
 }
 
 // publishAttempt publishes an attempt together with its verification as stored.
-func (s *Service) publishAttempt(ctx context.Context, a store.Attempt) {
+func (s *Service) publishAttempt(ctx context.Context, a record.Attempt) {
 	ev := Event{Kind: EventAttempt, Attempt: a}
 	if v, err := s.st.GetVerification(ctx, a.VerificationID); err == nil {
 		ev.Verification = *v

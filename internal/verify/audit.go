@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // The audit log records who did what, when and from where: calls placed and refused, hang-ups, code checks
@@ -21,17 +20,17 @@ var ErrAnonymised = errors.New("this attempt's number was removed by the retenti
 // audit appends an entry; number is the full E.164 number (masked here) or "". The number is masked in
 // detail too, since error texts from Restcomm may quote it: the audit log is never purged. A failure is
 // logged and returned.
-func (s *Service) audit(ctx context.Context, op Operator, action, number string, verificationID, attemptID int64, detail string) error {
+func (s *Service) audit(ctx context.Context, op record.Operator, action record.Action, number string, verificationID, attemptID int64, detail string) error {
 	if number != "" {
-		masked := policy.Mask(number)
+		masked := record.MaskNumber(number)
 		detail = strings.ReplaceAll(detail, number, masked)
 		if bare := strings.TrimPrefix(number, "+"); len(bare) > 4 {
 			detail = strings.ReplaceAll(detail, bare, strings.TrimPrefix(masked, "+"))
 		}
 	}
-	e := store.AuditEntry{
+	e := record.AuditEntry{
 		At: s.clk.Now(), Operator: op.String(), Remote: op.Remote, Action: action,
-		Number: policy.Mask(number), VerificationID: verificationID, AttemptID: attemptID, Detail: detail,
+		Number: record.MaskNumber(number), VerificationID: verificationID, AttemptID: attemptID, Detail: detail,
 	}
 	if err := s.st.AddAudit(ctx, &e); err != nil {
 		s.log.Error("audit entry not written", "action", action, "operator", e.Operator, "err", err)
@@ -41,7 +40,7 @@ func (s *Service) audit(ctx context.Context, op Operator, action, number string,
 }
 
 // auditPlaced records a call request and what came of the create.
-func (s *Service) auditPlaced(ctx context.Context, op Operator, a store.Attempt, retry bool, createErr error) {
+func (s *Service) auditPlaced(ctx context.Context, op record.Operator, a record.Attempt, retry bool, createErr error) {
 	var parts []string
 	if retry {
 		parts = append(parts, "retry")
@@ -49,18 +48,18 @@ func (s *Service) auditPlaced(ctx context.Context, op Operator, a store.Attempt,
 	switch {
 	case createErr == nil:
 		parts = append(parts, "call "+a.CallSID)
-	case a.State == store.StateUnknown:
+	case a.State == record.StateUnknown:
 		parts = append(parts, "outcome unknown: "+createErr.Error())
 	default:
 		parts = append(parts, "not placed: "+createErr.Error())
 	}
-	parts = append(parts, "from "+policy.MaskCode(a.From, s.set.CodeDigits))
-	s.audit(ctx, op, store.AuditCallPlaced, a.Number, a.VerificationID, a.ID, strings.Join(parts, "; "))
+	parts = append(parts, "from "+record.MaskCode(a.From, s.set.CodeDigits))
+	s.audit(ctx, op, record.AuditCallPlaced, a.Number, a.VerificationID, a.ID, strings.Join(parts, "; "))
 }
 
 // Reveal returns the full number of an attempt, for the operator who asks for it on purpose, and records that
 // in the audit log first: when the audit entry cannot be written, the number stays hidden.
-func (s *Service) Reveal(ctx context.Context, op Operator, attemptID int64) (string, error) {
+func (s *Service) Reveal(ctx context.Context, op record.Operator, attemptID int64) (string, error) {
 	a, err := s.st.GetAttempt(ctx, attemptID)
 	if err != nil {
 		return "", err
@@ -68,7 +67,7 @@ func (s *Service) Reveal(ctx context.Context, op Operator, attemptID int64) (str
 	if a.Number == "" {
 		return "", ErrAnonymised
 	}
-	if err := s.audit(ctx, op, store.AuditReveal, a.Number, a.VerificationID, a.ID, "number revealed"); err != nil {
+	if err := s.audit(ctx, op, record.AuditReveal, a.Number, a.VerificationID, a.ID, "number revealed"); err != nil {
 		return "", fmt.Errorf("the reveal could not be written to the audit log, so the number stays hidden: %w", err)
 	}
 	return a.Number, nil
@@ -76,21 +75,21 @@ func (s *Service) Reveal(ctx context.Context, op Operator, attemptID int64) (str
 
 // AuditExport records an export by op; what says what was exported, e.g. "history csv, numbers masked" or
 // "history csv --reveal". Call it before writing the export and do not export when it fails.
-func (s *Service) AuditExport(ctx context.Context, op Operator, what string) error {
-	return s.audit(ctx, op, store.AuditExport, "", 0, 0, what)
+func (s *Service) AuditExport(ctx context.Context, op record.Operator, what string) error {
+	return s.audit(ctx, op, record.AuditExport, "", 0, 0, what)
 }
 
 // AuditConfigLoaded records that op started flashcall with the configuration from source (a file path, or ""
 // for the built-in defaults).
-func (s *Service) AuditConfigLoaded(ctx context.Context, op Operator, source string) error {
+func (s *Service) AuditConfigLoaded(ctx context.Context, op record.Operator, source string) error {
 	detail := "configuration loaded from " + source
 	if source == "" {
 		detail = "configuration: built-in defaults (no file)"
 	}
-	return s.audit(ctx, op, store.AuditConfigLoaded, "", 0, 0, detail)
+	return s.audit(ctx, op, record.AuditConfigLoaded, "", 0, 0, detail)
 }
 
 // Audit returns audit entries, newest first, for the console's audit view. Nothing in the log can be changed.
-func (s *Service) Audit(ctx context.Context, q store.AuditQuery) ([]store.AuditEntry, error) {
+func (s *Service) Audit(ctx context.Context, q record.AuditQuery) ([]record.AuditEntry, error) {
 	return s.st.Audit(ctx, q)
 }

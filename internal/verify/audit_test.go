@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestOperatorActionsAreAudited(t *testing.T) {
 	r := newRig(t, nil)
 	ctx := context.Background()
-	r.op = Operator{Name: "carol", Remote: "198.51.100.4:2200", Fingerprint: "SHA256:0123456789abcdefXYZ"}
+	r.op = record.Operator{Name: "carol", Remote: "198.51.100.4:2200", Fingerprint: "SHA256:0123456789abcdefXYZ"}
 	res := r.place("+447400123450")
 	r.advance(time.Second)
 	if err := r.svc.HangUp(ctx, r.op, res.Attempt.ID); err != nil {
@@ -45,11 +46,11 @@ func TestOperatorActionsAreAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	all, err := r.svc.Audit(ctx, store.AuditQuery{})
+	all, err := r.svc.Audit(ctx, record.AuditQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var actions []string
+	var actions []record.Action
 	for i := len(all) - 1; i >= 0; i-- {
 		e := all[i]
 		actions = append(actions, e.Action)
@@ -60,26 +61,26 @@ func TestOperatorActionsAreAudited(t *testing.T) {
 			t.Errorf("%s entry leaks the number or the code: %+v", e.Action, e)
 		}
 	}
-	want := []string{store.AuditCallPlaced, store.AuditHangUp, store.AuditCodeChecked, store.AuditCodeChecked,
-		store.AuditReveal, store.AuditExport, store.AuditConfigLoaded}
-	if strings.Join(actions, " ") != strings.Join(want, " ") {
+	want := []record.Action{record.AuditCallPlaced, record.AuditHangUp, record.AuditCodeChecked, record.AuditCodeChecked,
+		record.AuditReveal, record.AuditExport, record.AuditConfigLoaded}
+	if !slices.Equal(actions, want) {
 		t.Fatalf("audit actions %v, want %v", actions, want)
 	}
-	checks := r.auditOf(store.AuditCodeChecked)
+	checks := r.auditOf(record.AuditCodeChecked)
 	if checks[0].Detail != "did not match: 2 of 3 read-backs left" || checks[1].Detail != "matched: verified" {
 		t.Errorf("check details %q, %q", checks[0].Detail, checks[1].Detail)
 	}
-	rev := r.auditOf(store.AuditReveal)[0]
+	rev := r.auditOf(record.AuditReveal)[0]
 	if rev.AttemptID != res.Attempt.ID || rev.Number != "+44*******450" {
 		t.Errorf("reveal entry %+v", rev)
 	}
-	if e := r.auditOf(store.AuditExport)[0]; e.Detail != "history csv, numbers masked" {
+	if e := r.auditOf(record.AuditExport)[0]; e.Detail != "history csv, numbers masked" {
 		t.Errorf("export entry %+v", e)
 	}
-	if e := r.auditOf(store.AuditConfigLoaded)[0]; e.Detail != "configuration loaded from /etc/flashcall/config.toml" {
+	if e := r.auditOf(record.AuditConfigLoaded)[0]; e.Detail != "configuration loaded from /etc/flashcall/config.toml" {
 		t.Errorf("config entry %+v", e)
 	}
-	placed := r.auditOf(store.AuditCallPlaced)[0]
+	placed := r.auditOf(record.AuditCallPlaced)[0]
 	if !strings.HasPrefix(placed.Detail, "call "+res.Attempt.CallSID) || placed.AttemptID != res.Attempt.ID {
 		t.Errorf("call-placed entry %+v", placed)
 	}
@@ -106,7 +107,7 @@ func TestHistoryExportMasksNumbers(t *testing.T) {
 	}
 	for _, format := range []string{"csv", "json"} {
 		var b bytes.Buffer
-		if err := r.st.Export(context.Background(), &b, store.ExportOptions{Format: format, Mask: policy.Mask}); err != nil {
+		if err := r.st.Export(context.Background(), &b, store.ExportOptions{Format: format, Mask: record.MaskNumber}); err != nil {
 			t.Fatal(err)
 		}
 		out := b.String()
@@ -134,10 +135,10 @@ func TestRevealOfAnAnonymisedAttempt(t *testing.T) {
 // TestAuditMasksANumberQuotedInAnError: a Restcomm error that quotes the number reaches the audit log masked.
 func TestAuditMasksANumberQuotedInAnError(t *testing.T) {
 	r := newRig(t, nil)
-	a := store.Attempt{ID: 7, Number: "+447400123450", From: "447418340465", State: store.StateNotPlaced}
+	a := record.Attempt{ID: 7, Number: "+447400123450", From: "447418340465", State: record.StateNotPlaced}
 	r.svc.auditPlaced(context.Background(), r.op, a, false,
 		errors.New(`Restcomm said: the number +447400123450 (447400123450) is barred`))
-	e := r.auditOf(store.AuditCallPlaced)
+	e := r.auditOf(record.AuditCallPlaced)
 	if len(e) != 1 || strings.Contains(e[0].Detail, "447400123450") || !strings.Contains(e[0].Detail, "+44*******450 (44*******450)") {
 		t.Fatalf("audit entry %+v", e)
 	}

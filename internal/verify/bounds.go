@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/restcomm"
 )
 
@@ -57,17 +57,17 @@ func (s *Service) checkBounds(attemptID int64) {
 	case (st == restcomm.StatusQueued || st == "") && now.Sub(cur.sentAt) > s.queuedLimit():
 		secs := int(now.Sub(cur.sentAt).Round(time.Second) / time.Second)
 		s.hangUpQuietly(cur.attempt, false)
-		s.finish(attemptID, OutcomeNotDelivered, fmt.Sprintf("Restcomm never rang this call (still queued after %d s): check the outbound route", secs))
+		s.finish(attemptID, record.OutcomeNotDelivered, fmt.Sprintf("Restcomm never rang this call (still queued after %d s): check the outbound route", secs))
 	case st == restcomm.StatusInProgress && !cur.answeredAt.IsZero() && now.Sub(cur.answeredAt) > s.answeredLimit():
 		secs := int(now.Sub(cur.answeredAt).Round(time.Second) / time.Second)
 		s.hangUpQuietly(cur.attempt, true)
-		s.finish(attemptID, OutcomeAnswered, fmt.Sprintf("answered; Restcomm still showed the call in progress %d s after the answer, so tracking stopped", secs))
+		s.finish(attemptID, record.OutcomeAnswered, fmt.Sprintf("answered; Restcomm still showed the call in progress %d s after the answer, so tracking stopped", secs))
 	}
 }
 
 // hangUpQuietly asks Restcomm to end a call the tracker is writing off; a failure is only logged, since the
 // record is already known to be unreliable.
-func (s *Service) hangUpQuietly(a store.Attempt, answered bool) {
+func (s *Service) hangUpQuietly(a record.Attempt, answered bool) {
 	ctx, cancel := s.reqCtx(s.ctx)
 	defer cancel()
 	var err error

@@ -3,7 +3,7 @@ package verify
 import (
 	"net/http"
 
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/restcomm"
 )
 
@@ -30,7 +30,7 @@ func (s *Service) HandleCallback(ev restcomm.CallbackEvent) {
 	}
 	s.mu.Lock()
 	id, ok := s.bySID[ev.CallSID]
-	var a store.Attempt
+	var a record.Attempt
 	if ok {
 		a = s.live[id].attempt
 	}
@@ -38,12 +38,12 @@ func (s *Service) HandleCallback(ev restcomm.CallbackEvent) {
 	if !ok {
 		return
 	}
-	s.addTransition(s.ctx, a.ID, "callback:"+ev.Event, store.SourceCallback, "")
+	s.addTransition(s.ctx, a.ID, "callback:"+ev.Event, record.SourceCallback, "")
 	switch ev.Event {
 	case "ringing":
 		c := restcomm.Call{SID: a.CallSID, Status: restcomm.StatusRinging, RawStatus: "ringing"}
 		if restcomm.Status(a.Status) == restcomm.StatusQueued || a.Status == "" {
-			s.apply(s.ctx, a.ID, &c, store.SourceCallback)
+			s.apply(s.ctx, a.ID, &c, record.SourceCallback)
 		}
 	case "answered", "completed":
 		s.pollNow(a.ID)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
@@ -15,13 +16,13 @@ import (
 // comparison, the counter and the status change happen in one write transaction on the stored verification,
 // so concurrent read-backs from any number of sessions or processes are each counted, and none is checked
 // against a verification another session has already closed.
-func (s *Service) Check(ctx context.Context, op Operator, verificationID int64, digits string) (CheckResult, error) {
+func (s *Service) Check(ctx context.Context, op record.Operator, verificationID int64, digits string) (CheckResult, error) {
 	digits = strings.TrimSpace(digits)
 	v, err := s.st.GetVerification(ctx, verificationID)
 	if err != nil {
 		return CheckResult{}, err
 	}
-	if s.expireIfDue(ctx, v) || finalVerification(v.Status) {
+	if s.expireIfDue(ctx, v) || v.Status.Final() {
 		return CheckResult{Verification: *v}, ErrClosed
 	}
 	if len(digits) != s.set.CodeDigits || digitsOf(digits) != digits {
@@ -34,11 +35,11 @@ func (s *Service) Check(ctx context.Context, op Operator, verificationID int64, 
 	nv, err := s.st.ModifyVerification(ctx, verificationID, func(m *store.VerificationChange) error {
 		cur := &m.V
 		switch {
-		case finalVerification(cur.Status):
+		case cur.Status.Final():
 			return ErrClosed
 		case !now.Before(cur.ExpiresAt):
 			return ErrClosed // expiry itself runs below, outside this transaction
-		case cur.Status != store.StatusAwaitingCode:
+		case cur.Status != record.StatusAwaitingCode:
 			outcome = ErrNotAwaitingCode
 			m.Unchanged()
 			return nil
@@ -50,15 +51,15 @@ func (s *Service) Check(ctx context.Context, op Operator, verificationID int64, 
 			return nil
 		}
 		match = subtle.ConstantTimeCompare([]byte(s.codeOf(from)), []byte(digits)) == 1
-		m.AddCheck(store.Check{At: now, Operator: op.String(), OK: match})
+		m.AddCheck(record.Check{At: now, Operator: op.String(), OK: match})
 		cur.Checks++
 		cur.UpdatedAt = now
 		switch {
 		case match:
-			cur.Status = store.StatusVerified
+			cur.Status = record.StatusVerified
 			cur.Reason = ""
 		case cur.Checks >= cur.MaxChecks:
-			cur.Status = store.StatusFailed
+			cur.Status = record.StatusFailed
 			cur.Reason = fmt.Sprintf("locked after %d wrong read-backs", cur.Checks)
 		}
 		return nil
@@ -75,22 +76,22 @@ func (s *Service) Check(ctx context.Context, op Operator, verificationID int64, 
 	case outcome != nil:
 		return CheckResult{Verification: *nv, ChecksLeft: max(0, nv.MaxChecks-nv.Checks)}, outcome
 	}
-	if finalVerification(nv.Status) {
+	if nv.Status.Final() {
 		s.stopExpiry(nv.ID)
 	}
 	s.log.Info("code checked", "verification", nv.ID, "operator", op.String(), "ok", match)
-	s.audit(ctx, op, store.AuditCodeChecked, nv.Number, nv.ID, 0, checkDetail(match, *nv))
+	s.audit(ctx, op, record.AuditCodeChecked, nv.Number, nv.ID, 0, checkDetail(match, *nv))
 	s.publish(Event{Kind: EventVerification, Verification: *nv})
 	return CheckResult{Verified: match, ChecksLeft: max(0, nv.MaxChecks-nv.Checks), Verification: *nv}, nil
 }
 
 // expectedFrom is the caller ID of the newest delivered attempt the customer did not disown: its last digits
 // are the code.
-func expectedFrom(as []store.Attempt) (string, bool) {
-	var newest *store.Attempt
+func expectedFrom(as []record.Attempt) (string, bool) {
+	var newest *record.Attempt
 	for i := range as {
 		a := &as[i]
-		if !delivered(a.Outcome) || a.NoCallReported {
+		if !a.Outcome.Delivered() || a.NoCallReported {
 			continue
 		}
 		if newest == nil || a.CreatedAt.After(newest.CreatedAt) || (a.CreatedAt.Equal(newest.CreatedAt) && a.ID > newest.ID) {
@@ -131,19 +132,19 @@ func (s *Service) CodeFor(callSID string) (string, bool) {
 // Cancel ends an open verification on the operator's request, hanging up its live call if there is one. The
 // status changes only if the stored verification is still open when the write happens: a verification another
 // session verified meanwhile stays verified (ErrClosed).
-func (s *Service) Cancel(ctx context.Context, op Operator, verificationID int64) error {
+func (s *Service) Cancel(ctx context.Context, op record.Operator, verificationID int64) error {
 	v, err := s.st.GetVerification(ctx, verificationID)
 	if err != nil {
 		return err
 	}
-	if finalVerification(v.Status) {
+	if v.Status.Final() {
 		return ErrClosed
 	}
 	nv, err := s.st.ModifyVerification(ctx, verificationID, func(m *store.VerificationChange) error {
-		if finalVerification(m.V.Status) {
+		if m.V.Status.Final() {
 			return ErrClosed
 		}
-		m.V.Status = store.StatusCanceled
+		m.V.Status = record.StatusCanceled
 		m.V.Reason = "canceled by " + op.String()
 		m.V.UpdatedAt = s.clk.Now()
 		return nil
@@ -153,7 +154,7 @@ func (s *Service) Cancel(ctx context.Context, op Operator, verificationID int64)
 	}
 	s.hangUpLive(ctx, op, verificationID)
 	s.stopExpiry(nv.ID)
-	s.audit(ctx, op, store.AuditCancel, nv.Number, nv.ID, 0, "verification canceled")
+	s.audit(ctx, op, record.AuditCancel, nv.Number, nv.ID, 0, "verification canceled")
 	s.publish(Event{Kind: EventVerification, Verification: *nv})
 	return nil
 }
@@ -161,31 +162,31 @@ func (s *Service) Cancel(ctx context.Context, op Operator, verificationID int64)
 // ReportNoCall records that the customer saw no call although Restcomm reported one delivered, so the code of
 // that call is not accepted and a retry is offered. The attempts and the verification change in one write
 // transaction.
-func (s *Service) ReportNoCall(ctx context.Context, op Operator, verificationID int64) error {
+func (s *Service) ReportNoCall(ctx context.Context, op record.Operator, verificationID int64) error {
 	v, err := s.st.GetVerification(ctx, verificationID)
 	if err != nil {
 		return err
 	}
-	if s.expireIfDue(ctx, v) || finalVerification(v.Status) {
+	if s.expireIfDue(ctx, v) || v.Status.Final() {
 		return ErrClosed
 	}
 	now := s.clk.Now()
 	nv, err := s.st.ModifyVerification(ctx, verificationID, func(m *store.VerificationChange) error {
 		switch {
-		case finalVerification(m.V.Status):
+		case m.V.Status.Final():
 			return ErrClosed
-		case m.V.Status == store.StatusCalling:
+		case m.V.Status == record.StatusCalling:
 			return ErrLiveCall
 		}
 		for i := range m.Attempts {
 			a := &m.Attempts[i]
-			if a.NoCallReported || a.State != store.StateEnded {
+			if a.NoCallReported || a.State != record.StateEnded {
 				continue
 			}
 			a.NoCallReported = true
 			a.UpdatedAt = now
 			m.UpdateAttempt(*a)
-			m.AddTransition(store.Transition{AttemptID: a.ID, At: now, Status: "no-call-reported", Source: store.SourceOperator,
+			m.AddTransition(record.Transition{AttemptID: a.ID, At: now, Status: "no-call-reported", Source: record.SourceOperator,
 				Detail: "customer got no call (reported by " + op.String() + ")"})
 		}
 		s.settle(m)
@@ -194,17 +195,17 @@ func (s *Service) ReportNoCall(ctx context.Context, op Operator, verificationID 
 	if err != nil {
 		return err
 	}
-	s.audit(ctx, op, store.AuditNoCall, nv.Number, nv.ID, 0, "the customer got no call")
+	s.audit(ctx, op, record.AuditNoCall, nv.Number, nv.ID, 0, "the customer got no call")
 	s.publish(Event{Kind: EventVerification, Verification: *nv})
 	return nil
 }
 
 // checkDetail words a check for the audit log: whether it matched, never the digits.
-func checkDetail(match bool, v store.Verification) string {
+func checkDetail(match bool, v record.Verification) string {
 	switch {
 	case match:
 		return "matched: verified"
-	case v.Status == store.StatusFailed:
+	case v.Status == record.StatusFailed:
 		return fmt.Sprintf("did not match: locked after %d read-backs", v.Checks)
 	}
 	return fmt.Sprintf("did not match: %d of %d read-backs left", max(0, v.MaxChecks-v.Checks), v.MaxChecks)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // dialAll has one goroutine per number, each with its own Operator, call Place at once through svc, and
@@ -23,7 +24,7 @@ func dialAll(t *testing.T, svc *Service, numbers []string, opPrefix string) (pla
 	refused = map[string]int{}
 	start := make(chan struct{})
 	for i, n := range numbers {
-		op := Operator{Name: fmt.Sprintf("%s%02d", opPrefix, i), Remote: fmt.Sprintf("127.0.0.1:%d", 40000+i)}
+		op := record.Operator{Name: fmt.Sprintf("%s%02d", opPrefix, i), Remote: fmt.Sprintf("127.0.0.1:%d", 40000+i)}
 		wg.Go(func() {
 			<-start
 			_, err := svc.Place(context.Background(), op, n)

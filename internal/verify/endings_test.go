@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/restcomm"
 )
 
@@ -86,37 +87,37 @@ func TestEveryEndingOfTheWireTable(t *testing.T) {
 		name      string
 		bodies    []string
 		callbacks bool
-		outcome   string
+		outcome   record.Outcome
 		answered  bool
 		note      string
 	}{
 		// 8.4 and later.
-		{name: "8.4 rang out: canceled with duration and nothing else", outcome: OutcomeDelivered,
+		{name: "8.4 rang out: canceled with duration and nothing else", outcome: record.OutcomeDelivered,
 			bodies: []string{queued, ringing, wireCall(sid, "canceled", `,"duration":10`+end)}},
-		{name: "8.4 hung up by the API while ringing", outcome: OutcomeDelivered,
+		{name: "8.4 hung up by the API while ringing", outcome: record.OutcomeDelivered,
 			bodies: []string{queued, ringing, ringing, wireCall(sid, "canceled", `,"duration":3`+end)}},
-		{name: "8.4 answered, message played, hung up", outcome: OutcomeAnswered, answered: true,
+		{name: "8.4 answered, message played, hung up", outcome: record.OutcomeAnswered, answered: true,
 			bodies: []string{queued, ringing, answered, wireCall(sid, "completed", `,"duration":4,"answered_by":"447400123450","ring_duration":3`+end)}},
-		{name: "in-progress seen, final record without answered_by", outcome: OutcomeAnswered, answered: true,
+		{name: "in-progress seen, final record without answered_by", outcome: record.OutcomeAnswered, answered: true,
 			bodies: []string{queued, wireCall(sid, "in-progress", ""), wireCall(sid, "completed", `,"duration":4`+end)}},
-		{name: "8.4 busy or declined", outcome: OutcomeBusy,
+		{name: "8.4 busy or declined", outcome: record.OutcomeBusy,
 			bodies: []string{queued, ringing, wireCall(sid, "BUSY", `,"duration":0,"ring_duration":2`)}},
-		{name: "8.4 other SIP failure", outcome: OutcomeFailed,
+		{name: "8.4 other SIP failure", outcome: record.OutcomeFailed,
 			bodies: []string{queued, wireCall(sid, "FAILED", "")}},
-		{name: "canceled without ringing seen, polling only", outcome: OutcomeNotDelivered, note: noRingingNote,
+		{name: "canceled without ringing seen, polling only", outcome: record.OutcomeNotDelivered, note: noRingingNote,
 			bodies: []string{queued, wireCall(sid, "canceled", `,"duration":10`+end)}},
-		{name: "canceled without ringing seen, callbacks on", outcome: OutcomeNotDelivered, callbacks: true,
+		{name: "canceled without ringing seen, callbacks on", outcome: record.OutcomeNotDelivered, callbacks: true,
 			bodies: []string{queued, wireCall(sid, "canceled", `,"duration":10`+end)}},
 		// Before 8.4.
-		{name: "8.2 rang out: NO_ANSWER", outcome: OutcomeDelivered,
+		{name: "8.2 rang out: NO_ANSWER", outcome: record.OutcomeDelivered,
 			bodies: []string{queued, ringing, wireCall(sid, "NO_ANSWER", `,"duration":0,"ring_duration":10`+end)}},
-		{name: "8.2 NO_ANSWER without ringing seen: ring_duration proves nothing", outcome: OutcomeNotDelivered, note: noRingingNote,
+		{name: "8.2 NO_ANSWER without ringing seen: ring_duration proves nothing", outcome: record.OutcomeNotDelivered, note: noRingingNote,
 			bodies: []string{queued, wireCall(sid, "NO_ANSWER", `,"duration":0,"ring_duration":10`+end)}},
-		{name: "8.2 hung up while ringing: CANCELED", outcome: OutcomeDelivered,
+		{name: "8.2 hung up while ringing: CANCELED", outcome: record.OutcomeDelivered,
 			bodies: []string{queued, ringing, wireCall(sid, "CANCELED", `,"duration":0`+end)}},
-		{name: "8.2 NOT_FOUND", outcome: OutcomeNotFound,
+		{name: "8.2 NOT_FOUND", outcome: record.OutcomeNotFound,
 			bodies: []string{queued, wireCall(sid, "NOT_FOUND", "")}},
-		{name: "8.2 answered: duration and answered_by", outcome: OutcomeAnswered, answered: true,
+		{name: "8.2 answered: duration and answered_by", outcome: record.OutcomeAnswered, answered: true,
 			bodies: []string{queued, ringing, answered, wireCall(sid, "completed", `,"duration":4,"answered_by":"447400123450","ring_duration":3`+end)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -132,7 +133,7 @@ func TestEveryEndingOfTheWireTable(t *testing.T) {
 			if a.Outcome != tc.outcome {
 				t.Fatalf("outcome %q, want %q (status %q, timeline %v)", a.Outcome, tc.outcome, a.Status, r.statuses(a.ID))
 			}
-			if got := a.Outcome == OutcomeAnswered; got != tc.answered {
+			if got := a.Outcome == record.OutcomeAnswered; got != tc.answered {
 				t.Errorf("answered %v, want %v", got, tc.answered)
 			}
 			if tc.note != "" && !strings.Contains(a.Error, tc.note) {
@@ -163,7 +164,7 @@ func TestStuckQueuedCallEndsNotDeliveredWithTheReason(t *testing.T) {
 	}
 	r.advance(2 * time.Second)
 	a := r.attempt(res.Attempt.ID)
-	if a.Outcome != OutcomeNotDelivered || !strings.Contains(a.Error, "Restcomm never rang this call (still queued after ") ||
+	if a.Outcome != record.OutcomeNotDelivered || !strings.Contains(a.Error, "Restcomm never rang this call (still queued after ") ||
 		!strings.Contains(a.Error, "check the outbound route") {
 		t.Fatalf("outcome %q error %q; want not delivered, still queued", a.Outcome, a.Error)
 	}
@@ -191,7 +192,7 @@ func TestAnsweredCallStuckInProgressIsBounded(t *testing.T) {
 	}
 	r.advance(r.svc.answeredLimit() + 2*time.Second)
 	a := r.attempt(res.Attempt.ID)
-	if a.Outcome != OutcomeAnswered || !strings.Contains(a.Error, "in progress") {
+	if a.Outcome != record.OutcomeAnswered || !strings.Contains(a.Error, "in progress") {
 		t.Fatalf("outcome %q error %q; want answered, tracking stopped", a.Outcome, a.Error)
 	}
 	if _, cancels := script.counts(); cancels != 1 {

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
 // scheduleExpiry arms a timer that expires a verification at its deadline.
-func (s *Service) scheduleExpiry(v store.Verification) {
+func (s *Service) scheduleExpiry(v record.Verification) {
 	d := v.ExpiresAt.Sub(s.clk.Now())
 	if d < 0 {
 		d = 0
@@ -55,16 +56,16 @@ func (s *Service) expire(id int64) {
 // expireIfDue marks an open verification expired when its deadline has passed, hangs up its live call, and
 // reports whether it did. The status changes only if the stored verification is still open when the write
 // happens, so a read-back that verified it a moment earlier in another session wins; v is then refreshed.
-func (s *Service) expireIfDue(ctx context.Context, v *store.Verification) bool {
+func (s *Service) expireIfDue(ctx context.Context, v *record.Verification) bool {
 	now := s.clk.Now()
-	if finalVerification(v.Status) || now.Before(v.ExpiresAt) {
+	if v.Status.Final() || now.Before(v.ExpiresAt) {
 		return false
 	}
 	nv, err := s.st.ModifyVerification(ctx, v.ID, func(m *store.VerificationChange) error {
-		if finalVerification(m.V.Status) || now.Before(m.V.ExpiresAt) {
+		if m.V.Status.Final() || now.Before(m.V.ExpiresAt) {
 			return errNotDue
 		}
-		m.V.Status = store.StatusExpired
+		m.V.Status = record.StatusExpired
 		m.V.Reason = "expired before a correct read-back"
 		m.V.UpdatedAt = now
 		return nil
@@ -73,17 +74,17 @@ func (s *Service) expireIfDue(ctx context.Context, v *store.Verification) bool {
 		if cur, gerr := s.st.GetVerification(ctx, v.ID); gerr == nil {
 			*v = *cur
 		}
-		return finalVerification(v.Status)
+		return v.Status.Final()
 	}
 	if err != nil {
 		s.log.Error("verification update failed", "verification", v.ID, "err", err)
 		return false
 	}
 	*v = *nv
-	s.hangUpLive(ctx, Operator{Name: "flashcall", Remote: "expiry"}, v.ID)
+	s.hangUpLive(ctx, record.Operator{Name: "flashcall", Remote: "expiry"}, v.ID)
 	s.stopExpiry(v.ID)
 	s.log.Info("verification expired", "verification", v.ID)
-	s.audit(ctx, Operator{Name: "flashcall", Remote: "expiry"}, store.AuditExpired, v.Number, v.ID, 0, "verification expired")
+	s.audit(ctx, record.Operator{Name: "flashcall", Remote: "expiry"}, record.AuditExpired, v.Number, v.ID, 0, "verification expired")
 	s.publish(Event{Kind: EventVerification, Verification: *v})
 	return true
 }

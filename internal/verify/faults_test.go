@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/restcomm"
 	"github.com/flashcall/flashcall/restcomm/sim"
 )
@@ -25,7 +25,7 @@ func TestAmbiguousCreateIsFoundNotRedialled(t *testing.T) {
 	if !errors.Is(err, restcomm.ErrOutcomeUnknown) {
 		t.Fatalf("Place: %v, want an unknown outcome", err)
 	}
-	if res.Attempt.State != store.StateUnknown || res.Attempt.CallSID != "" {
+	if res.Attempt.State != record.StateUnknown || res.Attempt.CallSID != "" {
 		t.Fatalf("attempt %s sid %q, want unknown without SID", res.Attempt.State, res.Attempt.CallSID)
 	}
 	r.advance(2 * time.Second)
@@ -34,11 +34,11 @@ func TestAmbiguousCreateIsFoundNotRedialled(t *testing.T) {
 	if len(log) != 1 {
 		t.Fatalf("simulator placed %d calls, want exactly 1", len(log))
 	}
-	if a.CallSID != log[0].SID || a.State != store.StateLive {
+	if a.CallSID != log[0].SID || a.State != record.StateLive {
 		t.Fatalf("reconciled attempt: sid %q state %s, want %s live", a.CallSID, a.State, log[0].SID)
 	}
 	r.advance(12 * time.Second)
-	if a := r.attempt(res.Attempt.ID); a.Outcome != OutcomeDelivered {
+	if a := r.attempt(res.Attempt.ID); a.Outcome != record.OutcomeDelivered {
 		t.Fatalf("outcome %q, want delivered", a.Outcome)
 	}
 	if cc.creates != 1 {
@@ -57,10 +57,10 @@ func TestCreateRefusedIsRecordedAndNotRetried(t *testing.T) {
 		t.Fatalf("Place: %v, want a 500 APIError", err)
 	}
 	a := r.attempt(res.Attempt.ID)
-	if a.State != store.StateNotPlaced || a.Error == "" {
+	if a.State != record.StateNotPlaced || a.Error == "" {
 		t.Fatalf("attempt %s error %q, want not-placed with the reason", a.State, a.Error)
 	}
-	if v := r.verification(a.VerificationID); v.Status != store.StatusNotDelivered {
+	if v := r.verification(a.VerificationID); v.Status != record.StatusNotDelivered {
 		t.Fatalf("verification %q, want not-delivered", v.Status)
 	}
 	r.advance(5 * time.Second)
@@ -83,7 +83,7 @@ func TestConnectionRefusedOnCreate(t *testing.T) {
 	if err == nil || errors.Is(err, restcomm.ErrOutcomeUnknown) {
 		t.Fatalf("Place: %v, want a not-sent error", err)
 	}
-	if a := r.attempt(res.Attempt.ID); a.State != store.StateNotPlaced {
+	if a := r.attempt(res.Attempt.ID); a.State != record.StateNotPlaced {
 		t.Fatalf("attempt %s, want not-placed", a.State)
 	}
 }
@@ -116,7 +116,7 @@ func TestTrackingErrorsKeepLastStateMarkedStale(t *testing.T) {
 	r.sim.SetFaults(sim.Faults{})
 	r.advance(10 * time.Second)
 	a = r.attempt(res.Attempt.ID)
-	if a.Outcome != OutcomeDelivered || !a.StaleSince.IsZero() {
+	if a.Outcome != record.OutcomeDelivered || !a.StaleSince.IsZero() {
 		t.Fatalf("after recovery: outcome %q stale %v", a.Outcome, a.StaleSince)
 	}
 }
@@ -194,13 +194,13 @@ func TestRestartReconcilesLiveAttemptWithoutDialling(t *testing.T) {
 	cc := &countingCaller{Caller: r.client}
 	r.svc = r.newService(defaultSettings(), cc)
 	a := r.attempt(res.Attempt.ID)
-	if a.State != store.StateEnded || a.Outcome != OutcomeDelivered {
+	if a.State != record.StateEnded || a.Outcome != record.OutcomeDelivered {
 		t.Fatalf("after restart: %s/%s, want ended/delivered", a.State, a.Outcome)
 	}
 	if cc.creates != 0 || len(r.sim.CallLog()) != 1 {
 		t.Fatalf("restart dialled: %d creates, %d calls", cc.creates, len(r.sim.CallLog()))
 	}
-	if v := r.verification(res.Verification.ID); v.Status != store.StatusAwaitingCode {
+	if v := r.verification(res.Verification.ID); v.Status != record.StatusAwaitingCode {
 		t.Fatalf("verification %q, want awaiting-code", v.Status)
 	}
 }
@@ -209,13 +209,13 @@ func TestRestartFindsACallPlacedJustBeforeTheCrash(t *testing.T) {
 	r := newRig(t, nil)
 	ctx := context.Background()
 	// A write-ahead row with no SID, as a process killed between the write and the reply leaves it...
-	v := &store.Verification{Number: "+447400123450", CreatedAt: t0, UpdatedAt: t0, ExpiresAt: t0.Add(5 * time.Minute),
-		Status: store.StatusCalling, MaxChecks: 3}
+	v := &record.Verification{Number: "+447400123450", CreatedAt: t0, UpdatedAt: t0, ExpiresAt: t0.Add(5 * time.Minute),
+		Status: record.StatusCalling, MaxChecks: 3}
 	if err := r.st.CreateVerification(ctx, v); err != nil {
 		t.Fatal(err)
 	}
-	a := &store.Attempt{VerificationID: v.ID, CreatedAt: t0, UpdatedAt: t0, Number: "+447400123450",
-		From: "447418340465", State: store.StatePlacing}
+	a := &record.Attempt{VerificationID: v.ID, CreatedAt: t0, UpdatedAt: t0, Number: "+447400123450",
+		From: "447418340465", State: record.StatePlacing}
 	if err := r.st.InsertAttempt(ctx, a); err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestRestartFindsACallPlacedJustBeforeTheCrash(t *testing.T) {
 		t.Fatalf("reconciled SID %q, want %q", got.CallSID, r.sim.CallLog()[0].SID)
 	}
 	r.advance(12 * time.Second)
-	if got := r.attempt(a.ID); got.Outcome != OutcomeDelivered {
+	if got := r.attempt(a.ID); got.Outcome != record.OutcomeDelivered {
 		t.Fatalf("outcome %q", got.Outcome)
 	}
 	if cc.creates != 0 || len(r.sim.CallLog()) != 1 {
@@ -265,7 +265,7 @@ func TestCallbacksSpeedUpRingingAndFinalComesFromGet(t *testing.T) {
 	r.clk.Advance(10 * time.Second)
 	post("completed", "3") // says "completed"; the outcome comes from GET
 	a := r.attempt(res.Attempt.ID)
-	if a.Status != "canceled" || a.Outcome != OutcomeDelivered {
+	if a.Status != "canceled" || a.Outcome != record.OutcomeDelivered {
 		t.Fatalf("after completed callback: %s/%s, want canceled/delivered from GET", a.Status, a.Outcome)
 	}
 	n := 0

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
@@ -16,10 +17,10 @@ func TestMissedCallThenRightDigitsVerifies(t *testing.T) {
 	if res.Retry {
 		t.Fatal("a first call must not be a retry")
 	}
-	if res.Attempt.CallSID == "" || res.Attempt.State != store.StateLive {
+	if res.Attempt.CallSID == "" || res.Attempt.State != record.StateLive {
 		t.Fatalf("after Place: state %q sid %q, want live with a SID", res.Attempt.State, res.Attempt.CallSID)
 	}
-	if res.Verification.Status != store.StatusCalling {
+	if res.Verification.Status != record.StatusCalling {
 		t.Fatalf("verification %q, want calling", res.Verification.Status)
 	}
 	r.advance(3 * time.Second)
@@ -29,14 +30,14 @@ func TestMissedCallThenRightDigitsVerifies(t *testing.T) {
 	r.advance(9 * time.Second)
 	a := r.attempt(res.Attempt.ID)
 	// Restcomm 8.4+: a rung-out call ends canceled, with a duration of about the ring time. Delivered, not answered.
-	if a.State != store.StateEnded || a.Status != "canceled" || a.Outcome != OutcomeDelivered || a.Duration <= 0 {
+	if a.State != record.StateEnded || a.Status != "canceled" || a.Outcome != record.OutcomeDelivered || a.Duration <= 0 {
 		t.Fatalf("after timeout: %s/%s/%s duration %d, want ended/canceled/delivered with a duration", a.State, a.Status, a.Outcome, a.Duration)
 	}
 	if got := r.statuses(a.ID); !slices.Equal(got, []string{"placing", "queued", "ringing", "canceled"}) {
 		t.Fatalf("timeline %v", got)
 	}
 	v := r.verification(res.Verification.ID)
-	if v.Status != store.StatusAwaitingCode {
+	if v.Status != record.StatusAwaitingCode {
 		t.Fatalf("verification %q, want awaiting-code", v.Status)
 	}
 	ctx := context.Background()
@@ -49,7 +50,7 @@ func TestMissedCallThenRightDigitsVerifies(t *testing.T) {
 		t.Fatalf("wrong digits: %+v %v, want not verified with 2 left", cr, err)
 	}
 	cr, err = r.svc.Check(ctx, r.op, v.ID, codeOfFrom(a.From))
-	if err != nil || !cr.Verified || cr.Verification.Status != store.StatusVerified {
+	if err != nil || !cr.Verified || cr.Verification.Status != record.StatusVerified {
 		t.Fatalf("right digits: %+v %v, want verified", cr, err)
 	}
 	checks, _ := r.st.Checks(ctx, v.ID)
@@ -82,7 +83,7 @@ func TestWrongDigitsLockAfterMaxChecks(t *testing.T) {
 			t.Fatalf("check %d: %v", i, err)
 		}
 	}
-	if cr.Verification.Status != store.StatusFailed || cr.ChecksLeft != 0 {
+	if cr.Verification.Status != record.StatusFailed || cr.ChecksLeft != 0 {
 		t.Fatalf("after 3 wrong: %+v, want failed with 0 left", cr)
 	}
 	if _, err := r.svc.Check(ctx, r.op, res.Verification.ID, codeOfFrom(a.From)); !errors.Is(err, ErrClosed) {
@@ -114,15 +115,17 @@ func TestCheckBeforeDeliveryIsRefused(t *testing.T) {
 
 func TestOutcomesByLastDigit(t *testing.T) {
 	cases := []struct {
-		number, status, outcome, verification string
+		number, status string
+		outcome        record.Outcome
+		verification   record.Status
 	}{
-		{"+447400123450", "canceled", OutcomeDelivered, store.StatusAwaitingCode},
-		{"+447400123455", "busy", OutcomeBusy, store.StatusNotDelivered},
-		{"+447400123456", "completed", OutcomeAnswered, store.StatusAwaitingCode},
-		{"+447400123457", "busy", OutcomeBusy, store.StatusNotDelivered},
-		{"+447400123458", "failed", OutcomeFailed, store.StatusNotDelivered},
-		{"+447400123459", "failed", OutcomeFailed, store.StatusNotDelivered},
-		{"+447400123454", "queued", OutcomeNotDelivered, store.StatusNotDelivered},
+		{"+447400123450", "canceled", record.OutcomeDelivered, record.StatusAwaitingCode},
+		{"+447400123455", "busy", record.OutcomeBusy, record.StatusNotDelivered},
+		{"+447400123456", "completed", record.OutcomeAnswered, record.StatusAwaitingCode},
+		{"+447400123457", "busy", record.OutcomeBusy, record.StatusNotDelivered},
+		{"+447400123458", "failed", record.OutcomeFailed, record.StatusNotDelivered},
+		{"+447400123459", "failed", record.OutcomeFailed, record.StatusNotDelivered},
+		{"+447400123454", "queued", record.OutcomeNotDelivered, record.StatusNotDelivered},
 	}
 	for _, c := range cases {
 		t.Run(c.number, func(t *testing.T) {
@@ -130,13 +133,13 @@ func TestOutcomesByLastDigit(t *testing.T) {
 			res := r.place(c.number)
 			r.advance(r.svc.queuedLimit() + 2*time.Second)
 			a := r.attempt(res.Attempt.ID)
-			if a.Status != c.status || a.Outcome != c.outcome || a.State != store.StateEnded {
+			if a.Status != c.status || a.Outcome != c.outcome || a.State != record.StateEnded {
 				t.Fatalf("got %s/%s/%s, want ended/%s/%s", a.State, a.Status, a.Outcome, c.status, c.outcome)
 			}
 			if v := r.verification(res.Verification.ID); v.Status != c.verification {
 				t.Fatalf("verification %q, want %q", v.Status, c.verification)
 			}
-			if c.outcome == OutcomeAnswered && (a.Duration <= 0 || a.AnsweredBy == "") {
+			if c.outcome == record.OutcomeAnswered && (a.Duration <= 0 || a.AnsweredBy == "") {
 				t.Fatalf("answered call without duration/answered_by: %+v", a)
 			}
 		})
@@ -147,7 +150,7 @@ func TestRetryUsesAnotherCallerIDAndIsTheSameVerification(t *testing.T) {
 	r := newRig(t, nil)
 	first := r.place("+447400123457") // busy
 	r.advance(5 * time.Second)
-	if v := r.verification(first.Verification.ID); v.Status != store.StatusNotDelivered {
+	if v := r.verification(first.Verification.ID); v.Status != record.StatusNotDelivered {
 		t.Fatalf("after busy: %q", v.Status)
 	}
 	second, err := r.svc.Retry(context.Background(), r.op, first.Verification.ID)
@@ -188,7 +191,7 @@ func TestHangUpWhileRingingDeliversTheMissedCall(t *testing.T) {
 	}
 	r.advance(2 * time.Second)
 	a := r.attempt(res.Attempt.ID)
-	if a.Status != "canceled" || a.Outcome != OutcomeDelivered {
+	if a.Status != "canceled" || a.Outcome != record.OutcomeDelivered {
 		t.Fatalf("after hang-up: %s/%s, want canceled/delivered", a.Status, a.Outcome)
 	}
 	if !slices.Contains(r.statuses(a.ID), "hang-up-requested") {
@@ -205,7 +208,7 @@ func TestExpiry(t *testing.T) {
 	r.advance(12 * time.Second)
 	r.clk.Advance(5 * time.Minute)
 	v := r.verification(res.Verification.ID)
-	if v.Status != store.StatusExpired {
+	if v.Status != record.StatusExpired {
 		t.Fatalf("after 5m: %q, want expired", v.Status)
 	}
 	a := r.attempt(res.Attempt.ID)
@@ -228,7 +231,7 @@ func TestCancelAndReportNoCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := r.verification(res.Verification.ID)
-	if v.Status != store.StatusNotDelivered {
+	if v.Status != record.StatusNotDelivered {
 		t.Fatalf("after 'no call': %q, want not-delivered", v.Status)
 	}
 	a := r.attempt(res.Attempt.ID)
@@ -244,10 +247,10 @@ func TestCancelAndReportNoCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.advance(2 * time.Second)
-	if v := r.verification(v.ID); v.Status != store.StatusCanceled {
+	if v := r.verification(v.ID); v.Status != record.StatusCanceled {
 		t.Fatalf("after cancel: %q", v.Status)
 	}
-	if a := r.attempt(retry.Attempt.ID); a.State != store.StateEnded || a.Status != "canceled" {
+	if a := r.attempt(retry.Attempt.ID); a.State != record.StateEnded || a.Status != "canceled" {
 		t.Fatalf("cancel left the live call %s/%s", a.State, a.Status)
 	}
 }
@@ -272,7 +275,7 @@ func TestInvalidNumberIsRefusedBeforeAnything(t *testing.T) {
 
 func TestOperatorIsStoredWithTheAttempt(t *testing.T) {
 	r := newRig(t, nil)
-	r.op = Operator{Name: "bob", Remote: "10.0.0.9:5555", Fingerprint: "SHA256:abcdefghijklmnopqrstuvwxyz"}
+	r.op = record.Operator{Name: "bob", Remote: "10.0.0.9:5555", Fingerprint: "SHA256:abcdefghijklmnopqrstuvwxyz"}
 	res := r.place("+447400123450")
 	a := r.attempt(res.Attempt.ID)
 	if a.Operator != "bob (SHA256:abcdefghi)" || a.Remote != "10.0.0.9:5555" {

@@ -4,16 +4,16 @@ import (
 	"context"
 	"errors"
 
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/restcomm"
 )
 
 // HangUp ends a live call: canceled while it is queued or ringing (the usual flash-call end), completed once
 // answered. Restcomm replies with the state from before the change, so the tracker keeps polling for the end.
-func (s *Service) HangUp(ctx context.Context, op Operator, attemptID int64) error {
+func (s *Service) HangUp(ctx context.Context, op record.Operator, attemptID int64) error {
 	s.mu.Lock()
 	t, ok := s.live[attemptID]
-	var a store.Attempt
+	var a record.Attempt
 	if ok {
 		a = t.attempt
 	}
@@ -36,14 +36,14 @@ func (s *Service) HangUp(ctx context.Context, op Operator, attemptID int64) erro
 		return err
 	}
 	s.log.Info("hang-up requested", "attempt", a.ID, "sid", a.CallSID, "operator", op.String())
-	s.addTransition(ctx, a.ID, "hang-up-requested", store.SourceOperator, "by "+op.String())
-	s.audit(ctx, op, store.AuditHangUp, a.Number, a.VerificationID, a.ID, "call "+a.CallSID)
+	s.addTransition(ctx, a.ID, "hang-up-requested", record.SourceOperator, "by "+op.String())
+	s.audit(ctx, op, record.AuditHangUp, a.Number, a.VerificationID, a.ID, "call "+a.CallSID)
 	s.pollNow(a.ID)
 	return nil
 }
 
 // hangUpLive hangs up whatever call of a verification is live, ignoring errors (used by Cancel and expiry).
-func (s *Service) hangUpLive(ctx context.Context, op Operator, verificationID int64) {
+func (s *Service) hangUpLive(ctx context.Context, op record.Operator, verificationID int64) {
 	s.mu.Lock()
 	var ids []int64
 	for id, t := range s.live {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/clock"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/rcml"
 	"github.com/flashcall/flashcall/restcomm"
@@ -28,7 +29,7 @@ type rig struct {
 	events <-chan Event
 	dbPath string
 	rcml   *httptest.Server
-	op     Operator
+	op     record.Operator
 }
 
 var t0 = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
@@ -48,7 +49,7 @@ func defaultSettings() Settings {
 // newRig builds the rig; edit tweaks the settings before the service is built.
 func newRig(t *testing.T, edit func(*Settings)) *rig {
 	t.Helper()
-	r := &rig{t: t, clk: clock.NewFake(t0), op: Operator{Name: "alice", Remote: "local"}}
+	r := &rig{t: t, clk: clock.NewFake(t0), op: record.Operator{Name: "alice", Remote: "local"}}
 	r.sim = sim.New(sim.Options{Clock: r.clk, Seed: 7})
 	r.simSrv = httptest.NewServer(r.sim)
 	t.Cleanup(r.simSrv.Close)
@@ -122,7 +123,7 @@ func (r *rig) advance(d time.Duration) {
 }
 
 // attempt reads an attempt back from the database.
-func (r *rig) attempt(id int64) store.Attempt {
+func (r *rig) attempt(id int64) record.Attempt {
 	r.t.Helper()
 	a, err := r.st.GetAttempt(context.Background(), id)
 	if err != nil {
@@ -132,7 +133,7 @@ func (r *rig) attempt(id int64) store.Attempt {
 }
 
 // verification reads a verification back from the database.
-func (r *rig) verification(id int64) store.Verification {
+func (r *rig) verification(id int64) record.Verification {
 	r.t.Helper()
 	v, err := r.st.GetVerification(context.Background(), id)
 	if err != nil {

@@ -8,17 +8,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // deliveredVerification places a call to a number ending 0 and lets it ring out: a missed call, the
 // verification awaiting the code. It returns the verification and its code.
-func (r *rig) deliveredVerification(number string) (store.Verification, string) {
+func (r *rig) deliveredVerification(number string) (record.Verification, string) {
 	r.t.Helper()
 	res := r.place(number)
 	r.advance(15 * time.Second)
 	v := r.verification(res.Verification.ID)
-	if v.Status != store.StatusAwaitingCode {
+	if v.Status != record.StatusAwaitingCode {
 		r.t.Fatalf("verification %q, want awaiting-code", v.Status)
 	}
 	return v, codeOfFrom(r.attempt(res.Attempt.ID).From)
@@ -43,7 +43,7 @@ func TestConcurrentWrongChecksAreEachCounted(t *testing.T) {
 	var mu sync.Mutex
 	counted, closed := 0, 0
 	for i := range n {
-		op := Operator{Name: fmt.Sprintf("op%02d", i), Remote: "local"}
+		op := record.Operator{Name: fmt.Sprintf("op%02d", i), Remote: "local"}
 		wg.Go(func() {
 			<-start
 			_, err := r.svc.Check(context.Background(), op, v.ID, wrongCode(code))
@@ -65,7 +65,7 @@ func TestConcurrentWrongChecksAreEachCounted(t *testing.T) {
 		t.Fatalf("%d checks counted, %d refused as closed; want 3 and %d", counted, closed, n-3)
 	}
 	got := r.verification(v.ID)
-	if got.Checks != 3 || got.Status != store.StatusFailed {
+	if got.Checks != 3 || got.Status != record.StatusFailed {
 		t.Fatalf("verification %q with %d checks, want failed with 3", got.Status, got.Checks)
 	}
 	checks, err := r.st.Checks(context.Background(), v.ID)
@@ -96,26 +96,26 @@ func TestVerifyRacingCancelHasOneWinner(t *testing.T) {
 		})
 		wg.Go(func() {
 			<-start
-			cancelErr = r.svc.Cancel(context.Background(), Operator{Name: "bob", Remote: "local"}, v.ID)
+			cancelErr = r.svc.Cancel(context.Background(), record.Operator{Name: "bob", Remote: "local"}, v.ID)
 		})
 		close(start)
 		wg.Wait()
 		got := r.verification(v.ID)
 		switch {
 		case verified && checkErr == nil && errors.Is(cancelErr, ErrClosed):
-			if got.Status != store.StatusVerified {
+			if got.Status != record.StatusVerified {
 				t.Fatalf("check won but the verification is %q", got.Status)
 			}
 			wins["check"]++
 		case cancelErr == nil && errors.Is(checkErr, ErrClosed) && !verified:
-			if got.Status != store.StatusCanceled {
+			if got.Status != record.StatusCanceled {
 				t.Fatalf("cancel won but the verification is %q", got.Status)
 			}
 			wins["cancel"]++
 		default:
 			t.Fatalf("no single winner: check %v (verified %v), cancel %v, verification %q", checkErr, verified, cancelErr, got.Status)
 		}
-		entries, err := r.st.Audit(context.Background(), store.AuditQuery{})
+		entries, err := r.st.Audit(context.Background(), record.AuditQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,9 +125,9 @@ func TestVerifyRacingCancelHasOneWinner(t *testing.T) {
 				continue
 			}
 			switch e.Action {
-			case store.AuditCodeChecked:
+			case record.AuditCodeChecked:
 				checked++
-			case store.AuditCancel:
+			case record.AuditCancel:
 				canceled++
 			}
 		}
@@ -148,10 +148,10 @@ func TestExpiryNeverOverwritesAVerifiedVerification(t *testing.T) {
 		t.Fatalf("check: %v %v", res.Verified, err)
 	}
 	r.clk.Advance(10 * time.Minute)
-	if r.svc.expireIfDue(context.Background(), &stale) && stale.Status != store.StatusVerified {
+	if r.svc.expireIfDue(context.Background(), &stale) && stale.Status != record.StatusVerified {
 		t.Fatalf("expiry of a stale copy reported %q", stale.Status)
 	}
-	if got := r.verification(v.ID); got.Status != store.StatusVerified {
+	if got := r.verification(v.ID); got.Status != record.StatusVerified {
 		t.Fatalf("verification %q after a stale expiry, want verified", got.Status)
 	}
 }

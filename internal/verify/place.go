@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/restcomm"
 )
@@ -22,7 +23,7 @@ func (s *Service) ParseNumber(input string) (policy.Number, error) {
 // transaction that writes the attempt: nothing is dialled unless that write succeeds. A refusal is returned
 // as a *policy.Refusal (with a zero Result), recorded as a blocked attempt and audited. A create is never
 // retried: when its outcome is unknown, the attempt is kept for reconciliation.
-func (s *Service) Place(ctx context.Context, op Operator, input string) (Result, error) {
+func (s *Service) Place(ctx context.Context, op record.Operator, input string) (Result, error) {
 	num, open, release, err := s.intake(ctx, op, input)
 	if err != nil {
 		return Result{}, err
@@ -38,7 +39,7 @@ func (s *Service) Place(ctx context.Context, op Operator, input string) (Result,
 // a second call to the number from starting meanwhile (release ends it), and the number's open verification,
 // if any (nil when there is none or it just expired). A verification whose call is live refuses with
 // ErrLiveCall.
-func (s *Service) intake(ctx context.Context, op Operator, input string) (policy.Number, *store.Verification, func(), error) {
+func (s *Service) intake(ctx context.Context, op record.Operator, input string) (policy.Number, *record.Verification, func(), error) {
 	num, err := s.ParseNumber(input)
 	if err != nil {
 		return num, nil, nil, &NumberError{Input: strings.TrimSpace(input), Reason: reasonOf(err)}
@@ -58,7 +59,7 @@ func (s *Service) intake(ctx context.Context, op Operator, input string) (policy
 	if v != nil && s.expireIfDue(ctx, v) {
 		v = nil
 	}
-	if v != nil && v.Status == store.StatusCalling {
+	if v != nil && v.Status == record.StatusCalling {
 		release()
 		return num, nil, nil, ErrLiveCall
 	}
@@ -67,15 +68,15 @@ func (s *Service) intake(ctx context.Context, op Operator, input string) (policy
 
 // Retry places another call for an open verification, from a caller ID it has not used yet where the pool
 // allows. The policy applies as for Place, and a retry counts towards the limits.
-func (s *Service) Retry(ctx context.Context, op Operator, verificationID int64) (Result, error) {
+func (s *Service) Retry(ctx context.Context, op record.Operator, verificationID int64) (Result, error) {
 	v, err := s.st.GetVerification(ctx, verificationID)
 	if err != nil {
 		return Result{}, err
 	}
-	if s.expireIfDue(ctx, v) || finalVerification(v.Status) {
+	if s.expireIfDue(ctx, v) || v.Status.Final() {
 		return Result{}, ErrClosed
 	}
-	if v.Status == store.StatusCalling {
+	if v.Status == record.StatusCalling {
 		return Result{}, ErrLiveCall
 	}
 	num, err := s.ParseNumber(v.Number)
@@ -93,18 +94,18 @@ func (s *Service) Retry(ctx context.Context, op Operator, verificationID int64) 
 }
 
 // newVerification is a verification of num about to be started by op (ID 0: not stored yet).
-func (s *Service) newVerification(op Operator, num policy.Number) store.Verification {
+func (s *Service) newVerification(op record.Operator, num policy.Number) record.Verification {
 	now := s.clk.Now()
-	return store.Verification{
+	return record.Verification{
 		Number: num.E164, Country: num.Region, Operator: op.String(),
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.set.Expiry),
-		Status: store.StatusCalling, MaxChecks: s.set.MaxChecks,
+		Status: record.StatusCalling, MaxChecks: s.set.MaxChecks,
 	}
 }
 
 // dial checks the limits and writes the attempt (creating v when its ID is 0, superseding sup when set) in
 // one transaction, then creates the call and starts tracking it.
-func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, num policy.Number, retry bool, sup *store.Verification) (Result, error) {
+func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verification, num policy.Number, retry bool, sup *record.Verification) (Result, error) {
 	fresh := v.ID == 0
 	var used []string
 	if !fresh {
@@ -118,21 +119,21 @@ func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, n
 		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
 	}
 	now := s.clk.Now()
-	a := store.Attempt{
+	a := record.Attempt{
 		CreatedAt: now, UpdatedAt: now,
 		Operator: op.String(), Remote: op.Remote,
 		Number: num.E164, Country: num.Region, LineType: string(num.Type), From: from,
-		State: store.StatePlacing,
+		State: record.StatePlacing,
 	}
 	before := v
-	v.Status = store.StatusCalling
+	v.Status = record.StatusCalling
 	v.UpdatedAt = now
 	err = s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a},
 		s.limitCheck(op, num, now))
 	var ref *policy.Refusal
 	switch {
 	case errors.As(err, &ref):
-		var open *store.Verification
+		var open *record.Verification
 		if !fresh {
 			open = &before
 		}
@@ -171,14 +172,14 @@ func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, n
 	}
 	c := calls[0]
 	a.CallSID = c.SID
-	a.State = store.StateLive
+	a.State = record.StateLive
 	s.log.Info("call placed", "attempt", a.ID, "sid", c.SID, "operator", a.Operator)
 	if err := s.st.UpdateAttempt(ctx, &a); err != nil {
 		s.log.Error("attempt update failed", "attempt", a.ID, "err", err)
 	}
 	s.auditPlaced(ctx, op, a, retry, nil)
 	s.track(a, now)
-	a = s.apply(ctx, a.ID, &c, store.SourceCreate)
+	a = s.apply(ctx, a.ID, &c, record.SourceCreate)
 	v2, err := s.st.GetVerification(ctx, v.ID)
 	if err == nil {
 		v = *v2
@@ -189,16 +190,16 @@ func (s *Service) dial(ctx context.Context, op Operator, v store.Verification, n
 
 // createFailed records a create that did not succeed: not placed, or outcome unknown.
 // sentAt is our clock's time just before the request went out: the look-up window starts there.
-func (s *Service) createFailed(ctx context.Context, a store.Attempt, v store.Verification, sentAt time.Time, err error) (store.Attempt, store.Verification) {
+func (s *Service) createFailed(ctx context.Context, a record.Attempt, v record.Verification, sentAt time.Time, err error) (record.Attempt, record.Verification) {
 	now := s.clk.Now()
 	a.UpdatedAt = now
 	a.Error = err.Error()
 	var unk *restcomm.OutcomeUnknownError
 	if errors.As(err, &unk) {
-		a.State = store.StateUnknown
-		a.Outcome = OutcomeUnknown
+		a.State = record.StateUnknown
+		a.Outcome = record.OutcomeUnknown
 		s.log.Warn("call outcome unknown", "attempt", a.ID, "err", err)
-		s.addTransition(ctx, a.ID, "unknown", store.SourceCreate, a.Error)
+		s.addTransition(ctx, a.ID, "unknown", record.SourceCreate, a.Error)
 		if uerr := s.st.UpdateAttempt(ctx, &a); uerr != nil {
 			s.log.Error("attempt update failed", "attempt", a.ID, "err", uerr)
 		}
@@ -206,10 +207,10 @@ func (s *Service) createFailed(ctx context.Context, a store.Attempt, v store.Ver
 		s.track(a, sentAt)
 		return a, v
 	}
-	a.State = store.StateNotPlaced
+	a.State = record.StateNotPlaced
 	a.EndedAt = now
 	s.log.Warn("call not placed", "attempt", a.ID, "err", err)
-	s.addTransition(ctx, a.ID, "not-placed", store.SourceCreate, a.Error)
+	s.addTransition(ctx, a.ID, "not-placed", record.SourceCreate, a.Error)
 	if uerr := s.st.UpdateAttempt(ctx, &a); uerr != nil {
 		s.log.Error("attempt update failed", "attempt", a.ID, "err", uerr)
 	}

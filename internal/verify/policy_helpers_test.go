@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
@@ -29,9 +30,9 @@ func noLimits(r *policy.Rules) {
 }
 
 // auditOf returns the audit entries of one action, oldest first.
-func (r *rig) auditOf(action string) []store.AuditEntry {
+func (r *rig) auditOf(action record.Action) []record.AuditEntry {
 	r.t.Helper()
-	es, err := r.st.Audit(context.Background(), store.AuditQuery{Action: action})
+	es, err := r.st.Audit(context.Background(), record.AuditQuery{Action: action})
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -42,15 +43,15 @@ func (r *rig) auditOf(action string) []store.AuditEntry {
 }
 
 // blocked returns the blocked attempts in the history, oldest first.
-func (r *rig) blocked() []store.HistoryRow {
+func (r *rig) blocked() []record.HistoryRow {
 	r.t.Helper()
 	rows, err := r.st.History(context.Background(), store.HistoryQuery{})
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	var out []store.HistoryRow
+	var out []record.HistoryRow
 	for i := len(rows) - 1; i >= 0; i-- {
-		if rows[i].State == store.StateBlocked {
+		if rows[i].State == record.StateBlocked {
 			out = append(out, rows[i])
 		}
 	}

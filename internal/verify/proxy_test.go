@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/restcomm"
 )
@@ -69,13 +70,13 @@ func TestMalformedAndTimedOutGetsKeepTheLastStateStale(t *testing.T) {
 			fp.mode.Store(c.mode)
 			r.advance(3 * time.Second)
 			a := r.attempt(res.Attempt.ID)
-			if a.Status != "ringing" || a.StaleSince.IsZero() || a.State != store.StateLive {
+			if a.Status != "ringing" || a.StaleSince.IsZero() || a.State != record.StateLive {
 				t.Fatalf("during the fault: %s/%s stale %v, want live ringing marked stale", a.State, a.Status, a.StaleSince)
 			}
 			fp.mode.Store(0)
 			r.advance(10 * time.Second)
 			a = r.attempt(res.Attempt.ID)
-			if a.Outcome != OutcomeDelivered || !a.StaleSince.IsZero() {
+			if a.Outcome != record.OutcomeDelivered || !a.StaleSince.IsZero() {
 				t.Fatalf("after the fault: outcome %q stale %v", a.Outcome, a.StaleSince)
 			}
 		})

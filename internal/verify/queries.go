@@ -4,32 +4,33 @@ import (
 	"context"
 	"sort"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
 // History returns up to limit attempts, newest first (0 = all).
-func (s *Service) History(ctx context.Context, limit int) ([]store.HistoryRow, error) {
+func (s *Service) History(ctx context.Context, limit int) ([]record.HistoryRow, error) {
 	return s.st.History(ctx, store.HistoryQuery{Limit: limit})
 }
 
 // Timeline returns an attempt's state changes, oldest first.
-func (s *Service) Timeline(ctx context.Context, attemptID int64) ([]store.Transition, error) {
+func (s *Service) Timeline(ctx context.Context, attemptID int64) ([]record.Transition, error) {
 	return s.st.Transitions(ctx, attemptID)
 }
 
 // Verification returns one verification as stored.
-func (s *Service) Verification(ctx context.Context, id int64) (store.Verification, error) {
+func (s *Service) Verification(ctx context.Context, id int64) (record.Verification, error) {
 	v, err := s.st.GetVerification(ctx, id)
 	if err != nil {
-		return store.Verification{}, err
+		return record.Verification{}, err
 	}
 	return *v, nil
 }
 
 // Live returns a snapshot of the attempts being tracked, oldest first.
-func (s *Service) Live() []store.Attempt {
+func (s *Service) Live() []record.Attempt {
 	s.mu.Lock()
-	out := make([]store.Attempt, 0, len(s.live))
+	out := make([]record.Attempt, 0, len(s.live))
 	for _, t := range s.live {
 		out = append(out, t.attempt)
 	}

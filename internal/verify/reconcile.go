@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // Start reconciles attempts that a previous process left live (killed, crashed, or shut down with calls in
@@ -16,17 +16,17 @@ func (s *Service) Start(ctx context.Context) error {
 		return fmt.Errorf("reading unfinished attempts: %w", err)
 	}
 	for _, a := range un {
-		if a.State == store.StatePlacing {
-			a.State = store.StateUnknown
+		if a.State == record.StatePlacing {
+			a.State = record.StateUnknown
 			if a.CallSID == "" {
-				a.Outcome = OutcomeUnknown
+				a.Outcome = record.OutcomeUnknown
 				a.Error = "the previous run stopped while placing this call: looking it up in Restcomm"
 			}
 			a.UpdatedAt = s.clk.Now()
 			if err := s.st.UpdateAttempt(ctx, &a); err != nil {
 				return fmt.Errorf("updating attempt %d: %w", a.ID, err)
 			}
-			s.addTransition(ctx, a.ID, "unknown", store.SourceReconcile, a.Error)
+			s.addTransition(ctx, a.ID, "unknown", record.SourceReconcile, a.Error)
 		}
 		s.track(a, a.CreatedAt)
 		s.log.Info("reconciling attempt", "attempt", a.ID, "sid", a.CallSID, "state", a.State)

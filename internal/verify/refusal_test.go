@@ -9,7 +9,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // exampleE164 is libphonenumber's example number of a type for a region.
@@ -110,7 +110,7 @@ func TestRefusalsAsTheOperatorSeesThem(t *testing.T) {
 			}
 			blocked := r.blocked()
 			if !c.blocked {
-				if len(blocked) != 0 || len(r.auditOf(store.AuditRefusal)) != 0 {
+				if len(blocked) != 0 || len(r.auditOf(record.AuditRefusal)) != 0 {
 					t.Fatalf("not a policy refusal, yet recorded: %+v", blocked)
 				}
 				return
@@ -118,15 +118,15 @@ func TestRefusalsAsTheOperatorSeesThem(t *testing.T) {
 			if len(blocked) != 1 || blocked[0].Error != err.Error() || blocked[0].Operator != "alice" {
 				t.Fatalf("blocked attempts %+v, want one with the message", blocked)
 			}
-			audits := r.auditOf(store.AuditRefusal)
+			audits := r.auditOf(record.AuditRefusal)
 			if len(audits) != 1 || audits[0].Detail != err.Error() || audits[0].AttemptID != blocked[0].ID ||
-				audits[0].Number != policy.Mask(blocked[0].Number) || audits[0].Remote != "local" {
+				audits[0].Number != record.MaskNumber(blocked[0].Number) || audits[0].Remote != "local" {
 				t.Fatalf("refusal audit %+v", audits)
 			}
-			if c.calls == 0 && blocked[0].VerificationStatus != store.StatusBlocked {
+			if c.calls == 0 && blocked[0].VerificationStatus != record.StatusBlocked {
 				t.Errorf("a refused new verification is %q, want blocked", blocked[0].VerificationStatus)
 			}
-			if c.calls > 0 && blocked[0].VerificationStatus == store.StatusBlocked {
+			if c.calls > 0 && blocked[0].VerificationStatus == record.StatusBlocked {
 				t.Errorf("a refused retry blocked the open verification")
 			}
 		})
@@ -144,11 +144,11 @@ func TestRefusedRetryKeepsTheVerificationOpen(t *testing.T) {
 		t.Fatalf("Retry = %v, want the per-number limit until %v", err, t0.Add(time.Hour))
 	}
 	v := r.verification(first.Verification.ID)
-	if v.Status != store.StatusNotDelivered {
+	if v.Status != record.StatusNotDelivered {
 		t.Fatalf("verification after a refused retry: %q, want not-delivered", v.Status)
 	}
 	as, _ := r.st.AttemptsFor(ctx, v.ID)
-	if len(as) != 2 || as[1].State != store.StateBlocked {
+	if len(as) != 2 || as[1].State != record.StateBlocked {
 		t.Fatalf("attempts %+v, want the call and a blocked retry", as)
 	}
 	if n := len(r.sim.CallLog()); n != 1 {

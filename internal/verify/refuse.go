@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
@@ -19,30 +20,30 @@ import (
 // number that is being called (ErrLiveCall) are not policy refusals and are not recorded.
 
 // refuse records a refusal for num (as a retry of open when it is set) and returns ref.
-func (s *Service) refuse(ctx context.Context, op Operator, num policy.Number, open *store.Verification, ref *policy.Refusal) error {
+func (s *Service) refuse(ctx context.Context, op record.Operator, num policy.Number, open *record.Verification, ref *policy.Refusal) error {
 	now := s.clk.Now()
 	msg := ref.Error()
-	a := store.Attempt{
+	a := record.Attempt{
 		CreatedAt: now, UpdatedAt: now, EndedAt: now,
 		Operator: op.String(), Remote: op.Remote,
 		Number: num.E164, Country: num.Region, LineType: string(num.Type),
 		Error: msg,
 	}
-	var v store.Verification
+	var v record.Verification
 	if open != nil {
 		v = *open
 	} else {
 		v = s.newVerification(op, num)
 		v.ExpiresAt = now
-		v.Status = store.StatusBlocked
+		v.Status = record.StatusBlocked
 		v.Reason = msg
 	}
 	if err := s.st.RecordBlocked(ctx, &v, &a); err != nil {
 		s.log.Error("blocked attempt not recorded", "rule", ref.Rule, "err", err)
 	}
-	s.log.Info("call refused", "rule", ref.Rule, "number", policy.Mask(num.E164), "operator", op.String(),
+	s.log.Info("call refused", "rule", ref.Rule, "number", record.MaskNumber(num.E164), "operator", op.String(),
 		"remote", op.Remote, "attempt", a.ID)
-	s.audit(ctx, op, store.AuditRefusal, num.E164, v.ID, a.ID, msg)
+	s.audit(ctx, op, record.AuditRefusal, num.E164, v.ID, a.ID, msg)
 	if a.ID != 0 {
 		s.publish(Event{Kind: EventAttempt, Attempt: a, Verification: v})
 	}
@@ -50,7 +51,7 @@ func (s *Service) refuse(ctx context.Context, op Operator, num policy.Number, op
 }
 
 // limitCheck is the check InsertAttemptChecked runs inside its write transaction.
-func (s *Service) limitCheck(op Operator, num policy.Number, now time.Time) func(context.Context, store.LimitQuerier) error {
+func (s *Service) limitCheck(op record.Operator, num policy.Number, now time.Time) func(context.Context, store.LimitQuerier) error {
 	return func(ctx context.Context, q store.LimitQuerier) error {
 		return s.set.Policy.CheckLimits(ctx, counter{q}, policy.Request{Number: num.E164, Operator: op.String(), Now: now})
 	}

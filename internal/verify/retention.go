@@ -5,14 +5,16 @@ import (
 	"fmt"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // purgeEvery is how often the retention purge runs after the one at Start.
 const purgeEvery = policy.Day
 
 // retentionOperator is who the audit log names for purges.
-func retentionOperator() Operator { return Operator{Name: "flashcall", Remote: "retention"} }
+func retentionOperator() record.Operator {
+	return record.Operator{Name: "flashcall", Remote: "retention"}
+}
 
 // startRetention purges once and arms the daily purge; nothing when Settings.Retention is zero.
 func (s *Service) startRetention(ctx context.Context) {
@@ -67,7 +69,7 @@ func (s *Service) purgeNow(ctx context.Context) (int, error) {
 		what = "deleted"
 	}
 	s.log.Info("retention purge", "attempts", n, "mode", what)
-	_ = s.audit(ctx, retentionOperator(), store.AuditPurge, "", 0, 0, fmt.Sprintf("%d attempts older than %s %s",
+	_ = s.audit(ctx, retentionOperator(), record.AuditPurge, "", 0, 0, fmt.Sprintf("%d attempts older than %s %s",
 		n, policy.FormatWindow(s.set.Retention), what))
 	return n, nil
 }

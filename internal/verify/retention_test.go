@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // TestRetentionPurgesAtStartAndDaily: a service started with a 30-day retention anonymises the older
@@ -28,7 +28,7 @@ func TestRetentionPurgesAtStartAndDaily(t *testing.T) {
 	if a := r.attempt(recent.Attempt.ID); a.Number != "+447400123451" {
 		t.Fatalf("the recent attempt lost its number")
 	}
-	purges := r.auditOf(store.AuditPurge)
+	purges := r.auditOf(record.AuditPurge)
 	if len(purges) != 1 || purges[0].Detail != "1 attempts older than 30d anonymised" || purges[0].Operator != "flashcall" ||
 		purges[0].Remote != "retention" {
 		t.Fatalf("purge audit %+v", purges)
@@ -42,12 +42,12 @@ func TestRetentionPurgesAtStartAndDaily(t *testing.T) {
 	if a := r.attempt(recent.Attempt.ID); a.Number != "" {
 		t.Fatal("the daily purge did not run")
 	}
-	if purges := r.auditOf(store.AuditPurge); len(purges) != 2 {
+	if purges := r.auditOf(record.AuditPurge); len(purges) != 2 {
 		t.Fatalf("purge audits = %d, want 2 (purges of nothing are not audited)", len(purges))
 	}
 	svc.Close()
 	r.clk.Advance(2 * policy.Day)
-	if purges := r.auditOf(store.AuditPurge); len(purges) != 2 {
+	if purges := r.auditOf(record.AuditPurge); len(purges) != 2 {
 		t.Fatalf("a closed service purged")
 	}
 }
@@ -63,7 +63,7 @@ func TestRetentionDeletes(t *testing.T) {
 	if _, err := r.st.GetAttempt(context.Background(), old.Attempt.ID); err == nil {
 		t.Fatal("the old attempt is still there")
 	}
-	if p := r.auditOf(store.AuditPurge); len(p) != 1 || p[0].Detail != "1 attempts older than 1d deleted" {
+	if p := r.auditOf(record.AuditPurge); len(p) != 1 || p[0].Detail != "1 attempts older than 1d deleted" {
 		t.Fatalf("purge audit %+v", p)
 	}
 }

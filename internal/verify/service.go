@@ -7,16 +7,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/flashcall/flashcall/internal/callerid"
 	"iter"
 	"log/slog"
 	"net/url"
 	"sync"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/callerid"
+	"github.com/flashcall/flashcall/internal/record"
+
 	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/restcomm"
 )
 
@@ -39,7 +40,7 @@ type Deps struct {
 	// Calls talks to Restcomm or the simulator.
 	Calls Caller
 	// Store keeps the history.
-	Store *store.Store
+	Store Store
 	// Clock drives polling and expiry; nil means the wall clock.
 	Clock clock.Clock
 	// Settings are the flow's settings.
@@ -55,7 +56,7 @@ type Deps struct {
 // Service is the flash-call flow. It is safe for concurrent use by many sessions.
 type Service struct {
 	calls    Caller
-	st       *store.Store
+	st       Store
 	clk      clock.Clock
 	set      Settings
 	info     Info
@@ -88,7 +89,7 @@ type Service struct {
 
 // tracked is the tracker's view of one live attempt.
 type tracked struct {
-	attempt store.Attempt
+	attempt record.Attempt
 	sentAt  time.Time // when the create was sent, for ListCalls look-ups
 	// answeredAt is when the tracker first saw the call answered (zero until then): an answered call's
 	// record can stay in-progress for ever after a hang-up, so its tracking is bounded from here.
@@ -236,14 +237,6 @@ func (s *Service) notice(msg string, isErr bool) {
 // reqCtx bounds one Restcomm request.
 func (s *Service) reqCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, s.reqTO)
-}
-
-// MaskSID shows the first four and last four characters of an account or call SID.
-func MaskSID(sid string) string {
-	if len(sid) <= 10 {
-		return "****"
-	}
-	return sid[:4] + "…" + sid[len(sid)-4:]
 }
 
 // HostOf returns the host of a base URL, for the header.

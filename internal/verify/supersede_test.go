@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 func TestSupersedeStartsAFreshVerificationAndIsAudited(t *testing.T) {
@@ -18,7 +18,7 @@ func TestSupersedeStartsAFreshVerificationAndIsAudited(t *testing.T) {
 		t.Fatalf("Supersede while the call rings: %v, want ErrLiveCall", err)
 	}
 	r.advance(15 * time.Second) // a missed call: awaiting the code
-	bob := Operator{Name: "bob", Remote: "192.0.2.9:50022"}
+	bob := record.Operator{Name: "bob", Remote: "192.0.2.9:50022"}
 	res, err := r.svc.Supersede(ctx, bob, "+44 7400 123450")
 	if err != nil {
 		t.Fatal(err)
@@ -27,13 +27,13 @@ func TestSupersedeStartsAFreshVerificationAndIsAudited(t *testing.T) {
 		t.Fatalf("Supersede = retry %v, verification %d (old %d)", res.Retry, res.Verification.ID, first.Verification.ID)
 	}
 	old := r.verification(first.Verification.ID)
-	if old.Status != store.StatusSuperseded || old.Reason != "superseded by a new verification started by bob" {
+	if old.Status != record.StatusSuperseded || old.Reason != "superseded by a new verification started by bob" {
 		t.Fatalf("old verification %q %q", old.Status, old.Reason)
 	}
 	if _, err := r.svc.Check(ctx, r.op, old.ID, codeOfFrom(r.attempt(first.Attempt.ID).From)); !errors.Is(err, ErrClosed) {
 		t.Fatalf("a read-back for the superseded verification: %v, want ErrClosed", err)
 	}
-	sup := r.auditOf(store.AuditSupersede)
+	sup := r.auditOf(record.AuditSupersede)
 	if len(sup) != 1 || sup[0].Operator != "bob" || sup[0].Remote != "192.0.2.9:50022" || sup[0].VerificationID != old.ID ||
 		sup[0].Number != "+44*******450" || sup[0].Detail == "" {
 		t.Fatalf("supersede audit %+v", sup)
@@ -53,10 +53,10 @@ func TestRefusedSupersedeLeavesTheOpenVerification(t *testing.T) {
 	if !errors.As(err, &ref) || ref.Rule != policy.RulePerNumber {
 		t.Fatalf("Supersede = %v, want the per-number limit", err)
 	}
-	if v := r.verification(first.Verification.ID); v.Status != store.StatusAwaitingCode {
+	if v := r.verification(first.Verification.ID); v.Status != record.StatusAwaitingCode {
 		t.Fatalf("the open verification became %q", v.Status)
 	}
-	if n := len(r.auditOf(store.AuditSupersede)); n != 0 {
+	if n := len(r.auditOf(record.AuditSupersede)); n != 0 {
 		t.Fatalf("%d supersede audit entries for a refused supersede", n)
 	}
 }
@@ -67,7 +67,7 @@ func TestSupersedeWithNothingOpenIsPlace(t *testing.T) {
 	if err != nil || res.Retry || res.Attempt.CallSID == "" {
 		t.Fatalf("Supersede = %+v, %v", res, err)
 	}
-	if n := len(r.auditOf(store.AuditSupersede)); n != 0 {
+	if n := len(r.auditOf(record.AuditSupersede)); n != 0 {
 		t.Fatalf("nothing was superseded, yet %d audit entries", n)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/restcomm"
 )
@@ -21,7 +22,7 @@ const lookupWindow = 5 * time.Minute
 const authPause = 30 * time.Second
 
 // track adds an attempt to the live set and makes sure the poller runs.
-func (s *Service) track(a store.Attempt, sentAt time.Time) {
+func (s *Service) track(a record.Attempt, sentAt time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -92,7 +93,7 @@ func (s *Service) poll() {
 }
 
 // refresh GETs one call and applies what it says. Errors keep the last known state, marked stale.
-func (s *Service) refresh(a store.Attempt) {
+func (s *Service) refresh(a record.Attempt) {
 	ctx, cancel := s.reqCtx(s.ctx)
 	defer cancel()
 	c, err := s.calls.GetCall(ctx, a.CallSID)
@@ -100,14 +101,14 @@ func (s *Service) refresh(a store.Attempt) {
 		s.pollFailed(a, err)
 		return
 	}
-	s.apply(s.ctx, a.ID, c, store.SourcePoll)
+	s.apply(s.ctx, a.ID, c, record.SourcePoll)
 }
 
 // PollNow fetches one live attempt's call at once, outside the poll schedule (after a final callback).
 func (s *Service) pollNow(attemptID int64) {
 	s.mu.Lock()
 	t, ok := s.live[attemptID]
-	var a store.Attempt
+	var a record.Attempt
 	if ok {
 		a = t.attempt
 	}
@@ -118,13 +119,13 @@ func (s *Service) pollNow(attemptID int64) {
 }
 
 // pollFailed marks an attempt stale and, for credential errors, pauses polling and tells the operator.
-func (s *Service) pollFailed(a store.Attempt, err error) {
+func (s *Service) pollFailed(a record.Attempt, err error) {
 	now := s.clk.Now()
 	if errors.Is(err, restcomm.ErrNotFound) && !errors.Is(err, restcomm.ErrUnauthorized) {
 		var apiErr *restcomm.APIError
 		if errors.As(err, &apiErr) && apiErr.Op == "get call" {
 			// Restcomm does not know this SID: it will never report an end.
-			s.finish(a.ID, OutcomeUnknown, "Restcomm does not know this call (404): check the account in use")
+			s.finish(a.ID, record.OutcomeUnknown, "Restcomm does not know this call (404): check the account in use")
 			return
 		}
 	}
@@ -186,7 +187,7 @@ func (s *Service) lookUp(t tracked) {
 		if s.clk.Now().Sub(t.sentAt) > lookupWindow {
 			// The window is bounded whether or not Restcomm answers: a look-up that keeps failing must not
 			// keep an attempt (and a headless call) open for ever.
-			s.finish(t.attempt.ID, OutcomeUnknown, fmt.Sprintf("could not look this call up in Restcomm for %s (%v): check Restcomm's call log before calling again", lookupWindow, err))
+			s.finish(t.attempt.ID, record.OutcomeUnknown, fmt.Sprintf("could not look this call up in Restcomm for %s (%v): check Restcomm's call log before calling again", lookupWindow, err))
 			return
 		}
 		s.pollFailed(t.attempt, err)
@@ -195,7 +196,7 @@ func (s *Service) lookUp(t tracked) {
 	for _, c := range cands {
 		why := fmt.Sprintf("linked after an unknown create outcome: the unclaimed call to this number from this caller ID created closest to the create (%s %s it was sent; %d candidate(s))",
 			absDuration(c.DateCreated.Sub(t.sentAt)).Round(time.Second), beforeAfter(c.DateCreated.Sub(t.sentAt)), len(cands))
-		err := s.st.ClaimCallSID(ctx, t.attempt.ID, c.SID, store.Transition{At: s.clk.Now(), Status: "linked", Source: store.SourceReconcile, Detail: why})
+		err := s.st.ClaimCallSID(ctx, t.attempt.ID, c.SID, record.Transition{At: s.clk.Now(), Status: "linked", Source: record.SourceReconcile, Detail: why})
 		if errors.Is(err, store.ErrSIDHeld) {
 			continue // another attempt (in this process or another) took it meanwhile
 		}
@@ -206,18 +207,18 @@ func (s *Service) lookUp(t tracked) {
 		s.mu.Lock()
 		if lt, ok := s.live[t.attempt.ID]; ok {
 			lt.attempt.CallSID = c.SID
-			lt.attempt.State = store.StateLive
+			lt.attempt.State = record.StateLive
 			lt.attempt.Outcome = ""
 			lt.attempt.Error = ""
 			s.bySID[c.SID] = t.attempt.ID
 		}
 		s.mu.Unlock()
 		s.log.Info("call found after an unknown create outcome", "attempt", t.attempt.ID, "sid", c.SID, "why", why)
-		s.apply(s.ctx, t.attempt.ID, &c, store.SourceReconcile)
+		s.apply(s.ctx, t.attempt.ID, &c, record.SourceReconcile)
 		return
 	}
 	if s.clk.Now().Sub(t.sentAt) > lookupWindow {
-		s.finish(t.attempt.ID, OutcomeUnknown, "no call found in Restcomm for this attempt: it was probably not placed")
+		s.finish(t.attempt.ID, record.OutcomeUnknown, "no call found in Restcomm for this attempt: it was probably not placed")
 	}
 }
 
@@ -227,7 +228,7 @@ const clockSkew = 5 * time.Minute
 // findCalls lists calls to the attempt's number from its caller ID created at or after sentAt (less the
 // allowed clock skew) that no attempt of this process tracks, closest to sentAt first. Whether another
 // attempt in the database holds one is decided by ClaimCallSID, in the transaction that links it.
-func (s *Service) findCalls(ctx context.Context, a store.Attempt, sentAt time.Time) ([]restcomm.Call, error) {
+func (s *Service) findCalls(ctx context.Context, a record.Attempt, sentAt time.Time) ([]restcomm.Call, error) {
 	since := sentAt.Add(-clockSkew)
 	var found []restcomm.Call
 	f := restcomm.ListFilter{To: a.Number, From: a.From, StartTime: sentAt.UTC().Add(-24 * time.Hour), PageSize: 50}

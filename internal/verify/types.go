@@ -3,11 +3,12 @@ package verify
 import (
 	"errors"
 	"fmt"
-	"github.com/flashcall/flashcall/internal/callerid"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/callerid"
+	"github.com/flashcall/flashcall/internal/record"
+
 	"github.com/flashcall/flashcall/internal/policy"
-	"github.com/flashcall/flashcall/internal/store"
 )
 
 // Settings are the parts of the configuration the flow needs. They are copied in at construction, so a
@@ -45,32 +46,6 @@ type Settings struct {
 	RetentionDelete bool
 }
 
-// Operator identifies who acted: the OS user locally, the SSH user and key over SSH.
-type Operator struct {
-	// Name is the user name.
-	Name string
-	// Remote is "local" or the SSH client's address.
-	Remote string
-	// Fingerprint is the SSH key fingerprint, empty locally.
-	Fingerprint string
-}
-
-// String renders the operator as stored with attempts: the name, plus a short key fingerprint over SSH.
-func (o Operator) String() string {
-	name := o.Name
-	if name == "" {
-		name = "unknown"
-	}
-	if o.Fingerprint != "" {
-		fp := o.Fingerprint
-		if len(fp) > 16 {
-			fp = fp[:16]
-		}
-		return name + " (" + fp + ")"
-	}
-	return name
-}
-
 // EventKind says what an Event reports.
 type EventKind int
 
@@ -90,9 +65,9 @@ type Event struct {
 	// At is when the service saw the change.
 	At time.Time
 	// Attempt is the attempt as stored after the change (EventAttempt).
-	Attempt store.Attempt
+	Attempt record.Attempt
 	// Verification is the verification as stored after the change (EventAttempt, EventVerification).
-	Verification store.Verification
+	Verification record.Verification
 	// Notice is a message for the status bar (EventNotice); Err is true for errors.
 	Notice string
 	// Err marks a notice as an error.
@@ -102,9 +77,9 @@ type Event struct {
 // Result is what Place and Retry return: the verification and the attempt they created.
 type Result struct {
 	// Verification is the verification the attempt belongs to.
-	Verification store.Verification
+	Verification record.Verification
 	// Attempt is the new attempt.
-	Attempt store.Attempt
+	Attempt record.Attempt
 	// Retry is true when the request joined an open verification instead of starting one.
 	Retry bool
 }
@@ -116,7 +91,7 @@ type CheckResult struct {
 	// ChecksLeft is how many wrong read-backs remain before the verification locks.
 	ChecksLeft int
 	// Verification is the verification after the check.
-	Verification store.Verification
+	Verification record.Verification
 }
 
 // Info describes the backend and the call settings for the console header.

@@ -1,4 +1,4 @@
-package policy
+package record
 
 import "testing"
 
@@ -15,17 +15,8 @@ func TestMask(t *testing.T) {
 		"447400123456":  "*********456",
 		"hello":         "**llo",
 	} {
-		if got := Mask(in); got != want {
-			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
-		}
-	}
-	for _, in := range []string{"+447400123456", "+12025550123", "+80012345678"} {
-		n, err := ParseNumber(in, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if Mask(in) != n.Masked() {
-			t.Errorf("Mask(%q) = %q, Number.Masked = %q", in, Mask(in), n.Masked())
+		if got := MaskNumber(in); got != want {
+			t.Errorf("MaskNumber(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package policy
+package record
 
 import (
 	"strconv"
@@ -7,10 +7,10 @@ import (
 	"github.com/nyaruka/phonenumbers"
 )
 
-// Mask hides a stored E.164 number for screens, exports and logs: the "+", the country code and the last 3
-// digits stay, every other digit becomes "*", e.g. "+447400123456" -> "+44*******456". It agrees with
-// Number.Masked. Input that is not "+" and digits has every character but the last 3 masked; "" stays "".
-func Mask(e164 string) string {
+// MaskNumber hides a stored E.164 number for screens, exports and logs: the "+", the country code and the last 3
+// digits stay, every other digit becomes "*", e.g. "+447400123456" -> "+44*******456". It is
+// the one masking of customers' numbers: screens, exports, logs and the audit log all go through it. Input that is not "+" and digits has every character but the last 3 masked; "" stays "".
+func MaskNumber(e164 string) string {
 	if e164 == "" {
 		return ""
 	}
@@ -61,4 +61,45 @@ func MaskCode(from string, codeDigits int) string {
 		}
 	}
 	return string(r)
+}
+
+// MaskIn masks every occurrence of number in text, with and without its "+", so an error text that quotes
+// the number (Restcomm's may) shows it masked too.
+func MaskIn(text, number string) string {
+	if number == "" || text == "" {
+		return text
+	}
+	masked := MaskNumber(number)
+	text = strings.ReplaceAll(text, number, masked)
+	if bare := strings.TrimPrefix(number, "+"); bare != number && len(bare) > 4 {
+		text = strings.ReplaceAll(text, bare, strings.TrimPrefix(masked, "+"))
+	}
+	return text
+}
+
+// Unmasked reports a value that is a whole phone number: "+" and more than 4 digits, none of them hidden.
+func Unmasked(number string) bool {
+	d, ok := strings.CutPrefix(number, "+")
+	return ok && len(d) > 4 && isAllDigits(d)
+}
+
+// MaskSID shows the first four and last four characters of an account or call SID.
+func MaskSID(sid string) string {
+	if len(sid) <= 10 {
+		return "****"
+	}
+	return sid[:4] + "…" + sid[len(sid)-4:]
+}
+
+// isAllDigits reports whether s is one or more ASCII digits.
+func isAllDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,63 @@
+package record
+
+import "time"
+
+// Action is what an operator (or flashcall itself) did, as the audit log records it.
+type Action string
+
+const (
+	// AuditCallPlaced: a flash call was requested (Detail says whether it was created, and its SID).
+	AuditCallPlaced Action = "call-placed"
+	// AuditRefusal: the fraud policy refused a call (Detail is the refusal).
+	AuditRefusal Action = "refusal"
+	// AuditHangUp: an operator hung up a live call.
+	AuditHangUp Action = "hang-up"
+	// AuditCodeChecked: a read-back was checked (Detail says whether it matched; never the digits).
+	AuditCodeChecked Action = "code-checked"
+	// AuditCancel: an operator canceled a verification.
+	AuditCancel Action = "cancel"
+	// AuditNoCall: an operator recorded that the customer got no call.
+	AuditNoCall Action = "no-call-reported"
+	// AuditSupersede: an open verification was replaced by a fresh one.
+	AuditSupersede Action = "supersede"
+	// AuditReveal: an operator revealed a full number on purpose.
+	AuditReveal Action = "reveal"
+	// AuditExport: history or audit log was exported (Detail says what, and whether numbers were revealed).
+	AuditExport Action = "export"
+	// AuditPurge: attempts older than the retention were purged or anonymised (Detail has the count).
+	AuditPurge Action = "purge"
+	// AuditConfigLoaded: a configuration was loaded (Detail names its source).
+	AuditConfigLoaded Action = "config-loaded"
+	// AuditExpired: a verification's window passed before a correct read-back.
+	AuditExpired Action = "expired"
+)
+
+// AuditEntry is one line of the append-only audit log: who did what, when, from where. It never holds a full
+// phone number (Number is masked: the store refuses an unmasked one) nor a code.
+type AuditEntry struct {
+	// ID is assigned by the store.
+	ID int64
+	// At is when it happened (set by the caller; the store keeps no clock).
+	At time.Time
+	// Operator is who did it; Remote where from ("local", or the SSH client's address).
+	Operator, Remote string
+	// Action is what was done.
+	Action Action
+	// Number is the masked number concerned, e.g. "+44*******456", or "".
+	Number string
+	// VerificationID and AttemptID are the rows concerned (0: none).
+	VerificationID, AttemptID int64
+	// Detail says more, in words.
+	Detail string
+}
+
+// AuditQuery selects audit entries. The zero value selects all.
+type AuditQuery struct {
+	// Since and Until bound At: Since <= At < Until (zero: unbounded).
+	Since, Until time.Time
+	// Operator and Action, when set, must match exactly.
+	Operator string
+	Action   Action
+	// Limit is the most entries returned (0 or less: all).
+	Limit int
+}
