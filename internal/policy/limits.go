@@ -28,6 +28,9 @@ type Counter interface {
 	// UndeliveredStreak looks at up to max of the newest finished calls to number and returns how many in a
 	// row, newest first, were not delivered, and when the newest of those ended.
 	UndeliveredStreak(ctx context.Context, number string, max int) (int, time.Time, error)
+	// LastLocked returns when the newest verification of number that locked after too many wrong
+	// read-backs locked, or the zero time when none did.
+	LastLocked(ctx context.Context, number string) (time.Time, error)
 }
 
 // Request is one call about to be placed.
@@ -48,7 +51,8 @@ func PrefixOf(e164 string) string {
 	return e164[:len(e164)-4]
 }
 
-// CheckLimits applies the velocity limits, the cooldown and the daily cap to req, counting calls through c.
+// CheckLimits applies the velocity limits, the cooldowns (after undelivered calls, after a locked
+// verification) and the daily cap to req, counting calls through c.
 // It returns nil, a *Refusal, or the counter's error. When several limits refuse, the refusal that lasts
 // longest is returned, so "try again" is never too early.
 func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error {
@@ -71,6 +75,18 @@ func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error 
 		if until := last.Add(r.Cooldown); n >= r.CooldownAfter && until.After(now) {
 			keep(refusal(RuleCooldown, fmt.Sprintf("the last %d calls to this number were not delivered, so it "+
 				"rests for %s", n, FormatWindow(r.Cooldown)), now, until.In(now.Location())))
+		}
+	}
+	if r.Cooldown > 0 {
+		// A locked verification must not be worked around by starting a new one: whoever guessed wrong
+		// max_checks times waits as long as a number that would not ring.
+		locked, err := c.LastLocked(ctx, req.Number)
+		if err != nil {
+			return err
+		}
+		if until := locked.Add(r.Cooldown); !locked.IsZero() && until.After(now) {
+			keep(refusal(RuleLocked, "the last verification of this number locked after too many wrong "+
+				"read-backs, so it rests for "+FormatWindow(r.Cooldown), now, until.In(now.Location())))
 		}
 	}
 	prefix := PrefixOf(req.Number)

@@ -19,7 +19,15 @@ type fakeCall struct {
 }
 
 // fakeHistory is a Counter over a slice of calls, oldest first.
-type fakeHistory struct{ calls []fakeCall }
+type fakeHistory struct {
+	calls  []fakeCall
+	locked map[string]time.Time // number -> when its last verification locked
+}
+
+// LastLocked implements Counter.
+func (h *fakeHistory) LastLocked(_ context.Context, number string) (time.Time, error) {
+	return h.locked[number], nil
+}
 
 func (h *fakeHistory) match(s Scope, c fakeCall) bool {
 	return (s.Number == "" || c.number == s.Number) && strings.HasPrefix(c.number, s.Prefix) &&
@@ -198,6 +206,23 @@ func TestCooldownAfterUndeliveredCalls(t *testing.T) {
 	}
 }
 
+func TestLockedNumberRests(t *testing.T) {
+	clk := clock.NewFake(limitStart)
+	p := onlyLimit(func(r *Rules) { r.Cooldown = time.Hour })
+	const num = "+447400123457"
+	h := &fakeHistory{locked: map[string]time.Time{num: limitStart.Add(-10 * time.Minute)}}
+	mustRefuse(t, h.place(t, p, clk, num, "alice"), RuleLocked, limitStart.Add(50*time.Minute),
+		"refused by policy.locked: the last verification of this number locked after too many wrong read-backs, "+
+			"so it rests for 1h; try again in 50m (after 2026-11-26 09:50:00 UTC)")
+	if err := h.place(t, p, clk, "+447400123458", "alice"); err != nil {
+		t.Fatalf("another number: %v", err)
+	}
+	clk.Advance(50 * time.Minute)
+	if err := h.place(t, p, clk, num, "alice"); err != nil {
+		t.Fatalf("after the rest: %v", err)
+	}
+}
+
 func TestDailyCapResetsAtMidnightOfTheClock(t *testing.T) {
 	loc := time.FixedZone("CET", 3600)
 	clk := clock.NewFake(time.Date(2026, 11, 26, 23, 0, 0, 0, loc))
@@ -250,6 +275,9 @@ func (f failingCounter) CountCalls(context.Context, Scope, time.Time) (int, erro
 func (f failingCounter) NthCall(context.Context, Scope, time.Time, int) (time.Time, error) {
 	return time.Time{}, f.err
 }
+
+// LastLocked fails.
+func (f failingCounter) LastLocked(context.Context, string) (time.Time, error) { return time.Time{}, f.err }
 
 // UndeliveredStreak fails.
 func (f failingCounter) UndeliveredStreak(context.Context, string, int) (int, time.Time, error) {

@@ -23,6 +23,9 @@ const (
 	RuleGlobal = "limit_global"
 	// RuleCooldown: recent calls to this number were not delivered; it rests.
 	RuleCooldown = "cooldown"
+	// RuleLocked: the number's last verification locked after too many wrong read-backs; it rests for the
+	// cooldown before a new verification may start.
+	RuleLocked = "locked"
 	// RuleDailyCap: the day's calls are used up.
 	RuleDailyCap = "daily_cap"
 )

@@ -38,6 +38,9 @@ type LimitQuerier interface {
 	// in a row, newest first, were not delivered (busy, failed, not found, never rang, or reported as not
 	// received by the customer), and when the newest of those ended.
 	UndeliveredStreak(ctx context.Context, number string, max int) (int, time.Time, error)
+	// LastLocked returns the UpdatedAt of the newest verification of number that failed (locked after too
+	// many wrong read-backs), or the zero time.
+	LastLocked(ctx context.Context, number string) (time.Time, error)
 }
 
 // countedWhere selects the attempts that count as calls.
@@ -107,6 +110,20 @@ func (q txQuerier) NthCall(ctx context.Context, f CallFilter, since time.Time, n
 		return time.Time{}, q.s.wrap("check limits", err)
 	}
 	return fromNanos(at), nil
+}
+
+// LastLocked implements LimitQuerier.
+func (q txQuerier) LastLocked(ctx context.Context, number string) (time.Time, error) {
+	var at sql.NullInt64
+	err := q.tx.QueryRowContext(ctx, `SELECT max(updated_at) FROM verifications WHERE number = ? AND status = ?`,
+		number, record.StatusFailed).Scan(&at)
+	if err != nil {
+		return time.Time{}, q.s.wrap("check limits", err)
+	}
+	if !at.Valid {
+		return time.Time{}, nil
+	}
+	return fromNanos(at.Int64), nil
 }
 
 // UndeliveredStreak implements LimitQuerier.

@@ -70,6 +70,11 @@ func (c counter) NthCall(ctx context.Context, sc policy.Scope, since time.Time, 
 	return c.q.NthCall(ctx, store.CallFilter(sc), since, n)
 }
 
+// LastLocked implements policy.Counter.
+func (c counter) LastLocked(ctx context.Context, number string) (time.Time, error) {
+	return c.q.LastLocked(ctx, number)
+}
+
 // UndeliveredStreak implements policy.Counter.
 func (c counter) UndeliveredStreak(ctx context.Context, number string, max int) (int, time.Time, error) {
 	return c.q.UndeliveredStreak(ctx, number, max)
