@@ -277,7 +277,9 @@ func (f failingCounter) NthCall(context.Context, Scope, time.Time, int) (time.Ti
 }
 
 // LastLocked fails.
-func (f failingCounter) LastLocked(context.Context, string) (time.Time, error) { return time.Time{}, f.err }
+func (f failingCounter) LastLocked(context.Context, string) (time.Time, error) {
+	return time.Time{}, f.err
+}
 
 // UndeliveredStreak fails.
 func (f failingCounter) UndeliveredStreak(context.Context, string, int) (int, time.Time, error) {
