@@ -15,6 +15,8 @@ type Scope struct {
 	Prefix string
 	// Operator matches the calls one operator placed.
 	Operator string
+	// Until, when set, matches only the calls created at or before it.
+	Until time.Time
 }
 
 // Counter reads the call history for the limits. The store implements it inside the write transaction that
@@ -41,6 +43,66 @@ type Request struct {
 	Operator string
 	// Now is the time of the service's clock; its location sets where a day starts for the daily cap.
 	Now time.Time
+	// Started is when this process first read its clock. History stamped after Now was written before the
+	// clock was set back; it counts as if written at Started (Now when zero), so that a step back neither
+	// refuses calls until the clock catches up nor frees the calls just made.
+	Started time.Time
+}
+
+// stepAware counts calls as CheckLimits does: calls stamped after now (written before the clock was set
+// back) count as if created at started.
+type stepAware struct {
+	c            Counter
+	now, started time.Time
+}
+
+// count counts the calls in s created after since.
+func (a stepAware) count(ctx context.Context, s Scope, since time.Time) (int, error) {
+	past := s
+	past.Until = a.now
+	n, err := a.c.CountCalls(ctx, past, since)
+	if err != nil || !a.started.After(since) {
+		return n, err
+	}
+	future, err := a.c.CountCalls(ctx, s, a.now)
+	return n + future, err
+}
+
+// nth returns when the k-th oldest (1-based) call in s created after since was created, calls stamped after
+// now taken as created at started.
+func (a stepAware) nth(ctx context.Context, s Scope, since time.Time, k int) (time.Time, error) {
+	past := s
+	past.Until = a.now
+	future := 0
+	if a.started.After(since) {
+		var err error
+		if future, err = a.c.CountCalls(ctx, s, a.now); err != nil {
+			return time.Time{}, err
+		}
+	}
+	if future == 0 {
+		return a.c.NthCall(ctx, past, since, k)
+	}
+	before := past
+	before.Until = a.started
+	older, err := a.c.CountCalls(ctx, before, since)
+	switch {
+	case err != nil:
+		return time.Time{}, err
+	case k <= older:
+		return a.c.NthCall(ctx, before, since, k)
+	case k <= older+future:
+		return a.started, nil
+	}
+	return a.c.NthCall(ctx, past, since, k-future)
+}
+
+// clamp takes a time stamped after now (before the clock was set back) as started.
+func (a stepAware) clamp(t time.Time) time.Time {
+	if t.After(a.now) {
+		return a.started
+	}
+	return t
 }
 
 // PrefixOf is the range a number belongs to for the per-prefix limit: the number without its last 4 digits.
@@ -61,6 +123,11 @@ func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error 
 	}
 	r := p.rules
 	now := req.Now
+	started := req.Started
+	if started.IsZero() || started.After(now) {
+		started = now
+	}
+	sa := stepAware{c: c, now: now, started: started}
 	var worst *Refusal
 	keep := func(ref *Refusal) {
 		if ref != nil && (worst == nil || ref.RetryAfter.After(worst.RetryAfter)) {
@@ -72,6 +139,7 @@ func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error 
 		if err != nil {
 			return err
 		}
+		last = sa.clamp(last)
 		if until := last.Add(r.Cooldown); n >= r.CooldownAfter && until.After(now) {
 			keep(refusal(RuleCooldown, fmt.Sprintf("the last %d calls to this number were not delivered, so it "+
 				"rests for %s", n, FormatWindow(r.Cooldown)), now, until.In(now.Location())))
@@ -84,6 +152,7 @@ func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error 
 		if err != nil {
 			return err
 		}
+		locked = sa.clamp(locked)
 		if until := locked.Add(r.Cooldown); !locked.IsZero() && until.After(now) {
 			keep(refusal(RuleLocked, "the last verification of this number locked after too many wrong "+
 				"read-backs, so it rests for "+FormatWindow(r.Cooldown), now, until.In(now.Location())))
@@ -101,7 +170,7 @@ func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error 
 		{RulePerOperator, r.PerOperator, Scope{Operator: req.Operator}, "by " + req.Operator},
 		{RuleGlobal, r.Global, Scope{}, "in all"},
 	} {
-		ref, err := checkWindow(ctx, c, w.rule, w.limit, w.scope, w.what, now)
+		ref, err := checkWindow(ctx, sa, w.rule, w.limit, w.scope, w.what, now)
 		if err != nil {
 			return err
 		}
@@ -110,7 +179,7 @@ func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error 
 	if r.DailyCap > 0 {
 		y, m, d := now.Date()
 		start := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
-		n, err := c.CountCalls(ctx, Scope{}, start.Add(-time.Nanosecond))
+		n, err := sa.count(ctx, Scope{}, start.Add(-time.Nanosecond))
 		if err != nil {
 			return err
 		}
@@ -127,16 +196,16 @@ func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error 
 
 // checkWindow applies one sliding-window limit: a call is refused while Count calls in scope were created
 // within the last Window, until the oldest of the surplus leaves the window.
-func checkWindow(ctx context.Context, c Counter, rule string, l Limit, s Scope, what string, now time.Time) (*Refusal, error) {
+func checkWindow(ctx context.Context, c stepAware, rule string, l Limit, s Scope, what string, now time.Time) (*Refusal, error) {
 	if l.Off() {
 		return nil, nil
 	}
 	since := now.Add(-l.Window)
-	n, err := c.CountCalls(ctx, s, since)
+	n, err := c.count(ctx, s, since)
 	if err != nil || n < l.Count {
 		return nil, err
 	}
-	oldest, err := c.NthCall(ctx, s, since, n-l.Count+1)
+	oldest, err := c.nth(ctx, s, since, n-l.Count+1)
 	if err != nil {
 		return nil, err
 	}

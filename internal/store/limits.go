@@ -23,6 +23,8 @@ type CallFilter struct {
 	Prefix string
 	// Operator matches the calls one operator placed (as stored in Attempt.Operator).
 	Operator string
+	// Until, when set, matches only the calls created at or before it.
+	Until time.Time
 }
 
 // LimitQuerier reads the counters that fraud limits check. InsertAttemptChecked hands one to its check
@@ -80,6 +82,9 @@ func (f CallFilter) where(since time.Time) (string, []any) {
 	}
 	if f.Operator != "" {
 		w, args = append(w, `operator = ?`), append(args, f.Operator)
+	}
+	if !f.Until.IsZero() {
+		w, args = append(w, `created_at <= ?`), append(args, nanos(f.Until))
 	}
 	return strings.Join(w, ` AND `), args
 }

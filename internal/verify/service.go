@@ -57,6 +57,7 @@ type Deps struct {
 type Service struct {
 	calls    Caller
 	st       Store
+	started  time.Time // the clock's first reading; history stamped after "now" counts as made then (policy.Request)
 	clk      clock.Clock
 	set      Settings
 	info     Info
@@ -153,7 +154,7 @@ func New(d Deps) (*Service, error) {
 	info.Expiry = s.Expiry
 	return &Service{
 		calls: d.Calls, st: d.Store, clk: clk, set: s, info: info, log: log, reqTO: reqTO,
-		ctx: ctx, cancel: cancel, pool: pool,
+		ctx: ctx, cancel: cancel, pool: pool, started: clk.Now(),
 		live: map[int64]*tracked{}, bySID: map[string]int64{}, dialling: map[string]bool{},
 		expiries: map[int64]clock.Timer{}, subs: map[int]chan Event{},
 	}, nil
