@@ -28,6 +28,7 @@ type Client struct {
 	baseURL    string // no trailing slash, e.g. http://127.0.0.1:8080/restcomm
 	accountSID string
 	authToken  string
+	red        *redactor // removes authToken, however encoded, from everything a server sends back
 	hc         *http.Client
 	userAgent  string
 	logger     *slog.Logger
@@ -115,6 +116,7 @@ func New(baseURL, accountSID, authToken string, opts ...Option) (*Client, error)
 		baseURL:    base,
 		accountSID: accountSID,
 		authToken:  authToken,
+		red:        newRedactor(accountSID, authToken),
 		hc:         &http.Client{Timeout: defaultTimeout},
 		userAgent:  DefaultUserAgent,
 		logger:     slog.New(slog.DiscardHandler),

@@ -250,13 +250,8 @@ func (c *Client) newAPIError(req request, rep *reply) *APIError {
 		Kind: classify(rep.status, ct, body, msg)}
 }
 
-// redact replaces the auth token wherever it appears in s.
-func (c *Client) redact(s string) string {
-	if c.authToken == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, c.authToken, "********")
-}
+// redact removes the auth token, in any encoding, from s.
+func (c *Client) redact(s string) string { return c.red.text(s) }
 
 // errorMessage extracts the explanation from an error body: {"message": ...}
 // when the body is such a JSON object, otherwise the body as text.

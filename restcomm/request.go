@@ -164,7 +164,8 @@ func (c *Client) once(ctx context.Context, req request, attempt int) (*reply, er
 		slog.String("op", req.op), slog.String("method", req.method), slog.String("path", req.path),
 		slog.Int("attempt", attempt), slog.Int("status", resp.StatusCode), slog.Int("bytes", len(data)),
 		slog.Duration("elapsed", time.Since(start)))
-	return &reply{status: resp.StatusCode, header: resp.Header, body: data}, nil
+	// Whatever the server echoed, the token never travels further than this.
+	return &reply{status: resp.StatusCode, header: resp.Header, body: c.red.body(data)}, nil
 }
 
 // unwrapURLError drops the *url.Error layer, whose text repeats the whole
