@@ -1,6 +1,7 @@
 package rcml
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,8 +15,10 @@ const ContentType = "text/xml; charset=utf-8"
 // maxFormBytes bounds a POST body; Restcomm's parameters take well under 1 KiB.
 const maxFormBytes = 64 << 10
 
-// CodeLookup returns the verification code for the call with this CallSid; ok is false when there is none.
-type CodeLookup func(callSID string) (code string, ok bool)
+// CodeLookup returns the verification code of the call whose document address carries token (the {token}
+// segment of TokenPattern), for as long as that call may still be up; ok is false for a token no call holds,
+// or one whose call has ended. It must never log the token. ctx is the fetch's request context.
+type CodeLookup func(ctx context.Context, token string) (code string, ok bool)
 
 // FetchParams are the parameters Restcomm sends when it fetches the RCML of an answered call.
 type FetchParams struct {
@@ -76,18 +79,26 @@ func ParseFetchParams(r *http.Request) (FetchParams, error) {
 }
 
 type handler struct {
-	opts   FlashOptions
-	lookup CodeLookup
-	log    *slog.Logger
-	static []byte // the encoded document when it does not depend on the call
+	opts    FlashOptions
+	lookup  CodeLookup
+	log     *slog.Logger
+	static  []byte // the encoded document when it does not depend on the call
+	neutral []byte // with the code in the text: the document that speaks NoCodePhrase instead
 }
 
 // NewHandler returns the http.Handler Restcomm fetches when a flash call is answered. It validates o (see
 // FlashOptions.Validate) and refuses a CodePlaceholder without a lookup. It answers GET and POST with 200 and
-// ContentType, 405 (Allow: GET, POST) otherwise. With CodePlaceholder in the text, the code comes from
-// lookup(CallSid); when that fails (no CallSid, not found, empty, or the lookup panics) NoCodePhrase is spoken
-// and a warning logged: the call never fails for it. It logs the CallSid and call status of each fetch, never
-// the numbers or the code. A nil logger discards.
+// ContentType, 405 (Allow: GET, POST) otherwise.
+//
+// Without CodePlaceholder in the text every address gets the same document. With it, the code is spoken only
+// to a fetch of the call's own address: mount the handler on StaticPath, TokenPath and TokenPattern, and give
+// each call TokenPath followed by a token of its own (NewToken). The code then comes from lookup(token).
+// Anything else (no token, a malformed, unknown or spent token, a lookup that fails or panics) gets the
+// neutral document, NoCodePhrase in place of the code, still with 200, and a warning is logged: the call
+// never fails for it. The CallSid parameter never selects a code: anyone may know a call's SID.
+//
+// It logs the CallSid and call status of each fetch and whether a code was found, never the token, the
+// numbers or the code. A nil logger discards.
 func NewHandler(o FlashOptions, lookup CodeLookup, logger *slog.Logger) (http.Handler, error) {
 	if err := o.Validate(); err != nil {
 		return nil, fmt.Errorf("rcml: flash document: %w", err)
@@ -100,6 +111,11 @@ func NewHandler(o FlashOptions, lookup CodeLookup, logger *slog.Logger) (http.Ha
 		if lookup == nil {
 			return nil, fmt.Errorf("rcml: flash document: text contains %s but there is no code lookup", CodePlaceholder)
 		}
+		b, err := Encode(FlashDocumentWithCode(o, ""))
+		if err != nil {
+			return nil, fmt.Errorf("rcml: flash document: %w", err)
+		}
+		h.neutral = b
 		return h, nil
 	}
 	b, err := Encode(FlashDocument(o))
@@ -127,13 +143,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body := h.static
 	codeFound := false
 	if body == nil {
-		code := h.code(p.CallSID)
-		codeFound = code != ""
-		body, err = Encode(FlashDocumentWithCode(h.opts, code))
-		if err != nil { // cannot happen: the document has no nil verbs
-			h.log.Error("rcml fetch: encode", "call_sid", p.CallSID, "err", err)
-			http.Error(w, "internal error", http.StatusInternalServerError)
-			return
+		body = h.neutral
+		if code := h.code(r, p.CallSID); code != "" {
+			if b, err := Encode(FlashDocumentWithCode(h.opts, code)); err == nil {
+				body, codeFound = b, true
+			} else { // cannot happen: the document has no nil verbs; the neutral one keeps the call going
+				h.log.Error("rcml fetch: encode, speaking the neutral phrase", "call_sid", p.CallSID, "err", err)
+			}
 		}
 	}
 	h.log.Info("rcml fetch", "method", r.Method, "call_sid", p.CallSID, "call_status", p.CallStatus,
@@ -146,10 +162,17 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// code looks the call's code up; it returns "" (and logs why) when there is none.
-func (h *handler) code(callSID string) (code string) {
-	if callSID == "" {
-		h.log.Warn("rcml fetch: no CallSid, speaking the neutral phrase instead of the code")
+// code looks up the code of the call whose address carries r's token; it returns "" (and logs why, never
+// the token) when there is none.
+func (h *handler) code(r *http.Request, callSID string) (code string) {
+	token := r.PathValue("token")
+	switch {
+	case token == "":
+		h.log.Warn("rcml fetch: no token in the address, speaking the neutral phrase instead of the code",
+			"call_sid", callSID, "path_is_static", r.URL.Path == StaticPath)
+		return ""
+	case !WellFormedToken(token):
+		h.log.Warn("rcml fetch: malformed token in the address, speaking the neutral phrase", "call_sid", callSID)
 		return ""
 	}
 	defer func() {
@@ -158,9 +181,10 @@ func (h *handler) code(callSID string) (code string) {
 			code = ""
 		}
 	}()
-	c, ok := h.lookup(callSID)
+	c, ok := h.lookup(r.Context(), token)
 	if !ok || SpeakDigits(c) == "" {
-		h.log.Warn("rcml fetch: no code for this call, speaking the neutral phrase", "call_sid", callSID)
+		h.log.Warn("rcml fetch: the token gives no code (no call holds it, or its call has ended), speaking the neutral phrase",
+			"call_sid", callSID)
 		return ""
 	}
 	return c

@@ -1,6 +1,7 @@
 package rcml
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -33,7 +34,18 @@ func newTestHandler(t *testing.T, o FlashOptions, lookup CodeLookup) (http.Handl
 	if err != nil {
 		t.Fatalf("NewHandler: %v", err)
 	}
-	return h, logs
+	return mount(h), logs
+}
+
+// mount serves h the way flashcall does: the shared address, the per-call addresses and the rest of their
+// subtree, and (for the tests of the shared document) any other path.
+func mount(h http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(StaticPath, h)
+	mux.Handle(TokenPath, h)
+	mux.Handle(TokenPattern, h)
+	mux.Handle("/", h)
+	return mux
 }
 
 func serve(h http.Handler, method, target string, form url.Values) *httptest.ResponseRecorder {
@@ -91,63 +103,6 @@ func TestHandlerServesSeedToGetAndPost(t *testing.T) {
 	for _, private := range []string{"7400123456", "7418340465"} {
 		if strings.Contains(out, private) {
 			t.Errorf("logs contain a phone number (%s):\n%s", private, out)
-		}
-	}
-}
-
-func TestHandlerSpeaksCode(t *testing.T) {
-	var mu sync.Mutex
-	var asked []string
-	lookup := func(sid string) (string, bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		asked = append(asked, sid)
-		if sid == testSID {
-			return "4821", true
-		}
-		return "", false
-	}
-	h, logs := newTestHandler(t, FlashOptions{Text: "Your code is {code}."}, lookup)
-
-	want := `<Say voice="woman" language="en-gb">Your code is 4, 8, 2, 1.</Say>`
-	get := checkXMLReply(t, serve(h, http.MethodGet, "/x?"+restcommParams(testSID).Encode(), nil))
-	post := checkXMLReply(t, serve(h, http.MethodPost, "/x", restcommParams(testSID)))
-	for _, body := range []string{get, post} {
-		if !strings.Contains(body, want) {
-			t.Errorf("body %q does not contain %q", body, want)
-		}
-	}
-	if strings.Join(asked, ",") != testSID+","+testSID {
-		t.Errorf("lookup asked for %q, want the CallSid twice", asked)
-	}
-	if out := logs.String(); strings.Contains(out, "4821") || !strings.Contains(out, "code_found=true") {
-		t.Errorf("logs must say a code was found but never show it:\n%s", out)
-	}
-}
-
-func TestHandlerNeverFailsTheCallWithoutCode(t *testing.T) {
-	other := "CAffffffffffffffffffffffffffffffff"
-	lookup := func(sid string) (string, bool) {
-		switch sid {
-		case "CApanic":
-			panic("database is gone")
-		case "CAempty":
-			return "  ", true
-		}
-		return "", false
-	}
-	h, logs := newTestHandler(t, FlashOptions{Text: "Your code is {code}."}, lookup)
-	want := "Your code is " + NoCodePhrase + "."
-	for _, sid := range []string{other, "CApanic", "CAempty", ""} {
-		body := checkXMLReply(t, serve(h, http.MethodPost, "/x", restcommParams(sid)))
-		if !strings.Contains(body, want) {
-			t.Errorf("CallSid %q: body %q does not contain %q", sid, body, want)
-		}
-	}
-	out := logs.String()
-	for _, s := range []string{"level=WARN", "call_sid=" + other, "no CallSid", "panicked", "code_found=false"} {
-		if !strings.Contains(out, s) {
-			t.Errorf("logs lack %q:\n%s", s, out)
 		}
 	}
 }
@@ -220,21 +175,209 @@ func TestParseFetchParams(t *testing.T) {
 	}
 }
 
-// TestHandlerOverHTTP fetches the document the way Restcomm does, over a real loopback connection.
+// liveCalls is a CodeLookup over tokens of calls that are up; end spends a call's token.
+type liveCalls struct {
+	mu    sync.Mutex
+	codes map[string]string // token -> code, while the call is up
+	asked []string          // every token looked up, in order
+}
+
+func (l *liveCalls) lookup(ctx context.Context, token string) (string, bool) {
+	if ctx == nil {
+		panic("lookup without the request's context")
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.asked = append(l.asked, token)
+	switch token {
+	case panicToken:
+		panic("database is gone")
+	case blankToken:
+		return "  ", true
+	}
+	c, ok := l.codes[token]
+	return c, ok
+}
+
+func (l *liveCalls) end(token string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.codes, token)
+}
+
+func (l *liveCalls) lookups() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.asked...)
+}
+
+var (
+	panicToken = strings.Repeat("ab", TokenBytes)
+	blankToken = strings.Repeat("cd", TokenBytes)
+)
+
+const spokenCodeText = "Your code is {code}."
+
+func spoken(code string) string {
+	return `<Say voice="woman" language="en-gb">Your code is ` + code + `.</Say>`
+}
+
+// neutralSay is what a fetch that carries no live call's token hears.
+var neutralSay = spoken(NoCodePhrase)
+
+func TestNewToken(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		tok := NewToken()
+		if len(tok) != 64 || !WellFormedToken(tok) {
+			t.Fatalf("NewToken() = %q: want 64 lower-case hex digits (256 bits)", tok)
+		}
+		if seen[tok] {
+			t.Fatalf("NewToken repeated %q", tok)
+		}
+		seen[tok] = true
+	}
+	for _, bad := range []string{"", "abc", strings.Repeat("A", 64), strings.Repeat("0", 63), strings.Repeat("0", 65),
+		strings.Repeat("g", 64), testSID, strings.Repeat("0", 62) + "/x"} {
+		if WellFormedToken(bad) {
+			t.Errorf("WellFormedToken(%q) = true", bad)
+		}
+	}
+}
+
+func TestHandlerSpeaksTheCodeOnlyAtTheCallsOwnAddress(t *testing.T) {
+	tok, other := NewToken(), NewToken()
+	calls := &liveCalls{codes: map[string]string{tok: "4821", other: "7777"}}
+	h, logs := newTestHandler(t, FlashOptions{Text: spokenCodeText}, calls.lookup)
+
+	// Restcomm's GET replaces whatever query the Url had with its own parameters: the token is in the path.
+	get := checkXMLReply(t, serve(h, http.MethodGet, TokenPath+tok+"?"+restcommParams(testSID).Encode(), nil))
+	post := checkXMLReply(t, serve(h, http.MethodPost, TokenPath+tok, restcommParams(testSID)))
+	for _, body := range []string{get, post} {
+		if !strings.Contains(body, spoken("4, 8, 2, 1")) {
+			t.Errorf("body %q does not speak the call's code", body)
+		}
+	}
+	if got := calls.lookups(); len(got) != 2 || got[0] != tok || got[1] != tok {
+		t.Errorf("looked up %d tokens, want the path's token twice", len(got))
+	}
+
+	// Once the call has ended its token gives nothing, whoever asks.
+	calls.end(tok)
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		w := serve(h, method, TokenPath+tok, restcommParams(testSID))
+		if body := checkXMLReply(t, w); !strings.Contains(body, neutralSay) {
+			t.Errorf("%s after the call ended: %q, want the neutral phrase", method, body)
+		}
+	}
+	out := logs.String()
+	for _, secret := range []string{tok, other, "4821", "4, 8, 2, 1"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log holds a token or the code (%s):\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{"code_found=true", "code_found=false", "level=WARN", "its call has ended"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestHandlerGivesTheNeutralPhraseToAnyOtherAddress(t *testing.T) {
+	live := NewToken()
+	calls := &liveCalls{codes: map[string]string{live: "4821"}}
+	h, logs := newTestHandler(t, FlashOptions{Text: spokenCodeText}, calls.lookup)
+	cases := []struct {
+		name, path string
+		lookedUp   string // the token the look-up must be asked for, "" when it must not run
+	}{
+		{"unknown token", TokenPath + NewToken(), "unknown"},
+		{"forged from the live token", TokenPath + live[:63] + "0", "forged"},
+		{"panicking look-up", TokenPath + panicToken, panicToken},
+		{"blank code", TokenPath + blankToken, blankToken},
+		{"empty token", TokenPath, ""},
+		{"upper-case token", TokenPath + strings.ToUpper(live), ""},
+		{"short token", TokenPath + live[:32], ""},
+		{"call SID as token", TokenPath + testSID, ""},
+		{"below a token", TokenPath + live + "/more", ""},
+		{"static address", StaticPath, ""},
+		{"elsewhere", "/x", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := len(calls.lookups())
+			for _, method := range []string{http.MethodGet, http.MethodPost} {
+				var w *httptest.ResponseRecorder
+				if method == http.MethodGet {
+					w = serve(h, method, c.path+"?"+restcommParams(testSID).Encode(), nil)
+				} else {
+					w = serve(h, method, c.path, restcommParams(testSID))
+				}
+				if body := checkXMLReply(t, w); !strings.Contains(body, neutralSay) {
+					t.Errorf("%s %s: %q, want the neutral phrase", method, c.path, body)
+				}
+			}
+			asked := calls.lookups()[before:]
+			if c.lookedUp == "" && len(asked) != 0 {
+				t.Errorf("looked up %d tokens for an address that carries none", len(asked))
+			}
+			if c.lookedUp != "" && len(asked) != 2 {
+				t.Errorf("looked up %d tokens, want 2", len(asked))
+			}
+		})
+	}
+	out := logs.String()
+	for _, want := range []string{"no token in the address", "malformed token", "panicked", "code_found=false"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "code_found=true") || strings.Contains(out, live) || strings.Contains(out, "4821") {
+		t.Errorf("a code was found, or the log holds the token or the code:\n%s", out)
+	}
+}
+
+// TestHandlerCallSIDSelectsNoCode: knowing a live call's SID (every operator sees it) is worth nothing.
+func TestHandlerCallSIDSelectsNoCode(t *testing.T) {
+	tok := NewToken()
+	calls := &liveCalls{codes: map[string]string{tok: "4821"}}
+	h, _ := newTestHandler(t, FlashOptions{Text: spokenCodeText}, calls.lookup)
+	for _, target := range []string{StaticPath, TokenPath, TokenPath + testSID, "/"} {
+		get := checkXMLReply(t, serve(h, http.MethodGet, target+"?"+restcommParams(testSID).Encode(), nil))
+		post := checkXMLReply(t, serve(h, http.MethodPost, target, restcommParams(testSID)))
+		for _, body := range []string{get, post} {
+			if !strings.Contains(body, neutralSay) || strings.Contains(body, "4, 8, 2, 1") {
+				t.Errorf("%s with the live call's CallSid: %q, want the neutral phrase", target, body)
+			}
+		}
+	}
+	if n := len(calls.lookups()); n != 0 {
+		t.Errorf("%d look-ups: the CallSid must never be looked up", n)
+	}
+}
+
+// TestHandlerOverHTTP fetches the document the way Restcomm does, over a real loopback connection: a GET
+// whose query string Restcomm replaced with its own parameters, and a POST.
 func TestHandlerOverHTTP(t *testing.T) {
-	h, _ := newTestHandler(t, FlashOptions{Text: "Code {code}.", Voice: "man", Language: "en-au"},
-		func(string) (string, bool) { return "907", true })
+	tok := NewToken()
+	calls := &liveCalls{codes: map[string]string{tok: "907"}}
+	h, _ := newTestHandler(t, FlashOptions{Text: "Code {code}.", Voice: "man", Language: "en-au"}, calls.lookup)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
 		t.Fatalf("test server is not on loopback: %s", srv.URL)
 	}
 	want := Declaration + "\n" + `<Response><Say voice="man" language="en-au">Code 9, 0, 7.</Say></Response>` + "\n"
-	get, err := srv.Client().Get(srv.URL + "/rcml?" + restcommParams(testSID).Encode())
+	u, err := url.Parse(srv.URL + TokenPath + tok + "?token=lost-on-GET")
 	if err != nil {
 		t.Fatal(err)
 	}
-	post, err := srv.Client().PostForm(srv.URL+"/rcml", restcommParams(testSID))
+	u.RawQuery = restcommParams(testSID).Encode() // what Restcomm does to the Url of a GET fetch
+	get, err := srv.Client().Get(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, err := srv.Client().PostForm(srv.URL+TokenPath+tok, restcommParams(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,6 +389,9 @@ func TestHandlerOverHTTP(t *testing.T) {
 		}
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != ContentType || string(body) != want {
 			t.Errorf("%s: %d %q\n%q\nwant\n%q", resp.Request.Method, resp.StatusCode, resp.Header.Get("Content-Type"), body, want)
+		}
+		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("%s: Cache-Control %q: a document with a code must never be cached", resp.Request.Method, cc)
 		}
 	}
 }

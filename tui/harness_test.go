@@ -53,9 +53,9 @@ func newHarness(t *testing.T) *harness {
 
 	// The RCML handler looks codes up in the service, which needs the handler's URL first.
 	var svcRef atomic.Pointer[verify.Service]
-	rcmlHandler, err := rcml.NewHandler(rcml.FlashOptions{}, func(sid string) (string, bool) {
+	rcmlHandler, err := rcml.NewHandler(rcml.FlashOptions{}, func(ctx context.Context, token string) (string, bool) {
 		if s := svcRef.Load(); s != nil {
-			return s.CodeFor(sid)
+			return s.CodeFor(ctx, token)
 		}
 		return "", false
 	}, nil)

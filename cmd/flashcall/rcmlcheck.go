@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -208,7 +209,21 @@ func (p rcmlProbe) check(ctx context.Context) []finding {
 		warn("%d <Play> whose length cannot be checked: keep the audio and speech under the ring Timeout of %d s, "+
 			"or start the document with <Pause length=\"1\"/>", est.Plays, p.ringTimeout)
 	}
+	if _, ok := tokenSegment(u); ok {
+		info("every call gets its own address, and only that address hears the code while the call is up: " +
+			"this probe's token belongs to no call, so it heard the neutral phrase")
+	}
 	return fs
+}
+
+// tokenSegment returns the last path segment of u when u has the form of the per-call RCML addresses
+// flashcall gives when the document speaks the code (.../rcml/<token>).
+func tokenSegment(u *url.URL) (string, bool) {
+	dir, last := path.Split(u.Path)
+	if !strings.HasSuffix(dir, rcml.TokenPath) || !rcml.WellFormedToken(last) {
+		return "", false
+	}
+	return last, true
 }
 
 // fetchParams returns Restcomm's RCML fetch parameters with obviously fake values.
@@ -407,17 +422,27 @@ func queryNames(raw string) string {
 	return "?" + strings.Join(names, ", ")
 }
 
-// displayURL returns u for messages: no user:password and no query values.
+// displayURL returns u for messages: no user:password, no query values, and "{token}" for the token of a
+// per-call RCML address.
 func displayURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(an unreadable URL)"
 	}
 	u.User = nil
-	if u.RawQuery != "" {
-		u.RawQuery = ""
-		u.ForceQuery = false
-		return clip(u.String(), 200) + "?…"
+	query := u.RawQuery != ""
+	u.RawQuery = ""
+	u.ForceQuery = false
+	tok, isToken := tokenSegment(u)
+	if isToken {
+		u.Fragment, u.RawFragment = "", "" // so that the string ends with the token
 	}
-	return clip(u.String(), 200)
+	s := u.String()
+	if isToken {
+		s = strings.TrimSuffix(s, tok) + "{token}" // hex needs no escaping
+	}
+	if query {
+		return clip(s, 200) + "?…"
+	}
+	return clip(s, 200)
 }

@@ -306,12 +306,42 @@ func TestDoctorRepairAmpersands(t *testing.T) {
 
 func TestDoctorDisplayURLHidesSecrets(t *testing.T) {
 	cases := map[string]string{
-		"http://h/rcml.xml":                    "http://h/rcml.xml",
-		"https://u:secret@h/rcml.xml?token=t0": "https://h/rcml.xml?…",
+		"http://h/rcml.xml":                                                     "http://h/rcml.xml",
+		"https://u:secret@h/rcml.xml?token=t0":                                  "https://h/rcml.xml?…",
+		"https://h/base/rcml/" + strings.Repeat("0a", rcml.TokenBytes):          "https://h/base/rcml/{token}",
+		"https://h/rcml/" + strings.Repeat("0a", rcml.TokenBytes) + "?x=1#frag": "https://h/rcml/{token}?…",
+		"https://h/rcml/not-a-token":                                            "https://h/rcml/not-a-token",
 	}
 	for in, want := range cases {
 		if got := displayURL(in); got != want {
 			t.Errorf("displayURL(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestDoctorRCMLCheckOfAPerCallAddress probes the per-call address form with a token no call holds, as the
+// doctor does when the document speaks the code: the real handler answers it with the neutral phrase.
+func TestDoctorRCMLCheckOfAPerCallAddress(t *testing.T) {
+	h, err := rcml.NewHandler(rcml.FlashOptions{Text: "Your code is {code}."},
+		func(context.Context, string) (string, bool) { return "", false }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(rcml.TokenPattern, h)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	probe := srv.URL + rcml.TokenPath + strings.Repeat("0", 2*rcml.TokenBytes)
+	got := rcmlProbe{url: probe, method: "GET", ringTimeout: 10}.check(context.Background())
+	for _, f := range got {
+		if f.sev != sevOK {
+			t.Errorf("finding %v, want none but ok ones", f)
+		}
+	}
+	if !hasFinding(got, sevOK, "every call gets its own address") || !hasFinding(got, sevOK, "GET, HTTP 200 text/xml") {
+		t.Errorf("findings %v, want the per-call note and the fetch", got)
+	}
+	if d := displayURL(probe); d != srv.URL+rcml.TokenPath+"{token}" {
+		t.Errorf("displayURL(the probe) = %q", d)
 	}
 }

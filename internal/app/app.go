@@ -55,7 +55,9 @@ type App struct {
 	Sim *sim.Server
 	// SimURL is the simulator's base URL on loopback, empty with a real backend.
 	SimURL string
-	// RCMLURL is the document URL sent with every call.
+	// RCMLURL is the document URL sent with every call. When every call gets an address of its own (the
+	// document speaks the code, and flashcall serves it), it is that address's form with a token no call
+	// holds: fetching it, as `flashcall doctor` does, gets the document with the neutral phrase.
 	RCMLURL string
 	// Logger is the log.
 	Logger *slog.Logger
@@ -155,13 +157,29 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 	if public == "" && ln != nil && cfg.UsesSimulator() {
 		public = "http://" + ln.Addr().String()
 	}
-	if set.RCMLURL == "" && public != "" {
-		set.RCMLURL = public + "/rcml.xml"
+	flash := FlashOptions(cfg)
+	switch {
+	case set.RCMLURL == "" && public != "" && flash.HasCode():
+		// The document speaks the code: each call gets an address of its own with an unguessable token in
+		// the path (Restcomm drops the query of a GET fetch), and only that address, while the call is up,
+		// hears the code. Knowing a call's SID, which every operator sees, is worth nothing.
+		set.RCMLTokenBase = public + rcml.TokenPath
+		a.RCMLURL = set.RCMLTokenBase + probeToken
+	case set.RCMLURL == "" && public != "":
+		// Nothing in the document depends on the call: one shared address, no token needed.
+		set.RCMLURL = public + rcml.StaticPath
+		a.RCMLURL = set.RCMLURL
+	default:
+		a.RCMLURL = set.RCMLURL
+		if set.RCMLURL != "" && flash.HasCode() {
+			a.Logger.Warn("rcml.text speaks " + rcml.CodePlaceholder + ", but call.rcml_url is set: customers hear " +
+				"the document at that address; flashcall speaks the code only at the per-call addresses it " +
+				"gives when call.rcml_url is empty")
+		}
 	}
 	if public != "" {
 		set.StatusCallbackURL = public + "/status"
 	}
-	a.RCMLURL = set.RCMLURL
 	info := verify.Info{Simulated: cfg.UsesSimulator(), Backend: "SIMULATOR", AccountSID: record.MaskSID(sid)}
 	if !info.Simulated {
 		info.Backend = verify.HostOf(base)
@@ -178,13 +196,15 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 	}
 	a.closers = append(a.closers, a.Service.Close)
 	if ln != nil {
-		h, err := rcml.NewHandler(FlashOptions(cfg), a.Service.CodeFor, a.Logger.With("component", "rcml"))
+		h, err := rcml.NewHandler(flash, a.Service.CodeFor, a.Logger.With("component", "rcml"))
 		if err != nil {
 			ln.Close()
 			return nil, err
 		}
 		mux := http.NewServeMux()
-		mux.Handle("/rcml.xml", h)
+		mux.Handle(rcml.StaticPath, h)
+		mux.Handle(rcml.TokenPattern, h)
+		mux.Handle(rcml.TokenPath, h) // any other address under it: the neutral document, never a silent 404
 		mux.Handle("/status", a.Service.CallbackHandler())
 		a.closers = append(a.closers, serveOn(ln, mux))
 	}
@@ -201,6 +221,9 @@ func (a *App) Close() {
 	}
 	a.closers = nil
 }
+
+// probeToken is a well-formed RCML token that no call is ever given (rcml.NewToken draws 256 random bits).
+const probeToken = "0000000000000000000000000000000000000000000000000000000000000000"
 
 // FlashOptions turns the [rcml] table into the document options.
 func FlashOptions(cfg *config.Config) rcml.FlashOptions {

@@ -106,6 +106,16 @@ func migrations() []migration {
 		stmts: []string{
 			`CREATE INDEX attempts_by_sid ON attempts (call_sid) WHERE call_sid != ''`,
 		},
+	}, {
+		version: 4,
+		name:    "per-call RCML token hashes",
+		stmts: []string{
+			// The SHA-256 of the token in the path of the call's own RCML address (NULL when the document
+			// does not speak the code). Only the hash is kept: a copy of the database gives no live address.
+			`ALTER TABLE attempts ADD COLUMN rcml_path_sha256 BLOB
+				CHECK (rcml_path_sha256 IS NULL OR length(rcml_path_sha256) = 32)`,
+			`CREATE UNIQUE INDEX attempts_by_rcml_path ON attempts (rcml_path_sha256) WHERE rcml_path_sha256 IS NOT NULL`,
+		},
 	}}
 }
 

@@ -113,22 +113,6 @@ func (s *Service) codeOf(from string) string {
 	return d[len(d)-s.set.CodeDigits:]
 }
 
-// CodeFor returns the code for a live or recent call, for an RCML document that speaks it to a customer who
-// answered.
-func (s *Service) CodeFor(callSID string) (string, bool) {
-	s.mu.Lock()
-	id, ok := s.bySID[callSID]
-	var from string
-	if ok {
-		from = s.live[id].attempt.From
-	}
-	s.mu.Unlock()
-	if !ok {
-		return "", false
-	}
-	return s.codeOf(from), true
-}
-
 // Cancel ends an open verification on the operator's request, hanging up its live call if there is one. The
 // status changes only if the stored verification is still open when the write happens: a verification another
 // session verified meanwhile stays verified (ErrClosed).

@@ -152,16 +152,22 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 		s.superseded(ctx, op, *sup, v)
 	}
 
-	params := restcomm.CallParams{
-		From: plusForm(from), To: num.E164, URL: s.set.RCMLURL, Method: s.set.RCMLMethod, Timeout: s.set.Timeout,
+	// The Url is the shared document, or this call's own address when the document speaks the code; a call
+	// whose address could not be stored is not placed.
+	var calls []restcomm.Call
+	rcmlURL, err := s.rcmlURL(ctx, a.ID)
+	if err == nil {
+		params := restcomm.CallParams{
+			From: plusForm(from), To: num.E164, URL: rcmlURL, Method: s.set.RCMLMethod, Timeout: s.set.Timeout,
+		}
+		if s.set.StatusCallbackURL != "" {
+			params.StatusCallback = s.set.StatusCallbackURL
+			params.StatusCallbackMethod = "POST"
+		}
+		rctx, cancel := s.reqCtx(ctx)
+		calls, err = s.calls.CreateCall(rctx, params)
+		cancel()
 	}
-	if s.set.StatusCallbackURL != "" {
-		params.StatusCallback = s.set.StatusCallbackURL
-		params.StatusCallbackMethod = "POST"
-	}
-	rctx, cancel := s.reqCtx(ctx)
-	calls, err := s.calls.CreateCall(rctx, params)
-	cancel()
 	res := Result{Retry: retry}
 	if err != nil {
 		a, v = s.createFailed(ctx, a, v, now, err)

@@ -44,6 +44,12 @@ type Store interface {
 	ClaimCallSID(ctx context.Context, attemptID int64, callSID string, why record.Transition) error
 	// LastFrom returns the caller ID of the newest call to number ("" when none).
 	LastFrom(ctx context.Context, number string) (string, error)
+	// SetRCMLTokenHash gives a placing attempt the RCML token with this SHA-256, once, before its call is
+	// created.
+	SetRCMLTokenHash(ctx context.Context, attemptID int64, hash store.RCMLTokenHash) error
+	// LiveAttemptByRCMLToken returns the placing or live attempt whose RCML token has this SHA-256 (an error
+	// matching store.ErrNotFound for any other).
+	LiveAttemptByRCMLToken(ctx context.Context, hash store.RCMLTokenHash) (*record.Attempt, error)
 
 	// AddTransition stores one state change of an attempt.
 	AddTransition(ctx context.Context, t record.Transition) error

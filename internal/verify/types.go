@@ -23,8 +23,14 @@ type Settings struct {
 	CodeDigits int
 	// Timeout is Restcomm's Timeout: seconds of ringing before the call gives up.
 	Timeout int
-	// RCMLURL is the document Restcomm fetches when the callee answers.
+	// RCMLURL is the document Restcomm fetches when the callee answers, the same for every call; it is not
+	// used when RCMLTokenBase is set.
 	RCMLURL string
+	// RCMLTokenBase, when set, gives every call a document address of its own instead of RCMLURL:
+	// RCMLTokenBase followed by a fresh rcml.NewToken (so it ends in rcml.TokenPath), the token's SHA-256
+	// stored with the attempt before the call is created. CodeFor gives the code only for such a token, and
+	// only while its call is up. Set it when the document speaks the code and flashcall serves it.
+	RCMLTokenBase string
 	// RCMLMethod is GET or POST for RCMLURL.
 	RCMLMethod string
 	// StatusCallbackURL, when set, is sent as StatusCallback so Restcomm pushes call progress.
