@@ -12,6 +12,18 @@ import (
 // maxCallbackBody bounds the form body ParseCallback reads.
 const maxCallbackBody = 64 << 10
 
+// maxCallbackField bounds each text parameter of a status callback: Restcomm's are SIDs, numbers, names
+// and a date, all far shorter.
+const maxCallbackField = 256
+
+// clip shortens text quoted back in an error.
+func clip(s string) string {
+	if len(s) > 32 {
+		return strings.ToValidUTF8(s[:32], "") + "..."
+	}
+	return s
+}
+
 // CallbackEvent is one status callback Restcomm sent to StatusCallback.
 // Event is the EVENT name (initiated, ringing, answered, completed), not the
 // call's outcome: a busy or failed call also reports "completed", so the
@@ -87,16 +99,24 @@ func ParseCallback(r *http.Request) (CallbackEvent, error) {
 	if ev.Event == "" {
 		return CallbackEvent{}, fmt.Errorf("restcomm: status callback for %s: CallStatus is missing", ev.CallSID)
 	}
+	for name, v := range map[string]string{"CallSid": ev.CallSID, "AccountSid": ev.AccountSID, "From": ev.From,
+		"To": ev.To, "Direction": ev.Direction, "CallerName": ev.CallerName, "CallbackSource": ev.CallbackSource,
+		"Timestamp": ev.RawTimestamp} {
+		if len(v) > maxCallbackField {
+			return CallbackEvent{}, fmt.Errorf("restcomm: status callback: %s is %d bytes long: not from Restcomm", name, len(v))
+		}
+	}
+	if _, ok := eventSequence(ev.Event); !ok {
+		return CallbackEvent{}, fmt.Errorf("restcomm: status callback for %s: CallStatus %q is not one of initiated, ringing, answered, completed", ev.CallSID, clip(ev.Event))
+	}
 	if seq := get("SequenceNumber"); seq != "" {
 		n, err := strconv.Atoi(seq)
-		if err != nil || n < 0 {
-			return CallbackEvent{}, fmt.Errorf("restcomm: status callback for %s: SequenceNumber %q is not a non-negative integer", ev.CallSID, seq)
+		if err != nil || n < 0 || n > 3 {
+			return CallbackEvent{}, fmt.Errorf("restcomm: status callback for %s: SequenceNumber %q is not 0 to 3", ev.CallSID, clip(seq))
 		}
 		ev.Sequence = n
-	} else if n, ok := eventSequence(ev.Event); ok {
-		ev.Sequence = n
 	} else {
-		return CallbackEvent{}, fmt.Errorf("restcomm: status callback for %s: SequenceNumber is missing and event %q is unknown", ev.CallSID, ev.Event)
+		ev.Sequence, _ = eventSequence(ev.Event)
 	}
 	if n, err := strconv.Atoi(get("CallDuration")); err == nil && n > 0 {
 		ev.Duration = n
@@ -130,6 +150,13 @@ func (o *CallbackOrder) Accept(ev CallbackEvent) bool {
 	}
 	o.last[ev.CallSID] = ev.Sequence
 	return true
+}
+
+// Len returns how many calls o remembers.
+func (o *CallbackOrder) Len() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.last)
 }
 
 // Forget drops what o remembers about a call (once it is final).

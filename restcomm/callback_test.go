@@ -141,7 +141,10 @@ func TestParseCallbackRejects(t *testing.T) {
 		{"no CallStatus", postCallback(url.Values{"CallSid": {sidCA}, "SequenceNumber": {"1"}}), "CallStatus is missing"},
 		{"bad SequenceNumber", getCallback(url.Values{"CallSid": {sidCA}, "CallStatus": {"ringing"}, "SequenceNumber": {"one"}}), "SequenceNumber"},
 		{"negative SequenceNumber", getCallback(url.Values{"CallSid": {sidCA}, "CallStatus": {"ringing"}, "SequenceNumber": {"-1"}}), "SequenceNumber"},
-		{"unknown event without sequence", getCallback(url.Values{"CallSid": {sidCA}, "CallStatus": {"exploded"}}), "SequenceNumber is missing"},
+		{"unknown event", getCallback(url.Values{"CallSid": {sidCA}, "CallStatus": {"exploded"}}), "is not one of"},
+		{"SequenceNumber past 3", getCallback(url.Values{"CallSid": {sidCA}, "CallStatus": {"ringing"}, "SequenceNumber": {"4000"}}), "is not 0 to 3"},
+		{"huge CallStatus", getCallback(url.Values{"CallSid": {sidCA}, "CallStatus": {strings.Repeat("r", 60<<10)}}), "is not one of"},
+		{"huge From", getCallback(url.Values{"CallSid": {sidCA}, "CallStatus": {"ringing"}, "From": {strings.Repeat("4", 1000)}}), "From is 1000 bytes"},
 		{"PUT", httptest.NewRequest(http.MethodPut, "/status", nil), "want GET or POST"},
 		{"bad form", func() *http.Request {
 			r := httptest.NewRequest(http.MethodPost, "/status", strings.NewReader("CallSid=%zz"))

@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -178,8 +177,10 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 		}
 	}
 	if public != "" {
-		set.StatusCallbackURL = public + "/status"
+		// Each call's StatusCallback is this followed by the call's own token: see verify.CallbackPattern.
+		set.StatusCallbackURL = public + "/status/"
 	}
+	set.AccountSID = sid
 	info := verify.Info{Simulated: cfg.UsesSimulator(), Backend: "SIMULATOR", AccountSID: record.MaskSID(sid)}
 	if !info.Simulated {
 		info.Backend = verify.HostOf(base)
@@ -205,7 +206,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 		mux.Handle(rcml.StaticPath, h)
 		mux.Handle(rcml.TokenPattern, h)
 		mux.Handle(rcml.TokenPath, h) // any other address under it: the neutral document, never a silent 404
-		mux.Handle("/status", a.Service.CallbackHandler())
+		mux.Handle(verify.CallbackPattern, a.Service.CallbackHandler())
 		a.closers = append(a.closers, serveOn(ln, mux))
 	}
 	if err := a.Service.Start(ctx); err != nil {
@@ -250,22 +251,4 @@ func serveLoopback(h http.Handler) (string, func(), error) {
 		return "", nil, err
 	}
 	return "http://" + ln.Addr().String(), serveOn(ln, h), nil
-}
-
-// serveOn serves h on ln until the returned function is called.
-func serveOn(ln net.Listener, h http.Handler) func() {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			_ = err // the listener closed under us: nothing left to serve
-		}
-	}()
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		<-done
-	}
 }

@@ -1,33 +1,60 @@
 package verify
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/store"
+	"github.com/flashcall/flashcall/rcml"
 	"github.com/flashcall/flashcall/restcomm"
 )
 
-// CallbackHandler receives Restcomm's status callbacks. Callbacks only speed tracking up: ringing is merged at
-// once (it proves the phone rang), and the final state is always fetched with GET, because a callback's
-// CallStatus is the event name, not the outcome.
+// CallbackPattern is the http.ServeMux pattern CallbackHandler is mounted on, under the path of
+// Settings.StatusCallbackURL: the call's own token is the last path element.
+const CallbackPattern = "/status/{token}"
+
+// CallbackHandler receives Restcomm's status callbacks at each call's own address (CallbackPattern). Restcomm
+// signs nothing, so a callback is believed only when it comes to the address given to that call alone (an
+// unguessable token in the path), names that call's CallSid and the account, and the call is still up;
+// anything else is answered 404 and forgotten at once, so forged requests cost neither memory nor rows.
+// Callbacks only speed tracking up: ringing is merged at once (it proves the phone rang), and the final state
+// is always fetched with GET, because a callback's CallStatus is the event name, not the outcome.
 func (s *Service) CallbackHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := r.PathValue("token")
+		if !rcml.WellFormedToken(token) {
+			http.NotFound(w, r)
+			return
+		}
 		ev, err := restcomm.ParseCallback(r)
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			http.Error(w, "bad status callback", http.StatusBadRequest)
+			return
+		}
+		a, err := s.st.LiveAttemptByRCMLToken(r.Context(), rcmlTokenHash(token))
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			http.NotFound(w, r)
+			return
+		case err != nil:
+			s.log.Error("status callback: history unreadable; polling carries on", "err", err)
+			http.Error(w, "history unavailable", http.StatusServiceUnavailable)
+			return
+		case ev.AccountSID != s.set.AccountSID || (a.CallSID != "" && ev.CallSID != a.CallSID):
+			http.NotFound(w, r)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
-		s.HandleCallback(ev)
+		if a.CallSID != "" {
+			s.HandleCallback(ev)
+		}
 	})
 }
 
-// HandleCallback merges one status-callback event. Duplicates and events older than one already seen for the
-// call are ignored.
+// HandleCallback merges one status-callback event for a call this process tracks. Duplicates and events older
+// than one already seen for the call are ignored; as SequenceNumber runs 0 to 3, at most four are merged.
 func (s *Service) HandleCallback(ev restcomm.CallbackEvent) {
-	if !s.callback.Accept(ev) {
-		return
-	}
 	s.mu.Lock()
 	id, ok := s.bySID[ev.CallSID]
 	var a record.Attempt
@@ -35,7 +62,7 @@ func (s *Service) HandleCallback(ev restcomm.CallbackEvent) {
 		a = s.live[id].attempt
 	}
 	s.mu.Unlock()
-	if !ok {
+	if !ok || !s.callback.Accept(ev) {
 		return
 	}
 	s.addTransition(s.ctx, a.ID, "callback:"+ev.Event, record.SourceCallback, "")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -237,44 +236,5 @@ func TestRestartFindsACallPlacedJustBeforeTheCrash(t *testing.T) {
 	}
 	if cc.creates != 0 || len(r.sim.CallLog()) != 1 {
 		t.Fatalf("reconciliation dialled: %d creates, %d calls", cc.creates, len(r.sim.CallLog()))
-	}
-}
-
-func TestCallbacksSpeedUpRingingAndFinalComesFromGet(t *testing.T) {
-	r := newRig(t, func(s *Settings) { s.PollInterval = time.Hour })
-	res := r.place("+447400123450")
-	sid := res.Attempt.CallSID
-	post := func(event string, seq string) {
-		form := url.Values{"CallSid": {sid}, "CallStatus": {event}, "SequenceNumber": {seq},
-			"Timestamp": {"Thu, 26 Nov 2026 09:00:01 +0000"}}
-		req := httptest.NewRequest(http.MethodPost, "/status", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		w := httptest.NewRecorder()
-		r.svc.CallbackHandler().ServeHTTP(w, req)
-		if w.Code >= 300 {
-			t.Fatalf("callback %s: HTTP %d", event, w.Code)
-		}
-	}
-	r.clk.Advance(time.Second) // the simulator starts ringing; the service does not poll for an hour
-	post("ringing", "1")
-	if a := r.attempt(res.Attempt.ID); a.Status != "ringing" || !a.RingingSeen {
-		t.Fatalf("after ringing callback: %q", a.Status)
-	}
-	post("ringing", "1") // duplicate
-	post("initiated", "0")
-	r.clk.Advance(10 * time.Second)
-	post("completed", "3") // says "completed"; the outcome comes from GET
-	a := r.attempt(res.Attempt.ID)
-	if a.Status != "canceled" || a.Outcome != record.OutcomeDelivered {
-		t.Fatalf("after completed callback: %s/%s, want canceled/delivered from GET", a.Status, a.Outcome)
-	}
-	n := 0
-	for _, s := range r.statuses(a.ID) {
-		if s == "callback:ringing" {
-			n++
-		}
-	}
-	if n != 1 {
-		t.Fatalf("duplicate callback recorded %d times", n)
 	}
 }

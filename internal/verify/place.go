@@ -155,13 +155,13 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 	// The Url is the shared document, or this call's own address when the document speaks the code; a call
 	// whose address could not be stored is not placed.
 	var calls []restcomm.Call
-	rcmlURL, err := s.rcmlURL(ctx, a.ID)
+	rcmlURL, statusURL, err := s.callURLs(ctx, a.ID)
 	if err == nil {
 		params := restcomm.CallParams{
 			From: plusForm(from), To: num.E164, URL: rcmlURL, Method: s.set.RCMLMethod, Timeout: s.set.Timeout,
 		}
-		if s.set.StatusCallbackURL != "" {
-			params.StatusCallback = s.set.StatusCallbackURL
+		if statusURL != "" {
+			params.StatusCallback = statusURL
 			params.StatusCallbackMethod = "POST"
 		}
 		rctx, cancel := s.reqCtx(ctx)

@@ -10,20 +10,29 @@ import (
 	"github.com/flashcall/flashcall/rcml"
 )
 
-// rcmlURL is the Url of the create for attempt attemptID. With Settings.RCMLTokenBase set it is the call's own
-// address, carrying a fresh token whose SHA-256 is stored with the attempt first (so the document can speak
-// the code as soon as the call is answered, from any process sharing the history); otherwise the shared
-// Settings.RCMLURL. The token itself is kept nowhere but in the URL handed to Restcomm: it is never logged,
-// stored, shown or audited.
-func (s *Service) rcmlURL(ctx context.Context, attemptID int64) (string, error) {
-	if s.set.RCMLTokenBase == "" {
-		return s.set.RCMLURL, nil
+// callURLs are the Url and StatusCallback of the create for attempt attemptID. When the document speaks the
+// code (Settings.RCMLTokenBase) or status callbacks are on (Settings.StatusCallbackURL), the call gets a
+// fresh token whose SHA-256 is stored with the attempt first, so that the document can speak the code and
+// callbacks be accepted as soon as the call exists, by any process sharing the history: the Url is then
+// RCMLTokenBase + token (else the shared RCMLURL) and the StatusCallback StatusCallbackURL + token (else
+// none). The token itself is kept nowhere but in the URLs handed to Restcomm: it is never logged, stored,
+// shown or audited.
+func (s *Service) callURLs(ctx context.Context, attemptID int64) (rcmlURL, statusURL string, err error) {
+	if s.set.RCMLTokenBase == "" && s.set.StatusCallbackURL == "" {
+		return s.set.RCMLURL, "", nil
 	}
 	token := rcml.NewToken()
 	if err := s.st.SetRCMLTokenHash(ctx, attemptID, rcmlTokenHash(token)); err != nil {
-		return "", fmt.Errorf("%w (its RCML address: %v)", ErrHistory, err)
+		return "", "", fmt.Errorf("%w (its own addresses: %v)", ErrHistory, err)
 	}
-	return s.set.RCMLTokenBase + token, nil
+	rcmlURL = s.set.RCMLURL
+	if s.set.RCMLTokenBase != "" {
+		rcmlURL = s.set.RCMLTokenBase + token
+	}
+	if s.set.StatusCallbackURL != "" {
+		statusURL = s.set.StatusCallbackURL + token
+	}
+	return rcmlURL, statusURL, nil
 }
 
 // rcmlTokenHash is what the history keeps of an RCML token.

@@ -33,8 +33,12 @@ type Settings struct {
 	RCMLTokenBase string
 	// RCMLMethod is GET or POST for RCMLURL.
 	RCMLMethod string
-	// StatusCallbackURL, when set, is sent as StatusCallback so Restcomm pushes call progress.
+	// StatusCallbackURL, when set, turns status callbacks on: each call's StatusCallback is StatusCallbackURL
+	// followed by the call's own token (so it ends in "/"), and CallbackHandler accepts a callback only at that
+	// address, for that call's CallSid and AccountSID, while it is up.
 	StatusCallbackURL string
+	// AccountSID is the Restcomm account the calls are placed on; a status callback must name it.
+	AccountSID string
 	// PollInterval is how often the tracker fetches every live call.
 	PollInterval time.Duration
 	// MaxChecks is how many wrong read-backs lock a verification.
