@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net"
@@ -122,6 +123,13 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 		return nil, err
 	}
 	a.closers = append(a.closers, func() { _ = a.Store.Close() })
+	// The chain's head goes to the log at every start: a log rewritten from scratch, cut short or deleted
+	// shows as a head that no longer matches (flashcall audit verify --head).
+	if head, err := a.Store.AuditHead(ctx); err == nil {
+		a.Logger.Info("audit chain", "entries", head.Entries, "last", head.LastID, "head", hex.EncodeToString(head.Hash[:]))
+	} else {
+		a.Logger.Warn("audit chain head unreadable", "err", err)
+	}
 
 	var ln net.Listener
 	if !o.NoServer {

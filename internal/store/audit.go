@@ -20,22 +20,11 @@ func (s *Store) AddAudit(ctx context.Context, e *record.AuditEntry) error {
 	if record.Unmasked(e.Number) {
 		return errors.New(op + ": the audit log holds masked numbers only")
 	}
-	var id int64
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO audit
-			(at, operator, remote, action, number, verification_id, attempt_id, detail)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, nanos(e.At), e.Operator, e.Remote, e.Action, e.Number,
-			e.VerificationID, e.AttemptID, e.Detail)
-		if err != nil {
-			return err
-		}
-		id, err = res.LastInsertId()
-		return err
-	})
-	if err != nil {
+	entry := *e
+	if err := s.write(ctx, op, func(tx *sql.Tx) error { return insertAuditTx(ctx, tx, &entry) }); err != nil {
 		return err
 	}
-	e.ID = id
+	e.ID = entry.ID
 	return nil
 }
 

@@ -11,6 +11,10 @@ type migration struct {
 	version int
 	name    string
 	stmts   []string
+	// then, when set, runs after stmts in the same transaction, for what SQL alone cannot do.
+	then func(ctx context.Context, tx *sql.Tx) error
+	// after runs after then.
+	after []string
 }
 
 // migrations returns the schema steps in order. Append new steps; never edit one that has shipped.
@@ -116,6 +120,26 @@ func migrations() []migration {
 				CHECK (rcml_path_sha256 IS NULL OR length(rcml_path_sha256) = 32)`,
 			`CREATE UNIQUE INDEX attempts_by_rcml_path ON attempts (rcml_path_sha256) WHERE rcml_path_sha256 IS NOT NULL`,
 		},
+	}, {
+		version: 5,
+		name:    "the audit log as a hash chain",
+		stmts: []string{
+			`ALTER TABLE audit ADD COLUMN prev_hash BLOB`,
+			`ALTER TABLE audit ADD COLUMN hash BLOB`,
+			`DROP TRIGGER audit_no_update`,
+		},
+		then: chainAuditTx,
+		after: []string{
+			`CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+				BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be changed'); END`,
+			// REPLACE deletes the entry it collides with without firing the delete trigger (unless recursive
+			// triggers are on): refuse the insert itself when its ID is taken.
+			`CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+				BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be replaced'); END`,
+			`CREATE TRIGGER audit_chained BEFORE INSERT ON audit WHEN NEW.hash IS NULL OR length(NEW.hash) != 32
+				OR NEW.prev_hash IS NULL OR length(NEW.prev_hash) != 32
+				BEGIN SELECT RAISE(ABORT, 'the audit log is a hash chain: an entry needs its hashes'); END`,
+		},
 	}}
 }
 
@@ -184,6 +208,16 @@ func (s *Store) apply(ctx context.Context, m migration) error {
 			}
 		}
 		for _, stmt := range m.stmts {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return err
+			}
+		}
+		if m.then != nil {
+			if err := m.then(ctx, tx); err != nil {
+				return err
+			}
+		}
+		for _, stmt := range m.after {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return err
 			}

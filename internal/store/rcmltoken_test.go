@@ -150,8 +150,8 @@ func TestUpgradeFromSchema3KeepsAttemptsWithoutToken(t *testing.T) {
 	path := s.Path()
 	s.Close()
 	db := rawDB(t, path)
-	for _, stmt := range []string{`DROP INDEX attempts_by_rcml_path`, `ALTER TABLE attempts DROP COLUMN rcml_path_sha256`,
-		`PRAGMA user_version = 3`} {
+	for _, stmt := range append(undoSchema5, `DROP INDEX attempts_by_rcml_path`,
+		`ALTER TABLE attempts DROP COLUMN rcml_path_sha256`, `PRAGMA user_version = 3`) {
 		if _, err := db.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}
