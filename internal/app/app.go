@@ -66,12 +66,12 @@ type App struct {
 }
 
 // Open builds and starts everything the configuration describes. Close undoes it.
-func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error) {
-	a = &App{Config: cfg}
+func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error) {
+	// a is not the named result: "return nil, err" must leave it to the cleanup below.
+	a := &App{Config: cfg}
 	defer func() {
 		if err != nil {
 			a.Close()
-			a = nil
 		}
 	}()
 	getenv := o.Getenv
@@ -225,6 +225,9 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 
 // Close stops everything Open started, newest first.
 func (a *App) Close() {
+	if a == nil {
+		return
+	}
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		a.closers[i]()
 	}
