@@ -110,7 +110,7 @@ func TestDoctorExplainsABrokenRCMLDocument(t *testing.T) {
 	path := filepath.Join(h.dir, "broken.toml")
 	body := "[restcomm]\nbase_url = \"http://" + addr + "/restcomm\"\naccount_sid = \"" + sim.DefaultAccountSID + "\"\n" +
 		"[call]\nrcml_url = \"" + doc.URL + "/rcml.xml?key=hidden1234\"\nrcml_method = \"GET\"\ntimeout = 10\n" +
-		"[server]\nlisten = \"127.0.0.1:0\"\n"
+		"[server]\nlisten = \"127.0.0.1:0\"\n[policy]\nallowed_countries = [\"GB\"]\n"
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

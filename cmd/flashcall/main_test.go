@@ -83,6 +83,11 @@ func (h *home) run(t *testing.T, stdin string, args ...string) (string, string, 
 func (h *home) simBackend(t *testing.T, addr, token, callKeys, extra string) string {
 	t.Helper()
 	path := filepath.Join(h.dir, "real.toml")
+	// A real account must say where it may call (geo permissions deny by default).
+	if !strings.Contains(extra, "[policy]") {
+		extra += "[policy]\n"
+	}
+	extra = strings.Replace(extra, "[policy]\n", "[policy]\nallowed_countries = [\"GB\", \"US\"]\n", 1)
 	body := "[restcomm]\nbase_url = \"http://" + addr + "/restcomm\"\naccount_sid = \"" + sim.DefaultAccountSID + "\"\n" +
 		"[call]\nrcml_url = \"http://127.0.0.1:1/rcml.xml\"\n" + callKeys + "[server]\nlisten = \"127.0.0.1:0\"\n" + extra
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {

@@ -22,8 +22,20 @@ const (
 
 // PolicyConfig is the [policy] table: the fraud controls every call must pass. See policy.Rules.
 type PolicyConfig struct {
-	// AllowedCountries are ISO 3166 region codes; empty allows every country.
+	// AllowedCountries are the ISO 3166 region codes that may be called. A real account refuses to start
+	// with it empty unless AllowAllCountries is set; the simulator calls every country then.
 	AllowedCountries []string `toml:"allowed_countries"`
+	// AllowAllCountries calls every country, on purpose, instead of listing them (high-risk countries and
+	// non-geographic ranges stay refused).
+	AllowAllCountries bool `toml:"allow_all_countries"`
+	// HighRiskCountries are the destinations with a record of toll fraud, each needing AllowHighRisk;
+	// default policy.DefaultHighRiskCountries.
+	HighRiskCountries []string `toml:"high_risk_countries"`
+	// AllowHighRisk are the high-risk countries that may be called all the same.
+	AllowHighRisk []string `toml:"allow_high_risk"`
+	// AllowPrefixes are prefixes of the non-geographic ranges (satellite, international networks) that may be
+	// called, e.g. "+8816"; every other such number is refused.
+	AllowPrefixes []string `toml:"allow_prefixes"`
 	// AllowedTypes are the line types that may be called.
 	AllowedTypes []string `toml:"allowed_types"`
 	// AllowPremiumRate must be true before AllowedTypes may list premium-rate.
@@ -56,16 +68,20 @@ func defaultPolicy() PolicyConfig {
 		types[i] = string(t)
 	}
 	return PolicyConfig{
-		AllowedCountries: slices.Clone(r.AllowedCountries),
-		AllowedTypes:     types,
-		BlockedPrefixes:  slices.Clone(r.BlockedPrefixes),
-		LimitPerNumber:   r.PerNumber,
-		LimitPerPrefix:   r.PerPrefix,
-		LimitPerOperator: r.PerOperator,
-		LimitGlobal:      r.Global,
-		CooldownAfter:    r.CooldownAfter,
-		Cooldown:         Span{r.Cooldown},
-		DailyCap:         r.DailyCap,
+		AllowedCountries:  slices.Clone(r.AllowedCountries),
+		AllowAllCountries: r.AllowAllCountries,
+		HighRiskCountries: slices.Clone(r.HighRiskCountries),
+		AllowHighRisk:     slices.Clone(r.AllowHighRisk),
+		AllowPrefixes:     slices.Clone(r.AllowPrefixes),
+		AllowedTypes:      types,
+		BlockedPrefixes:   slices.Clone(r.BlockedPrefixes),
+		LimitPerNumber:    r.PerNumber,
+		LimitPerPrefix:    r.PerPrefix,
+		LimitPerOperator:  r.PerOperator,
+		LimitGlobal:       r.Global,
+		CooldownAfter:     r.CooldownAfter,
+		Cooldown:          Span{r.Cooldown},
+		DailyCap:          r.DailyCap,
 	}
 }
 
@@ -84,7 +100,7 @@ func (c *Config) BlockedPrefixesPath(getenv func(string) string) string {
 }
 
 // PolicyRules returns the [policy] table as policy.Rules, ready for policy.New (which reads the prefixes
-// file).
+// file), with RealAccount set unless calls go to the simulator.
 func (c *Config) PolicyRules(getenv func(string) string) policy.Rules {
 	p := c.Policy
 	types := make([]policy.LineType, len(p.AllowedTypes))
@@ -93,6 +109,11 @@ func (c *Config) PolicyRules(getenv func(string) string) policy.Rules {
 	}
 	return policy.Rules{
 		AllowedCountries:    slices.Clone(p.AllowedCountries),
+		AllowAllCountries:   p.AllowAllCountries,
+		HighRiskCountries:   slices.Clone(p.HighRiskCountries),
+		AllowHighRisk:       slices.Clone(p.AllowHighRisk),
+		AllowPrefixes:       slices.Clone(p.AllowPrefixes),
+		RealAccount:         !c.UsesSimulator(),
 		AllowedTypes:        types,
 		AllowPremiumRate:    p.AllowPremiumRate,
 		BlockedPrefixes:     slices.Clone(p.BlockedPrefixes),
@@ -108,7 +129,8 @@ func (c *Config) PolicyRules(getenv func(string) string) policy.Rules {
 }
 
 // validatePolicy checks the [policy] table, reading the blocked-prefixes file: every bad line is reported
-// as FILE:LINE.
+// as FILE:LINE. With a real account it refuses an empty policy.allowed_countries unless
+// policy.allow_all_countries is set (policy.Rules.RealAccount): geo permissions deny by default.
 func (c *Config) validatePolicy(ps *problems) {
 	r := c.PolicyRules(nil)
 	r.BlockedPrefixesFile = ""

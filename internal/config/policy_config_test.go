@@ -40,6 +40,20 @@ func TestBadPolicySettings(t *testing.T) {
 			[]string{`policy.allowed_countries: "gb" must be upper case: use "GB"`}},
 		{"UK is not a region code", "[policy]\nallowed_countries = [\"UK\"]\n",
 			[]string{`policy.allowed_countries: "UK" is not a region code`}},
+		{"unknown high-risk country", "[policy]\nhigh_risk_countries = [\"CU\", \"XX\"]\n",
+			[]string{`policy.high_risk_countries: "XX" is not a region code`}},
+		{"lower-case allowance", "[policy]\nallow_high_risk = [\"cu\"]\n",
+			[]string{`policy.allow_high_risk: "cu" must be upper case: use "CU"`}},
+		{"allowance for a country that is not listed", "[policy]\nallowed_countries = [\"GB\"]\nallow_high_risk = [\"CU\"]\n",
+			[]string{`policy.allow_high_risk: lists "CU", which allowed_countries does not`}},
+		{"both ways of choosing countries", "[policy]\nallowed_countries = [\"GB\"]\nallow_all_countries = true\n",
+			[]string{`policy.allow_all_countries: is true but allowed_countries lists GB: keep one`}},
+		{"allow_all_countries as a string", "[policy]\nallow_all_countries = \"yes\"\n",
+			[]string{`bad.toml:2: policy.allow_all_countries must be true or false`}},
+		{"a country as an allow prefix", "[policy]\nallow_prefixes = [\"+44\"]\n",
+			[]string{`policy.allow_prefixes: "+44" is not inside a non-geographic code`}},
+		{"allow prefix without +", "[policy]\nallow_prefixes = [\"8816\"]\n",
+			[]string{`policy.allow_prefixes: "8816": start the prefix with + and the country code`}},
 		{"prefix without +", "[policy]\nblocked_prefixes = [\"4490\"]\n",
 			[]string{`policy.blocked_prefixes: "4490": start the prefix with + and the country code, e.g. "+4490"`}},
 		{"bad lines of the prefixes file", "[policy]\nblocked_prefixes_file = \"blocked.txt\"\n",
@@ -78,7 +92,10 @@ func TestGoodPolicySettings(t *testing.T) {
 retention = "off"
 retention_mode = "delete"
 [policy]
-allowed_countries = ["GB", "IE"]
+allowed_countries = ["GB", "IE", "LV"]
+high_risk_countries = ["CU", "LV"]
+allow_high_risk = ["LV"]
+allow_prefixes = ["+8816"]
 allowed_types = ["mobile", "premium-rate"]
 allow_premium_rate_i_accept_toll_fraud_risk = true
 blocked_prefixes = ["+4470"]
@@ -98,7 +115,9 @@ daily_cap = 0
 	}
 	r := c.PolicyRules(nil)
 	want := policy.Rules{
-		AllowedCountries: []string{"GB", "IE"}, AllowedTypes: []policy.LineType{policy.Mobile, policy.PremiumRate},
+		AllowedCountries: []string{"GB", "IE", "LV"}, HighRiskCountries: []string{"CU", "LV"},
+		AllowHighRisk: []string{"LV"}, AllowPrefixes: []string{"+8816"},
+		AllowedTypes:     []policy.LineType{policy.Mobile, policy.PremiumRate},
 		AllowPremiumRate: true, BlockedPrefixes: []string{"+4470"}, BlockedPrefixesFile: filepath.Join(dir, "blocked.txt"),
 		PerNumber: policy.Limit{Count: 5, Window: time.Hour}, PerOperator: policy.Limit{Count: 60, Window: time.Hour},
 		Global: policy.Limit{Count: 1000, Window: policy.Day}, Cooldown: time.Hour,

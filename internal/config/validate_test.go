@@ -14,6 +14,7 @@ func realConfig() *Config {
 	c.Restcomm.AccountSID = "ACae6e420f425248d6a26948c17a9e2acf"
 	c.Restcomm.AuthToken = "77f8c12cc7b8f8423e5c38b035249166"
 	c.Server.PublicURL = "https://flashcall.example.com"
+	c.Policy.AllowedCountries = []string{"GB"} // a real account must choose its countries (see geo_test.go)
 	return c
 }
 

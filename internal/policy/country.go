@@ -6,8 +6,12 @@ func CountryName(region string) string {
 	switch region {
 	case "001":
 		return "International"
+	case "AC":
+		return "Ascension Island"
 	case "AE":
 		return "United Arab Emirates"
+	case "AG":
+		return "Antigua and Barbuda"
 	case "AR":
 		return "Argentina"
 	case "AT":
@@ -26,12 +30,16 @@ func CountryName(region string) string {
 		return "Canada"
 	case "CH":
 		return "Switzerland"
+	case "CK":
+		return "Cook Islands"
 	case "CL":
 		return "Chile"
 	case "CN":
 		return "China"
 	case "CO":
 		return "Colombia"
+	case "CU":
+		return "Cuba"
 	case "CY":
 		return "Cyprus"
 	case "CZ":
@@ -40,6 +48,10 @@ func CountryName(region string) string {
 		return "Germany"
 	case "DK":
 		return "Denmark"
+	case "DM":
+		return "Dominica"
+	case "DO":
+		return "Dominican Republic"
 	case "EE":
 		return "Estonia"
 	case "EG":
@@ -52,6 +64,8 @@ func CountryName(region string) string {
 		return "France"
 	case "GB":
 		return "United Kingdom"
+	case "GD":
+		return "Grenada"
 	case "GG":
 		return "Guernsey"
 	case "GR":
@@ -78,10 +92,14 @@ func CountryName(region string) string {
 		return "Italy"
 	case "JE":
 		return "Jersey"
+	case "JM":
+		return "Jamaica"
 	case "JP":
 		return "Japan"
 	case "KE":
 		return "Kenya"
+	case "KI":
+		return "Kiribati"
 	case "KR":
 		return "South Korea"
 	case "LT":
@@ -92,6 +110,10 @@ func CountryName(region string) string {
 		return "Latvia"
 	case "MA":
 		return "Morocco"
+	case "MR":
+		return "Mauritania"
+	case "MS":
+		return "Montserrat"
 	case "MT":
 		return "Malta"
 	case "MX":
@@ -104,10 +126,16 @@ func CountryName(region string) string {
 		return "Netherlands"
 	case "NO":
 		return "Norway"
+	case "NR":
+		return "Nauru"
+	case "NU":
+		return "Niue"
 	case "NZ":
 		return "New Zealand"
 	case "PE":
 		return "Peru"
+	case "PG":
+		return "Papua New Guinea"
 	case "PH":
 		return "Philippines"
 	case "PK":
@@ -124,6 +152,8 @@ func CountryName(region string) string {
 		return "Russia"
 	case "SA":
 		return "Saudi Arabia"
+	case "SB":
+		return "Solomon Islands"
 	case "SE":
 		return "Sweden"
 	case "SG":
@@ -132,18 +162,34 @@ func CountryName(region string) string {
 		return "Slovenia"
 	case "SK":
 		return "Slovakia"
+	case "SL":
+		return "Sierra Leone"
+	case "SO":
+		return "Somalia"
+	case "TC":
+		return "Turks and Caicos Islands"
 	case "TH":
 		return "Thailand"
+	case "TK":
+		return "Tokelau"
+	case "TN":
+		return "Tunisia"
 	case "TR":
 		return "Turkey"
+	case "TV":
+		return "Tuvalu"
 	case "TW":
 		return "Taiwan"
 	case "UA":
 		return "Ukraine"
 	case "US":
 		return "United States"
+	case "VG":
+		return "British Virgin Islands"
 	case "VN":
 		return "Vietnam"
+	case "VU":
+		return "Vanuatu"
 	case "ZA":
 		return "South Africa"
 	}

@@ -11,10 +11,13 @@ import (
 
 // Policy is a compiled, immutable set of Rules: safe for concurrent use by every operator session.
 type Policy struct {
-	rules     Rules
-	countries map[string]bool // empty: every country
-	types     map[LineType]bool
-	prefixes  []BlockedPrefix
+	rules         Rules
+	countries     map[string]bool // empty: every country (see Rules.AllowedCountries)
+	highRisk      map[string]bool
+	allowHighRisk map[string]bool
+	allowPrefixes []string // trimmed, checked by Validate
+	types         map[LineType]bool
+	prefixes      []BlockedPrefix
 }
 
 // New compiles r, reading r.BlockedPrefixesFile when it is set. It refuses rules with problems (see
@@ -23,9 +26,20 @@ func New(r Rules) (*Policy, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	p := &Policy{rules: r, countries: map[string]bool{}, types: map[LineType]bool{}}
+	p := &Policy{rules: r, countries: map[string]bool{}, highRisk: map[string]bool{}, allowHighRisk: map[string]bool{},
+		types: map[LineType]bool{}}
 	for _, c := range r.AllowedCountries {
 		p.countries[c] = true
+	}
+	for _, c := range r.HighRiskCountries {
+		p.highRisk[c] = true
+	}
+	for _, c := range r.AllowHighRisk {
+		p.allowHighRisk[c] = true
+	}
+	for _, s := range r.AllowPrefixes {
+		pre, _ := ParsePrefix(s) // checked by Validate
+		p.allowPrefixes = append(p.allowPrefixes, pre)
 	}
 	for _, t := range r.AllowedTypes {
 		p.types[t] = true
@@ -59,13 +73,14 @@ func (p *Policy) Rules() Rules { return p.rules }
 // BlockedPrefixes returns every blocked prefix with where it was configured.
 func (p *Policy) BlockedPrefixes() []BlockedPrefix { return slices.Clone(p.prefixes) }
 
-// CheckNumber applies the destination rules (country, line type, blocked prefixes) to a parsed number and
-// returns nil or the refusal. These refusals do not expire: RetryAfter is zero.
+// CheckNumber applies the destination rules to a parsed number and returns nil or the refusal: the
+// non-geographic ranges (always refused unless policy.allow_prefixes opens one), the allowed countries, the
+// high-risk countries (each needs policy.allow_high_risk, whatever the line type), the line types and the
+// blocked prefixes. These refusals do not expire: RetryAfter is zero.
 func (p *Policy) CheckNumber(n Number) *Refusal {
 	var never time.Time
-	if len(p.countries) > 0 && !p.countries[n.Region] {
-		return refusal(RuleCountry, countryLabel(n)+" is not in policy.allowed_countries ("+
-			strings.Join(sortedKeys(p.countries), ", ")+")", never, never)
+	if ref := p.checkGeo(n); ref != nil {
+		return ref
 	}
 	switch {
 	case n.Type == PremiumRate && !p.types[PremiumRate]:

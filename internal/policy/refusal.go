@@ -9,6 +9,12 @@ import (
 const (
 	// RuleCountry: the number's country is not in allowed_countries.
 	RuleCountry = "allowed_countries"
+	// RuleHighRisk: the number's country is in high_risk_countries, a record of toll fraud, and not in
+	// allow_high_risk.
+	RuleHighRisk = "allow_high_risk"
+	// RuleNonGeographic: the number is in a non-geographic range (satellite, international network, global
+	// service; see NonGeographicCodes) that no allow_prefixes entry opens.
+	RuleNonGeographic = "allow_prefixes"
 	// RuleType: the number's line type is not allowed (premium-rate, shared-cost, toll-free, ...).
 	RuleType = "allowed_types"
 	// RuleBlockedPrefix: the number starts with a blocked prefix.

@@ -11,8 +11,26 @@ import (
 // Rules are the fraud controls as configured ([policy] in the configuration file). The zero Rules refuse
 // every number (no type is allowed); start from DefaultRules.
 type Rules struct {
-	// AllowedCountries are ISO 3166 region codes ("GB"); empty allows every country.
+	// AllowedCountries are ISO 3166 region codes ("GB") of the countries that may be called. Empty needs
+	// AllowAllCountries with a RealAccount; on the simulator, empty with AllowAllCountries false calls every
+	// country and skips the high-risk check (nothing reaches a carrier).
 	AllowedCountries []string
+	// AllowAllCountries is the deliberate choice to call every country instead of listing them: only with an
+	// empty AllowedCountries. High-risk countries and non-geographic ranges stay refused.
+	AllowAllCountries bool
+	// HighRiskCountries are ISO codes of destinations with a record of toll fraud (DefaultHighRiskCountries):
+	// each needs AllowHighRisk as well as AllowedCountries or AllowAllCountries, whatever its line type.
+	HighRiskCountries []string
+	// AllowHighRisk are the high-risk countries that may be called all the same, each also in
+	// AllowedCountries when that is set.
+	AllowHighRisk []string
+	// AllowPrefixes are E.164 prefixes inside the non-geographic codes (NonGeographicCodes), e.g. "+8816"
+	// for Iridium, whose numbers may be called; every other non-geographic number is refused. They lift no
+	// other rule: line types and blocked prefixes still apply.
+	AllowPrefixes []string
+	// RealAccount is true when calls reach the telephone network through a real Restcomm account, false for
+	// the simulator. A real account must choose its countries: AllowedCountries, or AllowAllCountries.
+	RealAccount bool
 	// AllowedTypes are the line types that may be called. Premium-rate needs AllowPremiumRate as well;
 	// shared-cost, UAN, voicemail, pager and unknown numbers can never be allowed.
 	AllowedTypes []LineType
@@ -34,21 +52,27 @@ type Rules struct {
 	DailyCap int
 }
 
-// DefaultRules are the production defaults: mobile numbers (and those that may be mobile) anywhere, 3 calls
-// per number in 10 minutes, 10 per 10 minutes into one range of 10,000 numbers, 60 an hour per operator,
-// 300 an hour in all, a one-hour cooldown after 3 undelivered calls in a row, and 2000 calls a day.
+// DefaultRules are the defaults. Destinations: mobile numbers (and those that may be mobile) of every
+// country but none in a non-geographic range, as they stand, which is for the simulator: a RealAccount must
+// also choose its countries (AllowedCountries or AllowAllCountries), and from then on the default high-risk
+// countries need AllowHighRisk. Limits: 3 calls per number in 10 minutes, 10 per 10 minutes into one range
+// of 10,000 numbers, 60 an hour per operator, 300 an hour in all, a one-hour cooldown after 3 undelivered
+// calls in a row, and 2000 calls a day.
 func DefaultRules() Rules {
 	return Rules{
-		AllowedCountries: []string{},
-		AllowedTypes:     []LineType{Mobile, FixedLineOrMobile},
-		BlockedPrefixes:  []string{},
-		PerNumber:        Limit{Count: 3, Window: 10 * time.Minute},
-		PerPrefix:        Limit{Count: 10, Window: 10 * time.Minute},
-		PerOperator:      Limit{Count: 60, Window: time.Hour},
-		Global:           Limit{Count: 300, Window: time.Hour},
-		CooldownAfter:    3,
-		Cooldown:         time.Hour,
-		DailyCap:         2000,
+		AllowedCountries:  []string{},
+		HighRiskCountries: DefaultHighRiskCountries(),
+		AllowHighRisk:     []string{},
+		AllowPrefixes:     []string{},
+		AllowedTypes:      []LineType{Mobile, FixedLineOrMobile},
+		BlockedPrefixes:   []string{},
+		PerNumber:         Limit{Count: 3, Window: 10 * time.Minute},
+		PerPrefix:         Limit{Count: 10, Window: 10 * time.Minute},
+		PerOperator:       Limit{Count: 60, Window: time.Hour},
+		Global:            Limit{Count: 300, Window: time.Hour},
+		CooldownAfter:     3,
+		Cooldown:          time.Hour,
+		DailyCap:          2000,
 	}
 }
 
@@ -89,15 +113,21 @@ func (r Rules) Problems() []*RuleProblem {
 	add := func(key, format string, args ...any) {
 		ps = append(ps, &RuleProblem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
-	for _, c := range r.AllowedCountries {
-		switch {
-		case KnownRegion(c):
-		case KnownRegion(strings.ToUpper(c)):
-			add("allowed_countries", "%q must be upper case: use %q", c, strings.ToUpper(c))
-		default:
-			add("allowed_countries", "%q is not a region code: use ISO 3166 codes such as \"GB\" or \"US\"", c)
+	regions := func(key string, codes []string) {
+		for _, c := range codes {
+			switch {
+			case KnownRegion(c):
+			case KnownRegion(strings.ToUpper(c)):
+				add(key, "%q must be upper case: use %q", c, strings.ToUpper(c))
+			default:
+				add(key, "%q is not a region code: use ISO 3166 codes such as \"GB\" or \"US\"", c)
+			}
 		}
 	}
+	regions("allowed_countries", r.AllowedCountries)
+	regions("high_risk_countries", r.HighRiskCountries)
+	regions("allow_high_risk", r.AllowHighRisk)
+	ps = append(ps, r.geoProblems()...)
 	if len(r.AllowedTypes) == 0 {
 		add("allowed_types", "is empty, which refuses every number: list at least \"mobile\"")
 	}
