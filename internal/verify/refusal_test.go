@@ -46,7 +46,8 @@ func TestRefusalsAsTheOperatorSeesThem(t *testing.T) {
 		{name: "toll-free", input: exampleE164(t, "GB", phonenumbers.TOLL_FREE), blocked: true,
 			want: "refused by policy.allowed_types: toll-free numbers are not in policy.allowed_types (mobile, " +
 				"fixed-line-or-mobile)" + never},
-		{name: "invalid", input: "+44 12", want: "+44 12: too short for United Kingdom: check for missing digits"},
+		{name: "invalid", input: "+44 12", want: `"+44 12": too short for United Kingdom: check for missing digits`},
+		{name: "bidi controls quoted", input: "+44 12\u202e", want: `"+44 12\u202e": not a phone number: use digits, e.g. +447400123456`},
 		{name: "not-allowed country", rules: func(r *policy.Rules) { r.AllowedCountries = []string{"GB", "IE"} },
 			input: exampleE164(t, "FR", phonenumbers.MOBILE), blocked: true,
 			want: "refused by policy.allowed_countries: France (FR) is not in policy.allowed_countries (GB, IE)" + never},

@@ -2,7 +2,6 @@ package verify
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/callerid"
@@ -149,5 +148,6 @@ type NumberError struct {
 	Reason string
 }
 
-// Error implements error.
-func (e *NumberError) Error() string { return fmt.Sprintf("%s: %s", e.Input, e.Reason) }
+// Error implements error. The input is quoted with record.Quote: whatever was typed, control and
+// bidirectional characters included, cannot disguise the message.
+func (e *NumberError) Error() string { return record.Quote(e.Input) + ": " + e.Reason }
