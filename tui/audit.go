@@ -7,6 +7,9 @@ import (
 
 // openAudit shows the audit log view in place of the history and loads the newest entries afresh.
 func (m *Model) openAudit() tea.Cmd {
+	if !m.isSupervisor() {
+		return m.denied("the audit log")
+	}
 	m.auditBack = m.focus
 	seq := m.audit.Reload()
 	return tea.Batch(m.setFocus(focusAudit), m.cmds.audit(seq, auditLimit))

@@ -88,12 +88,12 @@ func (c commands) reveal(seq uint64, attemptID int64) tea.Cmd {
 	}
 }
 
-// audit loads the newest audit log entries.
+// audit loads the newest audit log entries; the service lets only a supervisor read them.
 func (c commands) audit(seq uint64, limit int) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := c.ctx()
 		defer cancel()
-		entries, err := c.svc.Audit(ctx, record.AuditQuery{Limit: limit})
+		entries, err := c.svc.ReadAudit(ctx, c.op, record.AuditQuery{Limit: limit})
 		return auditMsg{seq: seq, entries: entries, err: err}
 	}
 }

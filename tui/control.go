@@ -98,6 +98,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.code, cmd = m.code.Update(msg)
 		return cmd
 	case focusLive:
+		if cmd, done := m.supervisorOnly(msg); done {
+			return cmd
+		}
 		switch {
 		case key.Matches(msg, k.Up):
 			m.live.Move(-1)
@@ -112,6 +115,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			}
 		}
 	case focusHistory:
+		if cmd, done := m.supervisorOnly(msg); done {
+			return cmd
+		}
 		if cmd, done := m.historyKey(msg); done {
 			return cmd
 		}
@@ -178,6 +184,9 @@ func (m *Model) actionKey(msg tea.KeyMsg, attemptID, verificationID int64) (tea.
 	case key.Matches(msg, k.Cancel):
 		return m.ask(fmt.Sprintf("Cancel the verification of %s?", shown), m.cmds.cancel(verificationID, number)), true
 	case key.Matches(msg, k.Supersede):
+		if !m.isSupervisor() {
+			return m.denied("starting a fresh verification over an open one (supersede)"), true
+		}
 		cmd := m.ask(fmt.Sprintf("Start a fresh verification for %s? The open one is superseded (audited).", shown),
 			m.cmds.supersede(verificationID, number))
 		m.confirm.busy = verificationID
@@ -332,7 +341,7 @@ func (m *Model) keysFor(f focus) {
 	k.Back.SetHelp("esc", "to number")
 	k.Help.SetEnabled(true)
 	k.Quit.SetEnabled(true)
-	k.Audit.SetEnabled(true)
+	k.Audit.SetEnabled(m.isSupervisor())
 	k.Audit.SetHelp("A", "audit log")
 	switch f {
 	case focusLive:
@@ -356,8 +365,8 @@ func (m *Model) keysFor(f focus) {
 		}
 		if r, ok := m.history.Selected(); ok {
 			m.enableActions(isLive(r.Attempt), r.VerificationID, r.VerificationStatus, r.Number)
-			// Reveal needs a number to reveal (not an anonymised row) and no reveal of it on its way.
-			k.Reveal.SetEnabled(r.Number != "" && m.revealFor != r.ID)
+			// Reveal needs a supervisor, a number to reveal (not an anonymised row) and no reveal of it on its way.
+			k.Reveal.SetEnabled(m.isSupervisor() && r.Number != "" && m.revealFor != r.ID)
 			if m.history.Revealed(r.ID) {
 				k.Reveal.SetHelp("v", "hide number")
 			} else {
@@ -380,5 +389,6 @@ func (m *Model) enableActions(live bool, verificationID int64, status record.Sta
 	k.NoCall.SetEnabled(status == record.StatusAwaitingCode)
 	k.Cancel.SetEnabled(status != "" && !status.Final())
 	// A fresh verification replaces an open one whose call has ended; the service refuses while it rings.
-	k.Supersede.SetEnabled(number != "" && !live && (status == record.StatusNotDelivered || status == record.StatusAwaitingCode))
+	k.Supersede.SetEnabled(m.isSupervisor() && number != "" && !live &&
+		(status == record.StatusNotDelivered || status == record.StatusAwaitingCode))
 }

@@ -106,7 +106,7 @@ func newHarness(t *testing.T) *harness {
 // model builds a console session on the harness's service, drawing without colour and on its fake clock.
 func (h *harness) model() *Model {
 	return New(h.svc, Options{
-		Operator:  record.Operator{Name: "alice", Remote: "local"},
+		Operator:  record.Operator{Name: "alice", Remote: "local", Role: record.RoleSupervisor},
 		Renderer:  asciiRenderer(),
 		Now:       h.clk.Now,
 		Location:  time.UTC,

@@ -25,9 +25,25 @@ type layout struct {
 	statusH      int  // lines of the status bar, the confirm dialog or the filter input
 }
 
-// setSize stores the window size and lays everything out.
+// MaxWidth and MaxHeight bound the screen the console draws, whatever size the terminal reports: every frame
+// costs memory and time in proportion to width x height, and over SSH the client chooses the size (one
+// window-change of 65535x65535 would otherwise ask for a frame of 4 GiB). A larger terminal shows the console
+// in its top-left 400x200 cells. The SSH server clamps sizes before they reach the program too.
+const (
+	MaxWidth  = 400
+	MaxHeight = 200
+)
+
+// ClampSize returns the size the console draws at for a terminal of w x h: from 1x1 up to
+// MaxWidth x MaxHeight.
+func ClampSize(w, h int) (int, int) {
+	return min(max(w, 1), MaxWidth), min(max(h, 1), MaxHeight)
+}
+
+// setSize stores the window size, within the bounds of ClampSize, and lays everything out. Every size the
+// console draws at comes through here.
 func (m *Model) setSize(w, h int) {
-	m.width, m.height = max(w, 1), max(h, 1)
+	m.width, m.height = ClampSize(w, h)
 	m.relayout()
 }
 
@@ -109,6 +125,9 @@ func (m *Model) areaLines(now time.Time) []string {
 	if m.focus == focusHelp {
 		out := []string{m.styles.FocusedTitle.Render(clip("▶ Keys (? or esc to close)", m.width))}
 		out = append(out, splitLines(m.help.FullView(m.fullKeys))...)
+		if !m.isSupervisor() {
+			out = append(out, "", m.styles.Muted.Render(clip(supervisorNote, m.width)))
+		}
 		return pad(out, area)
 	}
 	hist := pad(splitLines(m.history.View(now)), m.lay.historyH)

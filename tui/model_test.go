@@ -33,7 +33,7 @@ var testStart = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
 func newUnitModel(t testing.TB, svc Service, w, h int) *Model {
 	t.Helper()
 	m := New(svc, Options{
-		Operator: record.Operator{Name: "alice", Remote: "local"},
+		Operator: record.Operator{Name: "alice", Remote: "local", Role: record.RoleSupervisor},
 		Renderer: asciiRenderer(),
 		Now:      func() time.Time { return testStart },
 		Location: time.UTC,

@@ -9,7 +9,8 @@ import (
 
 // revealTTL is how long a revealed number stays on screen at most.
 //
-// A reveal shows the full number of ONE history row, the one under the cursor when the operator pressed the
+// Only a supervisor may reveal (see roles.go); the service refuses anyone else too. A reveal shows the full
+// number of ONE history row, the one under the cursor when the operator pressed the
 // key. It goes through the service, which writes the reveal to the audit log before it answers. The number
 // is hidden again, and forgotten, as soon as the cursor leaves that row (whatever moved it: a key, the
 // mouse, a filter), when the operator presses the key again, when another row is revealed, or after
@@ -44,6 +45,9 @@ func (m *Model) toggleReveal() tea.Cmd {
 	r, ok := m.history.Selected()
 	if !ok || r.Number == "" {
 		return nil
+	}
+	if !m.isSupervisor() {
+		return m.denied("revealing a full number")
 	}
 	if m.history.Revealed(r.ID) {
 		m.hideReveal()

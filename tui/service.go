@@ -36,13 +36,15 @@ type Service interface {
 	Timeline(ctx context.Context, attemptID int64) ([]record.Transition, error)
 	// Live returns the attempts being tracked now.
 	Live() []record.Attempt
-	// Reveal returns an attempt's full number for the operator who asked for it on purpose; the service
-	// audits the reveal first and refuses when it cannot (the number then stays hidden).
+	// Reveal returns an attempt's full number for the supervisor who asked for it on purpose; the service
+	// audits the reveal first and refuses when it cannot (the number then stays hidden), and refuses anyone
+	// but a supervisor (a *verify.RoleError).
 	Reveal(ctx context.Context, op record.Operator, attemptID int64) (string, error)
-	// Audit returns audit log entries, newest first; the log is read-only.
-	Audit(ctx context.Context, q record.AuditQuery) ([]record.AuditEntry, error)
+	// ReadAudit returns audit log entries, newest first, for op's audit view; the log is read-only, and only
+	// a supervisor may read it (anyone else gets a *verify.RoleError).
+	ReadAudit(ctx context.Context, op record.Operator, q record.AuditQuery) ([]record.AuditEntry, error)
 	// Supersede starts a fresh verification of the number, marking the open one superseded (audited), and
-	// places its first call.
+	// places its first call. Only a supervisor may (anyone else gets a *verify.RoleError).
 	Supersede(ctx context.Context, op record.Operator, number string) (verify.Result, error)
 }
 

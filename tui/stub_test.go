@@ -119,7 +119,7 @@ func (s *stubService) Reveal(_ context.Context, op record.Operator, attemptID in
 	return n, nil
 }
 
-func (s *stubService) Audit(_ context.Context, q record.AuditQuery) ([]record.AuditEntry, error) {
+func (s *stubService) ReadAudit(_ context.Context, _ record.Operator, q record.AuditQuery) ([]record.AuditEntry, error) {
 	s.record("audit %d", q.Limit)
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -10,7 +10,9 @@ import (
 	"github.com/flashcall/flashcall/internal/record"
 )
 
-// localOperator is the operator of a local console or command: console.operator, else the OS user.
+// localOperator is the operator of a local console or command: console.operator, else the OS user. It is a
+// supervisor unless console.supervisor is false: whoever runs flashcall locally holds its database file and
+// configuration anyway, so the role only matters as a deliberate restriction of a shared terminal.
 func localOperator(cfg *config.Config, getenv func(string) string) record.Operator {
 	name := cfg.Console.Operator
 	if name == "" {
@@ -21,7 +23,11 @@ func localOperator(cfg *config.Config, getenv func(string) string) record.Operat
 	if name == "" {
 		name = getenv("USER")
 	}
-	return record.Operator{Name: name, Remote: "local"}
+	role := record.RoleOperator
+	if cfg.Console.Supervisor {
+		role = record.RoleSupervisor
+	}
+	return record.Operator{Name: name, Remote: "local", Role: role}
 }
 
 // auditConfig records in the audit log which configuration a run loaded; a failure is reported, not fatal.

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,7 +20,8 @@ import (
 const shutdownGrace = 10 * time.Second
 
 // runServe serves the console over SSH: one verification service shared by every session, with the RCML and
-// callback server alongside. SIGHUP rereads the authorized keys; SIGTERM or SIGINT tells every session and
+// callback server alongside. SIGHUP rereads the authorized keys (and ends the sessions of keys no longer
+// listed); SIGTERM or SIGINT tells every session and
 // shuts down, leaving calls still live recorded for reconciliation at the next start.
 func runServe(ctx context.Context, e env) int {
 	fs, cfgPath := flagSet("serve", "serve [--config PATH]", e.stderr)
@@ -58,6 +60,7 @@ func runServe(ctx context.Context, e env) int {
 		return exitUsage
 	}
 	printServeBanner(e, cfg, srv, ln.Addr().String(), o.HostKeyPath, o.AuthorizedKeysPath)
+	printKeyProblems(e, srv.KeyProblems())
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -74,6 +77,7 @@ func runServe(ctx context.Context, e env) int {
 			}
 			fmt.Fprintf(e.stdout, "flashcall serve: SIGHUP: %d authorized keys, %d lines skipped\n", set.Len(),
 				len(set.Problems()))
+			printKeyProblems(e, set.Problems())
 		case err := <-served:
 			fmt.Fprintf(e.stderr, "flashcall serve: the SSH server stopped: %v\n", err)
 			return exitInternal
@@ -100,6 +104,14 @@ func shutdownServe(e env, srv *sshserve.Server, a *app.App, served <-chan error)
 	return exitOK
 }
 
+// supervisorList names the supervisors for the banner.
+func supervisorList(names []string) string {
+	if len(names) == 0 {
+		return "none (ssh.supervisors)"
+	}
+	return strings.Join(names, ", ")
+}
+
 // printServeBanner says where the server listens, how to check its host key, and who may log in.
 func printServeBanner(e env, cfg *config.Config, srv *sshserve.Server, addr, hostKey, keys string) {
 	state := ""
@@ -115,7 +127,16 @@ func printServeBanner(e env, cfg *config.Config, srv *sshserve.Server, addr, hos
 	if srv.Anonymous() {
 		fmt.Fprintln(e.stdout, "flashcall serve: DEMO: anyone can log in (ssh.allow_anonymous, simulator only)")
 	} else {
-		fmt.Fprintf(e.stdout, "flashcall serve: operators log in with the keys in %s (SIGHUP rereads it)\n", keys)
+		fmt.Fprintf(e.stdout, "flashcall serve: operators log in with the keys in %s, each named by its line's "+
+			"comment (reread when it changes, or on SIGHUP); supervisors: %s\n", keys, supervisorList(cfg.SSH.Supervisors))
+	}
+}
+
+// printKeyProblems names each authorized_keys line that was skipped, as FILE:LINE: reason, on standard
+// error: a key that does not work should be noticed when the server starts, not when its operator calls.
+func printKeyProblems(e env, problems []sshserve.KeyProblem) {
+	for _, p := range problems {
+		fmt.Fprintf(e.stderr, "flashcall serve: warning: %s\n", p)
 	}
 }
 

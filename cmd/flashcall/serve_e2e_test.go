@@ -66,11 +66,12 @@ type sshKit struct {
 	knownHosts string
 }
 
-// key generates an ed25519 key pair with ssh-keygen and returns the private key's path.
+// key generates an ed25519 key pair with ssh-keygen, named for its operator, and returns the private key's
+// path.
 func (k *sshKit) key(t *testing.T, name string) string {
 	t.Helper()
 	path := filepath.Join(k.dir, name)
-	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name+"@test", "-f", path).CombinedOutput(); err != nil {
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path).CombinedOutput(); err != nil {
 		t.Fatalf("ssh-keygen: %v: %s", err, out)
 	}
 	return path
@@ -236,7 +237,10 @@ func TestServeOverSSH(t *testing.T) {
 		t.Errorf("shutdown report:\n%s", out)
 	}
 	logs := s.stderr.String()
-	for _, want := range []string{`line=2`, `user=alice`, `user=mallory`, `msg="ssh key refused"`} {
+	if !strings.Contains(logs, "flashcall serve: warning: "+keysPath+":2: not an OpenSSH public key") {
+		t.Errorf("the skipped authorized_keys line is not reported as FILE:LINE:\n%s", logs)
+	}
+	for _, want := range []string{`line=2`, `operator=alice`, `ssh_user=mallory`, `msg="ssh key refused"`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("the server log lacks %s:\n%s", want, logs)
 		}

@@ -137,8 +137,12 @@ type LogConfig struct {
 
 // ConsoleConfig is the [console] table.
 type ConsoleConfig struct {
-	// Operator names the operator in the history; empty means the OS user (or the SSH user when served).
+	// Operator names the local operator in the history; empty means the OS user. (Over SSH the name comes
+	// from the key's line in ssh.authorized_keys instead.)
 	Operator string `toml:"operator"`
+	// Supervisor makes the local console's operator a supervisor (reveal, audit log, supersede). Whoever
+	// runs flashcall locally can read its database file anyway; set it to false to take those keys away.
+	Supervisor bool `toml:"supervisor"`
 }
 
 // DefaultFromRange is the default caller-ID pool: 10,000 numbers, so that every code is possible. It suits the
@@ -171,6 +175,7 @@ func Default() *Config {
 		Verify:  VerifyConfig{MaxChecks: 3, Expiry: Duration{5 * time.Minute}},
 		Sim:     SimConfig{Speed: 1.0},
 		Log:     LogConfig{Level: "info"},
+		Console: ConsoleConfig{Supervisor: true},
 		SSH:     defaultSSH(),
 		Policy:  defaultPolicy(),
 	}

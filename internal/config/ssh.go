@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // SSH defaults, also written in config.example.toml.
@@ -44,6 +46,9 @@ type SSHConfig struct {
 	HostKey string `toml:"host_key"`
 	// LogFile is where the server logs; empty means standard error.
 	LogFile string `toml:"log_file"`
+	// Supervisors names the operators (by the name their authorized_keys line gives their key) who may
+	// reveal full numbers, read the audit log and supersede verifications; everyone else is an operator.
+	Supervisors []string `toml:"supervisors"`
 }
 
 // defaultSSH returns the [ssh] defaults.
@@ -52,6 +57,7 @@ func defaultSSH() SSHConfig {
 		Listen:      DefaultSSHListen,
 		MaxSessions: DefaultSSHMaxSessions,
 		IdleTimeout: Duration{DefaultSSHIdleTimeout},
+		Supervisors: []string{},
 	}
 }
 
@@ -97,6 +103,18 @@ func (c *Config) validateSSH(ps *problems) {
 		ps.add("ssh.allow_anonymous", "is true with a real Restcomm account: anonymous access exists only for "+
 			"demos on the simulator (restcomm.base_url = \"sim\"); set it to false and list the operators' keys "+
 			"in ssh.authorized_keys")
+	}
+	seen := map[string]bool{}
+	for i, name := range s.Supervisors {
+		if err := record.CheckOperatorName(name); err != nil {
+			ps.add("ssh.supervisors", "entry %d: %v: give operator names as in the comments of authorized_keys, "+
+				"e.g. [\"alice\", \"bob@example.com\"]", i+1, err)
+			continue
+		}
+		if seen[name] {
+			ps.add("ssh.supervisors", "lists %q twice", name)
+		}
+		seen[name] = true
 	}
 	paths := []struct{ key, value string }{
 		{"ssh.authorized_keys", s.AuthorizedKeys}, {"ssh.host_key", s.HostKey}, {"ssh.log_file", s.LogFile},

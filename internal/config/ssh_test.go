@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +13,8 @@ import (
 func TestSSHDefaults(t *testing.T) {
 	c := Default()
 	if c.SSH.Listen != ":2222" || c.SSH.MaxSessions != 50 || c.SSH.IdleTimeout.Duration != 30*time.Minute ||
-		c.SSH.AllowAnonymous || c.SSH.AuthorizedKeys != "" || c.SSH.HostKey != "" || c.SSH.LogFile != "" {
+		c.SSH.AllowAnonymous || c.SSH.AuthorizedKeys != "" || c.SSH.HostKey != "" || c.SSH.LogFile != "" ||
+		len(c.SSH.Supervisors) != 0 || !c.Console.Supervisor {
 		t.Fatalf("Default().SSH = %+v", c.SSH)
 	}
 	env := mapEnv(map[string]string{"HOME": "/home/op"})
@@ -40,7 +42,8 @@ func TestSSHDefaults(t *testing.T) {
 func TestSSHTableLoads(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.toml")
 	body := "[ssh]\nlisten = \"127.0.0.1:0\"\nauthorized_keys = \"/k\"\nallow_anonymous = true\nmax_sessions = 3\n" +
-		"idle_timeout = \"0s\"\nhost_key = \"/h\"\nlog_file = \"/l\"\n"
+		"idle_timeout = \"0s\"\nhost_key = \"/h\"\nlog_file = \"/l\"\nsupervisors = [\"alice\", \"bob@example.com\"]\n" +
+		"[console]\nsupervisor = false\n"
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -49,9 +52,12 @@ func TestSSHTableLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := SSHConfig{Listen: "127.0.0.1:0", AuthorizedKeys: "/k", AllowAnonymous: true, MaxSessions: 3,
-		HostKey: "/h", LogFile: "/l"}
-	if c.SSH != want {
+		HostKey: "/h", LogFile: "/l", Supervisors: []string{"alice", "bob@example.com"}}
+	if !reflect.DeepEqual(c.SSH, want) {
 		t.Fatalf("SSH = %+v, want %+v", c.SSH, want)
+	}
+	if c.Console.Supervisor {
+		t.Error("console.supervisor = false was not read")
 	}
 	if err := c.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
@@ -92,6 +98,11 @@ func TestValidateSSH(t *testing.T) {
 			"ssh.allow_anonymous", "only for demos on the simulator"},
 		{"control characters in a path", func(c *Config) { c.SSH.HostKey = "key\n" }, "ssh.host_key",
 			"control characters"},
+		{"supervisor with a space", func(c *Config) { c.SSH.Supervisors = []string{"alice", "bob smith"} },
+			"ssh.supervisors", "entry 2: the name must be one word"},
+		{"empty supervisor", func(c *Config) { c.SSH.Supervisors = []string{""} }, "ssh.supervisors", "entry 1: no name"},
+		{"supervisor twice", func(c *Config) { c.SSH.Supervisors = []string{"alice", "alice"} }, "ssh.supervisors",
+			`lists "alice" twice`},
 	}
 	for _, tt := range tests {
 		c := Default()

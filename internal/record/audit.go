@@ -30,6 +30,15 @@ const (
 	AuditConfigLoaded Action = "config-loaded"
 	// AuditExpired: a verification's window passed before a correct read-back.
 	AuditExpired Action = "expired"
+	// AuditLogin: an operator's console session started (Detail: how, from where, and the SSH user the
+	// client claimed when it differs from the operator's name).
+	AuditLogin Action = "login"
+	// AuditLogout: an operator's console session ended (Detail says why).
+	AuditLogout Action = "logout"
+	// AuditKeyRevoked: a session was ended because its key was removed from, or changed in, authorized_keys.
+	AuditKeyRevoked Action = "key-revoked"
+	// AuditDenied: an operator asked for a supervisor-only action and was refused (Detail names it).
+	AuditDenied Action = "denied"
 )
 
 // AuditEntry is one line of the append-only audit log: who did what, when, from where. It never holds a full

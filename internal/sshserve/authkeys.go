@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // maxKeysFileSize bounds what is read of an authorized_keys file.
@@ -19,18 +21,31 @@ const maxKeysFileSize = 1 << 20
 
 // KeyProblem is a line of an authorized_keys file that was skipped, and why. The lines after it still count.
 type KeyProblem struct {
+	// File is the authorized_keys file's path ("" when the text did not come from a file).
+	File string
 	// Line is the 1-based line number.
 	Line int
 	// Reason says what is wrong with the line; it never repeats the key material.
 	Reason string
 }
 
-// String renders the problem as "line N: reason".
-func (p KeyProblem) String() string { return fmt.Sprintf("line %d: %s", p.Line, p.Reason) }
+// String renders the problem as "FILE:LINE: reason" ("line N: reason" without a file).
+func (p KeyProblem) String() string {
+	if p.File != "" {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Reason)
+	}
+	return fmt.Sprintf("line %d: %s", p.Line, p.Reason)
+}
 
-// AuthorizedKeys is the set of public keys an OpenSSH authorized_keys file allows.
+// keyEntry is one allowed key: the operator it names and the line that lists it.
+type keyEntry struct {
+	name string
+	line int
+}
+
+// AuthorizedKeys is the set of public keys an OpenSSH authorized_keys file allows, each naming its operator.
 type AuthorizedKeys struct {
-	keys     map[string]string // key.Marshal() -> comment (or "line N" when there is none)
+	keys     map[string]keyEntry // key.Marshal() -> entry
 	problems []KeyProblem
 }
 
@@ -40,10 +55,10 @@ func (a *AuthorizedKeys) Len() int { return len(a.keys) }
 // Problems returns the skipped lines in file order.
 func (a *AuthorizedKeys) Problems() []KeyProblem { return a.problems }
 
-// Allows reports whether key is listed, and the label (comment) it is listed with.
-func (a *AuthorizedKeys) Allows(key gossh.PublicKey) (label string, ok bool) {
-	label, ok = a.keys[string(key.Marshal())]
-	return label, ok
+// Allows reports whether key is listed, and the operator name its line gives it.
+func (a *AuthorizedKeys) Allows(key gossh.PublicKey) (name string, ok bool) {
+	e, ok := a.keys[string(key.Marshal())]
+	return e.name, ok
 }
 
 // harmlessOption reports an authorized_keys option that only takes rights away from a session the console
@@ -57,11 +72,15 @@ func harmlessOption(name string) bool {
 	return false
 }
 
-// ParseAuthorizedKeys reads OpenSSH authorized_keys text. Blank lines and # comments are ignored; a line that
-// is not a public key, or that carries an option flashcall cannot honour, is recorded as a problem with its
-// line number and skipped, and never stops the lines after it from being read.
+// ParseAuthorizedKeys reads OpenSSH authorized_keys text. Blank lines and # comments are ignored. Every key
+// line must end in its operator's name, one word (see record.CheckOperatorName), e.g.
+// "ssh-ed25519 AAAA... alice": that name, never the SSH user a client sends, is who the key logs in as. A
+// line without a valid name, that is not a public key, whose key type is refused (checkKeyType), that
+// carries an option flashcall cannot honour, or that repeats a key listed above, is recorded as a problem
+// with its line number and skipped; it never stops the lines after it from being read.
 func ParseAuthorizedKeys(data []byte) *AuthorizedKeys {
-	a := &AuthorizedKeys{keys: map[string]string{}}
+	a := &AuthorizedKeys{keys: map[string]keyEntry{}}
+	skip := func(n int, reason string) { a.problems = append(a.problems, KeyProblem{Line: n, Reason: reason}) }
 	for i, raw := range bytes.Split(data, []byte("\n")) {
 		n := i + 1
 		line := bytes.TrimSpace(raw)
@@ -70,26 +89,43 @@ func ParseAuthorizedKeys(data []byte) *AuthorizedKeys {
 		}
 		key, comment, options, rest, err := gossh.ParseAuthorizedKey(line)
 		if err != nil {
-			a.problems = append(a.problems, KeyProblem{n, "not an OpenSSH public key (expected e.g. " +
-				"\"ssh-ed25519 AAAA... comment\"); the line is skipped"})
+			if bytes.Contains(line, []byte(gossh.InsecureKeyAlgoDSA+" ")) {
+				skip(n, "DSA (ssh-dss) keys are not accepted: make an ed25519 key (ssh-keygen -t ed25519); the "+
+					"line is skipped")
+				continue
+			}
+			skip(n, "not an OpenSSH public key (expected e.g. \"ssh-ed25519 AAAA... alice\"); the line is skipped")
 			continue
 		}
 		if len(bytes.TrimSpace(rest)) > 0 {
-			a.problems = append(a.problems, KeyProblem{n, "holds more than one key; put each key on its own " +
-				"line; the line is skipped"})
+			skip(n, "holds more than one key; put each key on its own line; the line is skipped")
 			continue
 		}
 		if bad := unsupportedOption(options); bad != "" {
-			a.problems = append(a.problems, KeyProblem{n, fmt.Sprintf("option %q is not supported by "+
-				"flashcall serve, so the key is skipped rather than let in without that limit", bad)})
+			skip(n, fmt.Sprintf("option %q is not supported by flashcall serve, so the key is skipped rather "+
+				"than let in without that limit", bad))
+			continue
+		}
+		if why := checkKeyType(key); why != "" {
+			skip(n, why+"; the line is skipped")
 			continue
 		}
 		if comment == "" {
-			comment = fmt.Sprintf("line %d", n)
+			skip(n, "the key has no operator name: end the line with one word naming its operator, e.g. "+
+				"\"ssh-ed25519 AAAA... alice\" (the name is recorded with everything the key does); the line is skipped")
+			continue
 		}
-		if _, dup := a.keys[string(key.Marshal())]; !dup {
-			a.keys[string(key.Marshal())] = sanitize(comment, 64)
+		if err := record.CheckOperatorName(comment); err != nil {
+			skip(n, fmt.Sprintf("the operator name at the end of the line is not usable (%v): end the line "+
+				"with one word, e.g. alice or alice@example.com; the line is skipped", err))
+			continue
 		}
+		if first, dup := a.keys[string(key.Marshal())]; dup {
+			skip(n, fmt.Sprintf("the same key is already listed on line %d (as %s): a key names one "+
+				"operator; the line is skipped", first.line, first.name))
+			continue
+		}
+		a.keys[string(key.Marshal())] = keyEntry{name: comment, line: n}
 	}
 	return a
 }
@@ -106,7 +142,8 @@ func unsupportedOption(options []string) string {
 }
 
 // keyFile is an authorized_keys file that is read again whenever its contents change: Lookup rereads it on
-// every authentication attempt (it is small), and Reload forces it (SIGHUP).
+// every authentication attempt (it is small), the server's key watch every KeyPollInterval, and Reload
+// forces it (SIGHUP).
 type keyFile struct {
 	path string
 	log  *slog.Logger
@@ -115,7 +152,8 @@ type keyFile struct {
 	data []byte // the contents last parsed; nil before the first read or while the file is missing
 	read bool   // the file was read at least once
 	set  *AuthorizedKeys
-	err  error // why the file could not be read, nil when it was
+	err  error  // why the file could not be read, nil when it was
+	gen  uint64 // counts the parses, so that the session check can tell a new read from the last
 }
 
 // newKeyFile reads path once, logging the lines it skips.
@@ -125,7 +163,7 @@ func newKeyFile(path string, log *slog.Logger) *keyFile {
 	return k
 }
 
-// Lookup rereads the file if it changed and reports whether key may log in, with its label.
+// Lookup rereads the file if it changed and reports whether key may log in, with its operator's name.
 func (k *keyFile) Lookup(key gossh.PublicKey) (string, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -160,6 +198,7 @@ func (k *keyFile) refreshLocked(force bool) {
 	if err != nil {
 		changed := k.err == nil || k.err.Error() != err.Error() || !k.read
 		k.set, k.data, k.err, k.read = ParseAuthorizedKeys(nil), nil, err, true
+		k.gen++
 		if changed || force {
 			k.log.Warn("authorized keys unreadable: nobody can log in with a key until it is fixed",
 				"path", k.path, "error", err)
@@ -170,9 +209,13 @@ func (k *keyFile) refreshLocked(force bool) {
 		return
 	}
 	k.set, k.data, k.err, k.read = ParseAuthorizedKeys(data), data, nil, true
-	for _, p := range k.set.Problems() {
-		k.log.Warn("authorized keys: line skipped", "path", k.path, "line", p.Line, "reason", p.Reason)
+	for i := range k.set.problems {
+		p := &k.set.problems[i]
+		p.File = k.path
+		k.log.Warn("authorized keys: line skipped", "where", fmt.Sprintf("%s:%d", p.File, p.Line), "line", p.Line,
+			"reason", p.Reason)
 	}
+	k.gen++
 	k.log.Info("authorized keys loaded", "path", k.path, "keys", k.set.Len(), "skipped", len(k.set.Problems()))
 }
 

@@ -16,7 +16,7 @@ import (
 // shown as the SSH user and key fingerprint; the auth token never reaches the session.
 func TestAuthorizedKeyGetsTheConsole(t *testing.T) {
 	b := newBackend(t, 5)
-	alice := newKey(t)
+	alice := newNamedKey(t, "alice")
 	ts := startServer(t, b, nil, alice)
 	c, err := ts.dial("alice", gossh.PublicKeys(alice))
 	if err != nil {
@@ -66,7 +66,7 @@ func TestUnknownKeyAndNoKeyAreRefused(t *testing.T) {
 // shut out; a malformed line is skipped without locking out the keys after it.
 func TestAuthorizedKeysRereadOnChange(t *testing.T) {
 	b := newBackend(t, 5)
-	alice, bob := newKey(t), newKey(t)
+	alice, bob := newNamedKey(t, "alice"), newNamedKey(t, "bob")
 	ts := startServer(t, b, nil, alice)
 	if c, err := ts.dial("bob", gossh.PublicKeys(bob)); err == nil {
 		c.Close()
@@ -98,7 +98,7 @@ func TestAuthorizedKeysRereadOnChange(t *testing.T) {
 // way the client is told why.
 func TestSessionWithoutTerminalOrWithCommandIsRefused(t *testing.T) {
 	b := newBackend(t, 5)
-	alice := newKey(t)
+	alice := newNamedKey(t, "alice")
 	ts := startServer(t, b, nil, alice)
 	c, err := ts.dial("alice", gossh.PublicKeys(alice))
 	if err != nil {
@@ -140,7 +140,7 @@ func TestSessionWithoutTerminalOrWithCommandIsRefused(t *testing.T) {
 // a seat freed is a seat available.
 func TestMaxSessions(t *testing.T) {
 	b := newBackend(t, 5)
-	alice := newKey(t)
+	alice := newNamedKey(t, "alice")
 	ts := startServer(t, b, func(o *Options) { o.MaxSessions = 2 }, alice)
 	var terms []*terminal
 	for range 2 {
@@ -201,7 +201,7 @@ func TestAnonymousDemo(t *testing.T) {
 // the console, a moment later, and its key presses all reach the console.
 func TestClientThatIgnoresTerminalQueries(t *testing.T) {
 	b := newBackend(t, 5)
-	alice := newKey(t)
+	alice := newNamedKey(t, "alice")
 	ts := startServer(t, b, nil, alice)
 	c, err := ts.dial("alice", gossh.PublicKeys(alice))
 	if err != nil {

@@ -46,7 +46,7 @@ func (g *guard) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 		return g, tea.Quit
 	case tea.WindowSizeMsg:
 		if msg.Width <= 0 || msg.Height <= 0 {
-			return g, nil // the window channel closing as the client leaves: not a size
+			return g, nil // not a size (forwardWindows drops these; a guard all the same)
 		}
 	}
 	defer g.recover(&cmd)

@@ -41,6 +41,35 @@ func newKey(t testing.TB) gossh.Signer {
 	return s
 }
 
+// namedKey is a client key with the operator name its authorized_keys line gives it.
+type namedKey struct {
+	gossh.Signer
+	name string
+	priv ed25519.PrivateKey
+}
+
+// newNamedKey returns a fresh ed25519 client key for the operator name.
+func newNamedKey(t testing.TB, name string) *namedKey {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &namedKey{Signer: s, name: name, priv: priv}
+}
+
+// keyName is the operator name startServer lists key i under.
+func keyName(key gossh.Signer, i int) string {
+	if k, ok := key.(*namedKey); ok {
+		return k.name
+	}
+	return "operator" + string(rune('a'+i))
+}
+
 // authorizedLine is key's authorized_keys line.
 func authorizedLine(key gossh.Signer, comment string) string {
 	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(key.PublicKey()))) + " " + comment + "\n"
@@ -102,7 +131,7 @@ func startServer(t testing.TB, b *backend, edit func(*Options), keys ...gossh.Si
 	keysPath := filepath.Join(b.dir, "authorized_keys")
 	var lines strings.Builder
 	for i, k := range keys {
-		lines.WriteString(authorizedLine(k, "operator"+string(rune('a'+i))))
+		lines.WriteString(authorizedLine(k, keyName(k, i)))
 	}
 	if err := os.WriteFile(keysPath, []byte(lines.String()), 0o600); err != nil {
 		t.Fatal(err)

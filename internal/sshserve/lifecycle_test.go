@@ -35,7 +35,7 @@ func reasonOf(t *testing.T, ts *testServer) endReason {
 // key press, and is told why.
 func TestIdleTimeoutCountsInput(t *testing.T) {
 	b := newBackend(t, 5)
-	alice := newKey(t)
+	alice := newNamedKey(t, "alice")
 	clk := clock.NewFake(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
 	ts := startServer(t, b, func(o *Options) { o.Clock, o.IdleTimeout = clk, 5*time.Minute }, alice)
 	c, err := ts.dial("alice", gossh.PublicKeys(alice))
@@ -95,7 +95,7 @@ func (m *panicky) View() string {
 // and a log entry; the other sessions and the server carry on.
 func TestPanicEndsOnlyThatSession(t *testing.T) {
 	b := newBackend(t, 5)
-	alice := newKey(t)
+	alice := newNamedKey(t, "alice")
 	ts := startServer(t, b, nil, alice)
 	ts.newSession = func(record.Operator, *lipgloss.Renderer) (tea.Model, func()) { return &panicky{}, func() {} }
 
@@ -133,7 +133,7 @@ func TestPanicEndsOnlyThatSession(t *testing.T) {
 // server accepting connections.
 func TestShutdownTellsSessions(t *testing.T) {
 	b := newBackend(t, 5)
-	alice := newKey(t)
+	alice := newNamedKey(t, "alice")
 	ts := startServer(t, b, nil, alice)
 	var terms []*terminal
 	for range 3 {
@@ -172,7 +172,7 @@ func TestShutdownTellsSessions(t *testing.T) {
 // appears live in another operator's session.
 func TestCallIsLiveInEverySession(t *testing.T) {
 	b := newBackend(t, 5)
-	alice, bob := newKey(t), newKey(t)
+	alice, bob := newNamedKey(t, "alice"), newNamedKey(t, "bob")
 	ts := startServer(t, b, nil, alice, bob)
 	ca, err := ts.dial("alice", gossh.PublicKeys(alice))
 	if err != nil {

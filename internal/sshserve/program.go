@@ -39,8 +39,9 @@ func (s *Server) consoleSession(op record.Operator, r *lipgloss.Renderer) (tea.M
 	return m, m.Close
 }
 
-// program is the Bubble Tea middleware's program handler: the session's input pump, its renderer, its model
-// behind a panic guard, and a program that reads and writes the session and leaves signals to the server.
+// program builds a session's program: the session's input pump, its renderer, its model behind a panic
+// guard, and a program that reads and writes the session and leaves signals to the server. run starts it
+// and feeds it the window sizes.
 func (s *Server) program(sess ssh.Session) *tea.Program {
 	st := s.lookup(sess)
 	if st == nil {
@@ -48,7 +49,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	}
 	in := newSessionInput(sess, st.touch)
 	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-	r := bm.MakeRenderer(querySession{Session: sess, in: in, stop: ctx.Done()})
+	r := bm.MakeRenderer(querySession{Session: sess, in: in, stop: ctx.Done(), pty: st.pty})
 	cancel()
 	model, release := s.newSession(st.op, r)
 	g := newGuard(model, func(v any, stack []byte) {
@@ -74,6 +75,13 @@ type querySession struct {
 	ssh.Session
 	in   *sessionInput
 	stop <-chan struct{}
+	pty  ptyInfo
+}
+
+// Pty returns the terminal as noted when the session started (see sessionRequest), without reading the
+// library's copy, which the session's request loop writes on every window change.
+func (q querySession) Pty() (ssh.Pty, <-chan ssh.Window, bool) {
+	return q.pty.pty, q.pty.winch, q.pty.ok
 }
 
 // Read reads the session's input until stop.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -15,12 +16,9 @@ import (
 
 	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/config"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/tui"
 )
-
-// HandshakeTimeout is how long a connection may take to authenticate and open its first session before it is
-// dropped, so that half-open connections cannot pile up.
-const HandshakeTimeout = 30 * time.Second
 
 // ErrServerClosed is returned by Serve after Shutdown or Close.
 var ErrServerClosed = errors.New("sshserve: server closed")
@@ -41,12 +39,22 @@ type Options struct {
 	IdleTimeout time.Duration
 	// Logger receives the server's log: sessions with user, address and key fingerprint. Nil discards it.
 	Logger *slog.Logger
-	// Clock drives idle timeouts and the handshake deadline; nil means the wall clock.
+	// Clock drives idle timeouts, the handshake deadline and the authorized_keys watch; nil means the wall
+	// clock.
 	Clock clock.Clock
 	// Location is the time zone sessions show times in; nil means the server's local zone.
 	Location *time.Location
 	// HistoryLimit is how many history rows each session loads at start (see tui.Options.HistoryLimit).
 	HistoryLimit int
+	// Supervisors names the operators (by their key's name in authorized_keys) who are supervisors.
+	Supervisors []string
+	// MaxUnauthenticated bounds the connections waiting to authenticate; 0 means DefaultMaxUnauthenticated.
+	MaxUnauthenticated int
+	// MaxUnauthenticatedPerAddr bounds them per IP address; 0 means DefaultMaxUnauthenticatedPerAddr.
+	MaxUnauthenticatedPerAddr int
+	// KeyPollInterval is how often the authorized_keys file is checked for removed keys; 0 means
+	// DefaultKeyPollInterval.
+	KeyPollInterval time.Duration
 }
 
 // OptionsFromConfig fills Options from the [ssh] table; the caller adds the service (and logger, clock).
@@ -57,6 +65,7 @@ func OptionsFromConfig(cfg *config.Config, getenv func(string) string) Options {
 		AllowAnonymous:     cfg.SSH.AllowAnonymous,
 		MaxSessions:        cfg.SSH.MaxSessions,
 		IdleTimeout:        cfg.SSH.IdleTimeout.Duration,
+		Supervisors:        slices.Clone(cfg.SSH.Supervisors),
 	}
 }
 
@@ -72,16 +81,26 @@ type Server struct {
 	keys       *keyFile
 	anonymous  bool
 	simulated  bool
-	maxConns   int
 	newSession sessionFactory // builds each session's model; replaced by tests
+	auditor    sessionAuditor // the service's session audit, nil when it has none
+	supervisor map[string]bool
 
-	mu        sync.Mutex
-	closing   bool
-	listeners map[net.Listener]bool
-	sessions  map[ssh.Session]*session
-	conns     int
-	nextID    uint64
-	active    sync.WaitGroup // one per admitted session
+	maxPending, maxPendingPerAddr, maxAuthed int
+	pollEvery                                time.Duration
+	drops                                    dropLog
+
+	mu          sync.Mutex
+	closing     bool
+	listeners   map[net.Listener]bool
+	sessions    map[ssh.Session]*session
+	ptys        map[ssh.Session]ptyInfo // terminals noted by sessionRequest, until the handler takes them
+	pending     []*connState            // unauthenticated connections, oldest first
+	pendingPer  map[string]int          // unauthenticated connections per IP address
+	authedConns int
+	nextID      uint64
+	watching    bool           // the key watch runs
+	watch       clock.Timer    // the key watch's next poll
+	active      sync.WaitGroup // one per admitted session
 }
 
 // New loads (or creates) the host key and reads the authorized keys. It refuses to build a server nobody could
@@ -95,9 +114,28 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{
 		svc: o.Service, opts: o, log: o.Logger, clk: o.Clock,
-		listeners: map[net.Listener]bool{}, sessions: map[ssh.Session]*session{},
-		maxConns: o.MaxSessions + 32,
+		listeners: map[net.Listener]bool{}, sessions: map[ssh.Session]*session{}, pendingPer: map[string]int{},
+		ptys:       map[ssh.Session]ptyInfo{},
+		maxPending: o.MaxUnauthenticated, maxPendingPerAddr: o.MaxUnauthenticatedPerAddr,
+		maxAuthed: o.MaxSessions + authenticatedMargin, pollEvery: o.KeyPollInterval,
+		supervisor: map[string]bool{},
 	}
+	if s.maxPending <= 0 {
+		s.maxPending = DefaultMaxUnauthenticated
+	}
+	if s.maxPendingPerAddr <= 0 {
+		s.maxPendingPerAddr = DefaultMaxUnauthenticatedPerAddr
+	}
+	if s.pollEvery <= 0 {
+		s.pollEvery = DefaultKeyPollInterval
+	}
+	for _, name := range o.Supervisors {
+		if err := record.CheckOperatorName(name); err != nil {
+			return nil, fmt.Errorf("sshserve: supervisor %q: %v", sanitize(name, record.MaxOperatorName), err)
+		}
+		s.supervisor[name] = true
+	}
+	s.auditor, _ = o.Service.(sessionAuditor)
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -122,13 +160,15 @@ func New(o Options) (*Server, error) {
 	}
 	s.newSession = s.consoleSession
 	s.srv = &ssh.Server{
-		Version:          "flashcall",
-		HostSigners:      []ssh.Signer{s.signer},
-		Handler:          s.handler(),
-		PublicKeyHandler: s.authorize,
-		ConnCallback:     s.admitConn,
+		Version:                "flashcall",
+		HostSigners:            []ssh.Signer{s.signer},
+		Handler:                s.handler(),
+		PublicKeyHandler:       s.authorize,
+		ConnCallback:           s.admitConn,
+		ServerConfigCallback:   s.serverConfig,
+		SessionRequestCallback: s.sessionRequest,
 		// No PtyCallback: the default emulates the PTY over the channel, which needs no kernel terminal
-		// per session.
+		// per session. Its sizes reach the program only through forwardWindows, which bounds them.
 	}
 	if s.anonymous {
 		// A client with no key at all gets in through keyboard-interactive with no questions; a client that
@@ -170,8 +210,19 @@ func (s *Server) HostKeyCreated() bool { return s.created }
 func (s *Server) Anonymous() bool { return s.anonymous }
 
 // ReloadKeys rereads the authorized_keys file now (SIGHUP) and returns it, with the reason it could not be
-// read if it could not. Skipped lines are logged.
-func (s *Server) ReloadKeys() (*AuthorizedKeys, error) { return s.keys.Reload() }
+// read if it could not. Skipped lines are logged, and every session whose key is no longer listed under the
+// same name ends at once.
+func (s *Server) ReloadKeys() (*AuthorizedKeys, error) {
+	set, err := s.keys.Reload()
+	s.checkSessionKeys(set, true)
+	return set, err
+}
+
+// KeyProblems returns the lines of the authorized_keys file skipped at its last read, as FILE:LINE: reason.
+func (s *Server) KeyProblems() []KeyProblem {
+	set, _ := s.keys.Current()
+	return set.Problems()
+}
 
 // Sessions returns how many console sessions are running.
 func (s *Server) Sessions() int {
@@ -189,9 +240,12 @@ func (s *Server) Serve(ln net.Listener) error {
 		return ErrServerClosed
 	}
 	s.listeners[ln] = true
+	s.startKeyWatchLocked()
 	s.mu.Unlock()
 	s.log.Info("ssh server listening", "addr", ln.Addr().String(), "host_key", s.Fingerprint(),
-		"anonymous", s.anonymous, "max_sessions", s.opts.MaxSessions)
+		"anonymous", s.anonymous, "max_sessions", s.opts.MaxSessions, "supervisors", len(s.supervisor),
+		"max_unauthenticated", s.maxPending, "max_unauthenticated_per_addr", s.maxPendingPerAddr,
+		"handshake_timeout", HandshakeTimeout, "max_window", fmt.Sprintf("%dx%d", tui.MaxWidth, tui.MaxHeight))
 	err := s.srv.Serve(ln)
 	s.mu.Lock()
 	closing := s.closing
@@ -209,6 +263,7 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
+	s.stopKeyWatchLocked()
 	for ln := range s.listeners {
 		ln.Close()
 	}
@@ -241,6 +296,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closing = true
+	s.stopKeyWatchLocked()
 	s.mu.Unlock()
 	return s.srv.Close()
 }

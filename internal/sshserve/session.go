@@ -1,6 +1,8 @@
 package sshserve
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -10,8 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
-	bm "github.com/charmbracelet/wish/bubbletea"
-	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/record"
@@ -25,6 +26,7 @@ const (
 	endShutdown
 	endIdle
 	endPanic
+	endRevoked
 )
 
 // String names the reason for the log.
@@ -36,6 +38,8 @@ func (r endReason) String() string {
 		return "idle timeout"
 	case endPanic:
 		return "internal error"
+	case endRevoked:
+		return "key revoked"
 	}
 	return "client"
 }
@@ -45,12 +49,15 @@ type session struct {
 	id    uint64
 	sess  ssh.Session
 	op    record.Operator
+	key   gossh.PublicKey // the key the session logged in with, watched for removal; nil for a demo visitor
+	pty   ptyInfo         // the terminal, as requested
 	log   *slog.Logger
 	clk   clock.Clock
 	idle  time.Duration
 	start time.Time
 
-	lastInput atomic.Int64 // clock time of the last input, unix nanoseconds
+	lastInput  atomic.Int64 // clock time of the last input, unix nanoseconds
+	keyMissing atomic.Bool  // the key was missing from authorized_keys at the last check
 
 	mu       sync.Mutex
 	reason   endReason
@@ -136,10 +143,9 @@ func (st *session) finish() endReason {
 	return reason
 }
 
-// handler is the session pipeline: admission (command, terminal, seats), panic containment, then the Bubble
-// Tea middleware running the session's program.
+// handler is the session pipeline: admission (identity, command, terminal, seats), panic containment, then
+// the session's program with its window sizes bounded and coalesced.
 func (s *Server) handler() ssh.Handler {
-	run := bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii)(func(ssh.Session) {})
 	return func(sess ssh.Session) {
 		markOpened(sess)
 		st, ok := s.admit(sess)
@@ -157,21 +163,51 @@ func (s *Server) handler() ssh.Handler {
 				st.mu.Unlock()
 			}
 		}()
-		run(sess)
+		s.run(st)
 	}
+}
+
+// run runs the session's program until it quits, the server ends it, or the client goes.
+func (s *Server) run(st *session) {
+	p := s.program(st.sess)
+	if p == nil {
+		return
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go forwardWindows(st.pty.winch, done, p.Send)
+	// The session's context ends when the client's connection closes.
+	stop := context.AfterFunc(st.sess.Context(), p.Quit)
+	defer stop()
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		st.log.Warn("session program ended with an error", "error", err)
+	}
+	// Kill restores the terminal if the program did not get to (it ended by a panic or was cut off).
+	p.Kill()
 }
 
 // admit checks that a session can run and registers it; on refusal it has told the client why and ended
 // the session.
 func (s *Server) admit(sess ssh.Session) (*session, bool) {
-	op := operatorOf(sess)
-	log := s.log.With("user", op.Name, "remote", op.Remote, "fingerprint", op.Fingerprint)
+	pty := s.takePty(sess)
+	id, known := s.operatorOf(sess)
+	op := id.op
+	log := s.log.With("operator", op.Name, "remote", op.Remote, "fingerprint", op.Fingerprint)
+	if id.claimed != op.Name {
+		// The client asked for another user name: it is only logged, never used.
+		log = log.With("ssh_user", id.claimed)
+	}
+	if !known {
+		log.Warn("ssh session refused: the key is no longer in authorized_keys")
+		refuse(sess, "your key is no longer listed in the server's authorized keys")
+		return nil, false
+	}
 	if len(sess.Command()) > 0 || sess.Subsystem() != "" {
 		log.Info("ssh session refused: command given", "command_words", len(sess.Command()))
 		refuse(sess, "flashcall serves only its console: connect without a command, e.g. ssh -p PORT HOST")
 		return nil, false
 	}
-	if _, _, ok := sess.Pty(); !ok {
+	if !pty.ok {
 		log.Info("ssh session refused: no terminal")
 		refuse(sess, "flashcall's console needs a terminal: connect from an interactive terminal, "+
 			"without -T (add -t if your client does not ask for one)")
@@ -191,18 +227,48 @@ func (s *Server) admit(sess ssh.Session) (*session, bool) {
 		return nil, false
 	}
 	s.nextID++
-	st := &session{id: s.nextID, sess: sess, op: op, clk: s.clk, idle: s.opts.IdleTimeout, start: s.clk.Now()}
+	st := &session{id: s.nextID, sess: sess, op: op, key: id.key, pty: pty, clk: s.clk, idle: s.opts.IdleTimeout,
+		start: s.clk.Now()}
 	st.log = log.With("session", st.id)
 	st.touch()
 	s.sessions[sess] = st
 	s.active.Add(1)
 	n := len(s.sessions)
 	s.mu.Unlock()
-	pty, _, _ := sess.Pty()
-	st.log.Info("ssh session started", "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height,
-		"sessions", n)
+	st.log.Info("ssh session started", "role", op.Role.String(), "term", sanitize(pty.pty.Term, 40),
+		"width", pty.pty.Window.Width, "height", pty.pty.Window.Height, "sessions", n)
+	detail := fmt.Sprintf("ssh session %d from %s as %s", st.id, op.Remote, op.Role)
+	if op.Fingerprint != "" {
+		detail += ", key " + op.Fingerprint
+	}
+	if id.claimed != op.Name {
+		detail += fmt.Sprintf("; the client asked for user %q", id.claimed)
+	}
+	s.auditSession(st, record.AuditLogin, detail)
 	st.armIdle()
 	return st, true
+}
+
+// sessionAuditor is the part of the verification service that records console sessions in the audit log
+// (*verify.Service has it).
+type sessionAuditor interface {
+	AuditSession(ctx context.Context, op record.Operator, action record.Action, detail string) error
+}
+
+// auditTimeout bounds a session's audit write.
+const auditTimeout = 5 * time.Second
+
+// auditSession records a session's login, logout or revocation; a failure is logged, and does not stop the
+// session (the server log has it too).
+func (s *Server) auditSession(st *session, action record.Action, detail string) {
+	if s.auditor == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), auditTimeout)
+	defer cancel()
+	if err := s.auditor.AuditSession(ctx, st.op, action, detail); err != nil {
+		st.log.Error("session not recorded in the audit log", "action", action, "error", err)
+	}
 }
 
 // release unregisters a finished session and tells the client why the server ended it, if it did.
@@ -212,7 +278,7 @@ func (s *Server) release(st *session) {
 		fmt.Fprintf(st.sess, "\r\nflashcall: %s\r\n", msg)
 	}
 	code := 0
-	if reason == endPanic {
+	if reason == endPanic || reason == endRevoked {
 		code = 1
 	}
 	_ = st.sess.Exit(code)
@@ -220,8 +286,14 @@ func (s *Server) release(st *session) {
 	delete(s.sessions, st.sess)
 	n := len(s.sessions)
 	s.mu.Unlock()
-	st.log.Info("ssh session ended", "reason", reason.String(), "duration", s.clk.Now().Sub(st.start).Round(time.Millisecond),
-		"sessions", n)
+	took := s.clk.Now().Sub(st.start).Round(time.Millisecond)
+	st.log.Info("ssh session ended", "reason", reason.String(), "duration", took, "sessions", n)
+	if reason == endRevoked {
+		s.auditSession(st, record.AuditKeyRevoked, fmt.Sprintf("ssh session %d ended after %s: key %s was removed "+
+			"from or changed in authorized_keys", st.id, took, st.op.Fingerprint))
+	} else {
+		s.auditSession(st, record.AuditLogout, fmt.Sprintf("ssh session %d ended after %s: %s", st.id, took, reason))
+	}
 	s.active.Done()
 }
 
@@ -236,6 +308,9 @@ func goodbye(r endReason, idle time.Duration, id uint64) string {
 	case endPanic:
 		return fmt.Sprintf("this session hit an internal error and was closed; it has been logged (session %d). "+
 			"The server is still running: reconnect to carry on.", id)
+	case endRevoked:
+		return "your key was removed from the server's authorized keys (or its line changed), so this session " +
+			"has ended and the audit log records it. Ask whoever runs the server if you think this is a mistake."
 	}
 	return ""
 }

@@ -11,8 +11,48 @@ import (
 
 // The audit log records who did what, when and from where: calls placed and refused, hang-ups, code checks
 // (whether they matched, never the digits), cancels, "no call" reports, supersedes, reveals, exports,
-// purges and configuration loads. Numbers in it are masked (policy.Mask). Operator is Operator.String(),
+// purges, configuration loads, console logins and logouts, sessions ended because their key was revoked, and
+// supervisor-only actions refused to operators. Numbers in it are masked (policy.Mask). Operator is Operator.String(),
 // Remote is Operator.Remote.
+
+// ErrSupervisorOnly is what every RoleError is (errors.Is): the action is for supervisors only.
+var ErrSupervisorOnly = errors.New("for supervisors only")
+
+// RoleError refuses an operator a supervisor-only action: revealing a full number, reading the audit log, or
+// superseding a verification. The refusal is audited.
+type RoleError struct {
+	// What names the action refused, e.g. "revealing a full number".
+	What string
+	// Operator is who asked, as stored (Operator.String()).
+	Operator string
+}
+
+// Error says what was refused, to whom, and what to do.
+func (e *RoleError) Error() string {
+	return e.What + " is for supervisors only, and " + e.Operator + " is an operator: ask a supervisor (ssh.supervisors " +
+		"lists them; console.supervisor for the local console)"
+}
+
+// Is makes errors.Is(err, ErrSupervisorOnly) hold.
+func (e *RoleError) Is(target error) bool { return target == ErrSupervisorOnly }
+
+// What the supervisor-only actions are called in refusals.
+const (
+	whatReveal    = "revealing a full number"
+	whatAudit     = "reading the audit log"
+	whatSupersede = "superseding a verification"
+)
+
+// requireSupervisor refuses op a supervisor-only action unless op is a supervisor. A refusal is audited (the
+// number, if any, masked) and logged; it is refused whether or not the audit entry could be written.
+func (s *Service) requireSupervisor(ctx context.Context, op record.Operator, what, number string, verificationID, attemptID int64) error {
+	if op.IsSupervisor() {
+		return nil
+	}
+	s.log.Warn("supervisor-only action refused", "operator", op.String(), "remote", op.Remote, "action", what)
+	_ = s.audit(ctx, op, record.AuditDenied, number, verificationID, attemptID, what+" refused: supervisors only")
+	return &RoleError{What: what, Operator: op.String()}
+}
 
 // ErrAnonymised refuses to reveal the number of an attempt that the retention has anonymised.
 var ErrAnonymised = errors.New("this attempt's number was removed by the retention policy (history.retention)")
@@ -57,11 +97,15 @@ func (s *Service) auditPlaced(ctx context.Context, op record.Operator, a record.
 	s.audit(ctx, op, record.AuditCallPlaced, a.Number, a.VerificationID, a.ID, strings.Join(parts, "; "))
 }
 
-// Reveal returns the full number of an attempt, for the operator who asks for it on purpose, and records that
-// in the audit log first: when the audit entry cannot be written, the number stays hidden.
+// Reveal returns the full number of an attempt, for the supervisor who asks for it on purpose, and records
+// that in the audit log first: when the audit entry cannot be written, the number stays hidden.
+// Only a supervisor may: anyone else gets a *RoleError (audited).
 func (s *Service) Reveal(ctx context.Context, op record.Operator, attemptID int64) (string, error) {
 	a, err := s.st.GetAttempt(ctx, attemptID)
 	if err != nil {
+		return "", err
+	}
+	if err := s.requireSupervisor(ctx, op, whatReveal, a.Number, a.VerificationID, a.ID); err != nil {
 		return "", err
 	}
 	if a.Number == "" {
@@ -89,7 +133,30 @@ func (s *Service) AuditConfigLoaded(ctx context.Context, op record.Operator, sou
 	return s.audit(ctx, op, record.AuditConfigLoaded, "", 0, 0, detail)
 }
 
-// Audit returns audit entries, newest first, for the console's audit view. Nothing in the log can be changed.
+// Audit returns audit entries, newest first, without asking who reads them: it is for trusted callers in the
+// process (exports run by whoever holds the files, tests). The console reads the log through ReadAudit.
+// Nothing in the log can be changed.
 func (s *Service) Audit(ctx context.Context, q record.AuditQuery) ([]record.AuditEntry, error) {
 	return s.st.Audit(ctx, q)
+}
+
+// ReadAudit returns audit entries, newest first, for op's audit view: only a supervisor may read the log;
+// anyone else gets a *RoleError (audited).
+func (s *Service) ReadAudit(ctx context.Context, op record.Operator, q record.AuditQuery) ([]record.AuditEntry, error) {
+	if err := s.requireSupervisor(ctx, op, whatAudit, "", 0, 0); err != nil {
+		return nil, err
+	}
+	return s.st.Audit(ctx, q)
+}
+
+// AuditSession records a console session's start or end: action is record.AuditLogin, record.AuditLogout
+// or record.AuditKeyRevoked, and detail says how, from where and why (it must not hold a number). Any other
+// action is refused, so that this cannot be used to write entries the service itself vouches for.
+func (s *Service) AuditSession(ctx context.Context, op record.Operator, action record.Action, detail string) error {
+	switch action {
+	case record.AuditLogin, record.AuditLogout, record.AuditKeyRevoked:
+	default:
+		return fmt.Errorf("AuditSession: %q is not a session action", action)
+	}
+	return s.audit(ctx, op, action, "", 0, 0, detail)
 }

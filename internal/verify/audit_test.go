@@ -18,7 +18,8 @@ import (
 func TestOperatorActionsAreAudited(t *testing.T) {
 	r := newRig(t, nil)
 	ctx := context.Background()
-	r.op = record.Operator{Name: "carol", Remote: "198.51.100.4:2200", Fingerprint: "SHA256:0123456789abcdefXYZ"}
+	r.op = record.Operator{Name: "carol", Remote: "198.51.100.4:2200", Fingerprint: "SHA256:0123456789abcdefXYZ",
+		Role: record.RoleSupervisor}
 	res := r.place("+447400123450")
 	r.advance(time.Second)
 	if err := r.svc.HangUp(ctx, r.op, res.Attempt.ID); err != nil {
@@ -88,6 +89,7 @@ func TestOperatorActionsAreAudited(t *testing.T) {
 
 func TestRevealIsRefusedWhenItCannotBeAudited(t *testing.T) {
 	r := newRig(t, nil)
+	r.op.Role = record.RoleSupervisor
 	res := r.place("+447400123450")
 	unlock := lockDatabase(t, r.dbPath)
 	defer unlock()
@@ -122,6 +124,7 @@ func TestHistoryExportMasksNumbers(t *testing.T) {
 
 func TestRevealOfAnAnonymisedAttempt(t *testing.T) {
 	r := newRig(t, nil)
+	r.op.Role = record.RoleSupervisor
 	res := r.place("+447400123450")
 	r.advance(15 * time.Second)
 	if _, err := r.st.Purge(context.Background(), t0.Add(time.Hour), true); err != nil {

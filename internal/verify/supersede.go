@@ -13,7 +13,12 @@ import (
 // superseded verification's calls still count); when they refuse, the open verification stays as it was.
 // A verification whose call is still live is not superseded: ErrLiveCall (hang up first). With no open
 // verification, Supersede is Place.
+//
+// Only a supervisor may supersede: anyone else gets a *RoleError (audited), before the number is looked at.
 func (s *Service) Supersede(ctx context.Context, op record.Operator, input string) (Result, error) {
+	if err := s.requireSupervisor(ctx, op, whatSupersede, "", 0, 0); err != nil {
+		return Result{}, err
+	}
 	num, old, release, err := s.intake(ctx, op, input)
 	if err != nil {
 		return Result{}, err

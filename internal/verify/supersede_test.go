@@ -12,13 +12,14 @@ import (
 
 func TestSupersedeStartsAFreshVerificationAndIsAudited(t *testing.T) {
 	r := newRig(t, nil)
+	r.op.Role = record.RoleSupervisor
 	ctx := context.Background()
 	first := r.place("+447400123450")
 	if _, err := r.svc.Supersede(ctx, r.op, "+447400123450"); !errors.Is(err, ErrLiveCall) {
 		t.Fatalf("Supersede while the call rings: %v, want ErrLiveCall", err)
 	}
 	r.advance(15 * time.Second) // a missed call: awaiting the code
-	bob := record.Operator{Name: "bob", Remote: "192.0.2.9:50022"}
+	bob := record.Operator{Name: "bob", Remote: "192.0.2.9:50022", Role: record.RoleSupervisor}
 	res, err := r.svc.Supersede(ctx, bob, "+44 7400 123450")
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +46,7 @@ func TestSupersedeStartsAFreshVerificationAndIsAudited(t *testing.T) {
 
 func TestRefusedSupersedeLeavesTheOpenVerification(t *testing.T) {
 	r := newRig(t, withRules(t, func(p *policy.Rules) { noLimits(p); p.PerNumber = policy.Limit{Count: 1, Window: time.Hour} }))
+	r.op.Role = record.RoleSupervisor
 	ctx := context.Background()
 	first := r.place("+447400123450")
 	r.advance(15 * time.Second)
@@ -63,6 +65,7 @@ func TestRefusedSupersedeLeavesTheOpenVerification(t *testing.T) {
 
 func TestSupersedeWithNothingOpenIsPlace(t *testing.T) {
 	r := newRig(t, nil)
+	r.op.Role = record.RoleSupervisor
 	res, err := r.svc.Supersede(context.Background(), r.op, "+447400123450")
 	if err != nil || res.Retry || res.Attempt.CallSID == "" {
 		t.Fatalf("Supersede = %+v, %v", res, err)
