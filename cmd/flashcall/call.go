@@ -21,6 +21,8 @@ const callSynopsis = `call [--json] [--verify] [--config PATH] NUMBER
 Places one flash call and follows it to its end, printing one line per state change.
 With --json every line is a JSON object; the last one has "outcome".
 With --verify it then reads the digits the customer read back from stdin and checks them.
+Calls an earlier run left live (killed, crashed) are reconciled at start and followed to their end before
+the command exits; a create of unknown outcome still being looked up is left to the next run (said on stderr).
 
 Exit codes: 0 delivered or answered (verified with --verify), 1 not delivered or not verified,
 2 usage or configuration error, 3 refused (invalid or not allowed number), 4 Restcomm API error,
@@ -57,10 +59,18 @@ func runCall(ctx context.Context, e env) int {
 	}
 	op := localOperator(cfg, e.getenv)
 	auditConfig(ctx, e, a, op)
-	events, unsubscribe := a.Service.Subscribe()
+	code = followCall(ctx, e, a.Service, op, out, pos[0], *doVerify)
+	settleBeforeExit(ctx, e.stderr, a.Service)
+	return code
+}
+
+// followCall places the call, follows it to its end and, with --verify, reads the digits back. It returns
+// the exit code.
+func followCall(ctx context.Context, e env, svc *verify.Service, op record.Operator, out *callPrinter, number string, doVerify bool) int {
+	events, unsubscribe := svc.Subscribe()
 	defer unsubscribe()
 
-	res, err := a.Service.Place(ctx, op, pos[0])
+	res, err := svc.Place(ctx, op, number)
 	if err != nil && res.Attempt.ID == 0 {
 		return placeError(e.stderr, err)
 	}
@@ -71,7 +81,7 @@ func runCall(ctx context.Context, e env) int {
 		case <-ctx.Done():
 			fmt.Fprintln(e.stderr, "flashcall call: interrupted: hanging up")
 			hctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			_ = a.Service.HangUp(hctx, op, final.ID)
+			_ = svc.HangUp(hctx, op, final.ID)
 			cancel()
 			return exitUnknown
 		case ev, ok := <-events:
@@ -96,10 +106,39 @@ func runCall(ctx context.Context, e env) int {
 	if err != nil {
 		fmt.Fprintf(e.stderr, "flashcall call: %v\n", err)
 	}
-	if !*doVerify || exit != exitOK {
+	if !doVerify || exit != exitOK {
 		return exit
 	}
-	return readBack(ctx, e, a.Service, op, final.VerificationID, out)
+	return readBack(ctx, e, svc, op, final.VerificationID, out)
+}
+
+// settleBeforeExit lets the tracker finish what this run took over from earlier ones before the process exits:
+// a call a killed run left ringing is followed to its stored end rather than left recorded live. What it
+// leaves (Ctrl-C, or a create of unknown outcome whose call is still being looked up) is said on w; the next
+// flashcall run takes it up.
+func settleBeforeExit(ctx context.Context, w io.Writer, svc *verify.Service) {
+	if n := linkedCalls(svc.Tracking()); n > 0 {
+		fmt.Fprintf(w, "flashcall: following %d call(s) still live (left by an earlier run) to their end before exiting; Ctrl-C leaves them to the next run\n", n)
+	}
+	for _, a := range svc.Settle(ctx) {
+		if a.CallSID != "" {
+			fmt.Fprintf(w, "flashcall: attempt %d: call %s had not ended: the next flashcall run follows it\n", a.ID, a.CallSID)
+			continue
+		}
+		fmt.Fprintf(w, "flashcall: attempt %d: no call found in Restcomm yet for its create (outcome unknown): the next flashcall run goes on looking until %s, then ends it as unknown (the number stays busy until then)\n",
+			a.ID, a.CreatedAt.Add(verify.LookupWindow).Local().Format("15:04:05"))
+	}
+}
+
+// linkedCalls counts the attempts linked to a call.
+func linkedCalls(as []record.Attempt) int {
+	n := 0
+	for _, a := range as {
+		if a.CallSID != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // attemptDone reports whether an attempt will change no more in this run.

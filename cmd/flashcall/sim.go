@@ -15,11 +15,20 @@ import (
 	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
-const simSynopsis = `sim [--listen 127.0.0.1:8080] [--speed 1] [--restcomm-version 8.4] [--zone UTC] [--latency 0] [--error-rate op=rate,...] [--drop-after-create N] [--config PATH]
+const simSynopsis = `sim [--listen 127.0.0.1:8080] [--speed 1] [--restcomm-version 8.4] [--zone UTC] [--latency 0] [--error-rate op=rate,...] [--drop-after-create N] [--hold ops] [--config PATH]
 
 Runs the Restcomm simulator on loopback. The outcome of a call depends on the last digit of the number
 called (see the README). --restcomm-version 8.2 ends calls as servers before 8.4 did; --zone sets the
-server's time zone, in which it writes every date. Fault flags make it misbehave for reliability tests.`
+server's time zone, in which it writes every date. Fault flags make it misbehave for reliability tests.
+
+--hold create (or list, get, modify, comma-separated, or none) holds every request of those operations
+until a test releases it, and serves control endpoints on the same loopback address, with the simulator's
+credentials:
+  GET  /sim/held[?min=N&timeout=30s]        what is held (waits until at least N are)
+  POST /sim/release?mode=process[&id=N]     process the oldest (or N) as if it had just arrived;
+                                            mode=drop closes the connection unhandled (no call),
+                                            mode=no-reply handles it and closes without the reply
+  POST /sim/hold?ops=create,list|none       change what is held from now on`
 
 // runSim serves the simulator until interrupted.
 func runSim(ctx context.Context, e env) int {
@@ -32,6 +41,7 @@ func runSim(ctx context.Context, e env) int {
 	seed := fs.Int64("seed", 0, "seed for call SIDs and fault draws (default: the start time, so SIDs never repeat across runs)")
 	version := fs.String("restcomm-version", sim.DefaultVersion, "Restcomm release to imitate: 8.2, or 8.4 and later (8.4, 8.8, 9)")
 	zone := fs.String("zone", "UTC", "the server's time zone, an IANA name such as Europe/Madrid")
+	hold := fs.String("hold", "", "hold requests of these operations until released through /sim/release (create, get, list, modify, or none: only the control endpoints)")
 	pos, help, err := parseArgs(fs, e.args)
 	if help {
 		return exitOK
@@ -66,6 +76,12 @@ func runSim(ctx context.Context, e env) int {
 			return usageError(fs, e.stderr, "%v", err)
 		}
 	}
+	var holdOps []sim.Op
+	if *hold != "" {
+		if holdOps, err = sim.ParseOps(*hold); err != nil {
+			return usageError(fs, e.stderr, "--hold: %v", err)
+		}
+	}
 	if *seed == 0 {
 		*seed = time.Now().UnixNano()
 	}
@@ -78,12 +94,36 @@ func runSim(ctx context.Context, e env) int {
 		fmt.Fprintf(e.stderr, "flashcall sim: %v (pick another --listen port)\n", err)
 		return exitUsage
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	var handler http.Handler = s
+	var holder *sim.Holder
+	if *hold != "" {
+		if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+			ln.Close()
+			return usageError(fs, e.stderr, "--hold serves control endpoints: --listen must be a loopback address such as 127.0.0.1:8080")
+		}
+		holder = sim.NewHolder(s, holdOps...)
+		mux := http.NewServeMux()
+		mux.Handle(sim.ControlPrefix, holder.ControlHandler())
+		mux.Handle("/", holder)
+		handler = mux
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintln(e.stdout, s.Describe("http://"+ln.Addr().String()+"/restcomm"))
+	if holder != nil {
+		fmt.Fprintf(e.stdout, "Holding %s requests until released: see http://%s%sheld (flashcall sim --help).\n",
+			holdList(holder.Holding()), ln.Addr(), sim.ControlPrefix)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if holder != nil {
+		// Held requests must not keep the server's shutdown waiting: they are dropped first.
+		defer holder.Close()
+	}
 	select {
 	case <-ctx.Done():
+		if holder != nil {
+			holder.Close()
+		}
 		sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
@@ -95,6 +135,18 @@ func runSim(ctx context.Context, e env) int {
 		}
 		return exitOK
 	}
+}
+
+// holdList names the held operations for the banner.
+func holdList(ops []sim.Op) string {
+	if len(ops) == 0 {
+		return "no"
+	}
+	names := make([]string, len(ops))
+	for i, op := range ops {
+		names[i] = string(op)
+	}
+	return strings.Join(names, ", ")
 }
 
 // loadZone reads the --zone flag: an IANA zone name ("Local" is refused, since a callback's Timestamp carries

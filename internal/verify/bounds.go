@@ -80,3 +80,10 @@ func (s *Service) hangUpQuietly(a record.Attempt, answered bool) {
 		s.log.Warn("hang-up of a stuck call failed", "attempt", a.ID, "sid", a.CallSID, "err", err)
 	}
 }
+
+// settleLimit is the longest a tracked call can take from here to an end the tracker stores, when Restcomm
+// ends it or the bounds above write it off: queued up to queuedLimit, then ringing for the ring Timeout or
+// answered and bounded by answeredLimit. Settle waits no longer.
+func (s *Service) settleLimit() time.Duration {
+	return s.queuedLimit() + s.answeredLimit() + 2*s.set.PollInterval
+}

@@ -1,8 +1,10 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/flashcall/flashcall/internal/record"
 )
@@ -61,4 +63,64 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	s.startRetention(ctx)
 	return nil
+}
+
+// Tracking returns the attempts the tracker follows now, oldest first: live calls, and creates of unknown
+// outcome (CallSID empty) still being looked up in Restcomm, this process's own and those Start took over.
+func (s *Service) Tracking() []record.Attempt {
+	s.mu.Lock()
+	out := make([]record.Attempt, 0, len(s.live))
+	for _, t := range s.live {
+		out = append(out, t.attempt)
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b record.Attempt) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Settle is for a command about to exit (flashcall call): it blocks until no attempt the tracker follows is
+// linked to a call that has not ended — calls a killed run left ringing and Start took over included — with
+// every end stored, so closing the service then leaves no call recorded live that Restcomm has finished. It
+// gives up when ctx ends or when the longest a tracked call can take to end has passed (its queue bound, then
+// its ring Timeout or its answered bound: a little over three minutes with the default 60 s Timeout).
+//
+// It does not wait out the look-up window of creates of unknown outcome (attempts with no call found yet):
+// such an attempt stays unknown, with its note, and holds its number until the next start finishes the
+// look-up. Settle returns what it leaves to the next start: those attempts, and the calls still live when it
+// gave up. Polling goes on meanwhile; a look-up that links a call just as the service closes is cut short as a
+// kill would cut it, and the next start completes it from the SID it stored.
+func (s *Service) Settle(ctx context.Context) []record.Attempt {
+	events, unsubscribe := s.Subscribe()
+	defer unsubscribe()
+	gaveUp := make(chan struct{})
+	timer := s.clk.AfterFunc(s.settleLimit(), func() { close(gaveUp) })
+	defer timer.Stop()
+	for s.callsLive() {
+		select {
+		case <-ctx.Done():
+			return s.Tracking()
+		case <-gaveUp:
+			return s.Tracking()
+		case _, ok := <-events: // every end is published once it is stored; look again
+			if !ok {
+				return s.Tracking()
+			}
+		}
+	}
+	return s.Tracking()
+}
+
+// callsLive reports whether a tracked attempt is linked to a call that has not ended. It waits for a merge in
+// progress (applyMu), so an end already taken out of the live set has also been stored and published.
+func (s *Service) callsLive() bool {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.live {
+		if t.attempt.CallSID != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -13,9 +13,11 @@ import (
 	"github.com/flashcall/flashcall/restcomm"
 )
 
-// lookupWindow is how long the tracker keeps looking for a call whose create had an unknown outcome before
-// it gives up and leaves the attempt as unknown for the operator.
-const lookupWindow = 5 * time.Minute
+// LookupWindow is how long after a create of unknown outcome was sent (for an attempt a killed run left
+// placing: after its write-ahead row was written) the tracker keeps looking for its call before it gives up
+// and ends the attempt as unknown for the operator; until then an empty look-up is not taken as proof that
+// nothing was placed, and the attempt keeps its number from being dialled again.
+const LookupWindow = 5 * time.Minute
 
 // authPause is how long polling stops after Restcomm rejected the credentials, so a rotated token does not
 // turn into a storm of failing requests.
@@ -184,10 +186,10 @@ func (s *Service) lookUp(t tracked) {
 	defer cancel()
 	cands, err := s.findCalls(ctx, t.attempt, t.sentAt)
 	if err != nil {
-		if s.clk.Now().Sub(t.sentAt) > lookupWindow {
+		if s.clk.Now().Sub(t.sentAt) > LookupWindow {
 			// The window is bounded whether or not Restcomm answers: a look-up that keeps failing must not
 			// keep an attempt (and a headless call) open for ever.
-			s.finish(t.attempt.ID, record.OutcomeUnknown, fmt.Sprintf("could not look this call up in Restcomm for %s (%v): check Restcomm's call log before calling again", lookupWindow, err))
+			s.finish(t.attempt.ID, record.OutcomeUnknown, fmt.Sprintf("could not look this call up in Restcomm for %s (%v): check Restcomm's call log before calling again", LookupWindow, err))
 			return
 		}
 		s.pollFailed(t.attempt, err)
@@ -217,7 +219,7 @@ func (s *Service) lookUp(t tracked) {
 		s.apply(s.ctx, t.attempt.ID, &c, record.SourceReconcile)
 		return
 	}
-	if s.clk.Now().Sub(t.sentAt) > lookupWindow {
+	if s.clk.Now().Sub(t.sentAt) > LookupWindow {
 		s.finish(t.attempt.ID, record.OutcomeUnknown, "no call found in Restcomm for this attempt: it was probably not placed")
 	}
 }

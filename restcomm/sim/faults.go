@@ -21,7 +21,8 @@ const (
 	OpModify Op = "modify"
 )
 
-// Faults are the failures the server injects, for reliability tests.
+// Faults are the failures the server injects, for reliability tests. To stall chosen requests until a test
+// releases them (a create "in flight" at the moment a client is killed), put a Holder in front of the Server.
 type Faults struct {
 	// Latency delays every request by this much wall-clock time (not simulated time) before it is handled;
 	// a request whose context ends first gets no reply.
