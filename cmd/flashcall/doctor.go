@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/flashcall/flashcall/internal/app"
+	"github.com/flashcall/flashcall/internal/config"
 	"github.com/flashcall/flashcall/restcomm"
 )
 
@@ -57,6 +58,10 @@ func runDoctor(ctx context.Context, e env) int {
 		src = "no file: defaults and environment (embedded simulator)"
 	}
 	out.printf("ok   configuration: %s", src)
+	reportGuessOdds(out, cfg)
+	for _, l := range cfg.PolicyRules(e.getenv).Describe() {
+		out.printf("ok   policy %s", l)
+	}
 	a, err := app.Open(ctx, cfg, app.Options{Getenv: e.getenv})
 	if err != nil {
 		out.printf("FAIL start-up: %v", err)
@@ -91,6 +96,30 @@ func runDoctor(ctx context.Context, e env) int {
 		out.printf("%s", n)
 	}
 	return worst
+}
+
+// reportGuessOdds prints, for the default caller-ID pool and each per-country one, the chance that a caller
+// who never got the call passes a verification by guessing the code: an ok line at 1 in 1,000 or better,
+// else a warn line with the fix on a real account, a note on the simulator (which calls no real phone).
+func reportGuessOdds(out *doctorOut, cfg *config.Config) {
+	gs, err := cfg.PoolGuesses()
+	if err != nil { // Validate already refused such a configuration
+		out.printf("FAIL caller IDs: %v", err)
+		return
+	}
+	for _, g := range gs {
+		line := fmt.Sprintf("caller IDs %s: %s, %s: a guess passes %s per verification (verify.max_checks = %d)",
+			g.Key, g.Pool, g.CodesText(), g.Odds(), cfg.Verify.MaxChecks)
+		switch {
+		case !g.Weak():
+			out.printf("ok   %s", line)
+		case cfg.UsesSimulator():
+			out.printf("note %s, above 1 in 1,000: fine for the simulator; with a real account %s", line,
+				cfg.GuessFix(g.Key))
+		default:
+			out.printf("warn %s, above 1 in 1,000: %s", line, cfg.GuessFix(g.Key))
+		}
+	}
 }
 
 // reportRCML prints the findings of the RCML check: a FAIL line per failure, a warn line per warning, and,

@@ -146,3 +146,94 @@ func TestDoctorExplainsABrokenRCMLDocument(t *testing.T) {
 		t.Errorf("a secret is printed:\n%s", out)
 	}
 }
+
+// TestDoctorPrintsTheGuessOddsOfEveryPool: doctor prints, for call.from and each call.from_by_country pool,
+// the chance that a guess passes a verification; a weak pool is a note on the simulator.
+func TestDoctorPrintsTheGuessOddsOfEveryPool(t *testing.T) {
+	h := newHome(t)
+	cfg := h.fastConfig(t, "[call.from_by_country]\nUS = [\"+12025550000-+12025559999\"]\ngb = [\"447418340465\"]\n")
+	out, errOut, code := h.runInProcess(t, "doctor", "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	lines := doctorLines(t, out)
+	for _, want := range []struct{ prefix, part string }{
+		{"ok   ", "caller IDs call.from: 10,000 numbers in 1 range, 10,000 distinct 4-digit codes: a guess passes " +
+			"1 in 3,333 per verification (verify.max_checks = 3)"},
+		{"ok   ", "caller IDs call.from_by_country.US: 10,000 numbers in 1 range, 10,000 distinct 4-digit codes: " +
+			"a guess passes 1 in 3,333 per verification"},
+		{"note ", "caller IDs call.from_by_country.GB: 1 number, 1 distinct 4-digit code: a guess passes 1 in 1 " +
+			"per verification (verify.max_checks = 3), above 1 in 1,000: fine for the simulator; with a real " +
+			"account use a bigger caller-ID range in call.from_by_country.GB"},
+	} {
+		if linesWith(lines, want.prefix, want.part) != 1 {
+			t.Errorf("want one %q line with %q in:\n%s", want.prefix, want.part, out)
+		}
+	}
+	if n := linesWith(lines, "", "caller IDs "); n != 3 {
+		t.Errorf("%d caller-ID lines, want 3 (one per pool):\n%s", n, out)
+	}
+	if linesWith(lines, "warn ", "") != 0 || linesWith(lines, "FAIL ", "") != 0 {
+		t.Errorf("the simulator's pools give warnings or failures:\n%s", out)
+	}
+}
+
+// TestDoctorWarnsAboutAGuessablePoolOfARealAccount: a real account (a standalone simulator behind a real
+// base URL) whose pools are weak but allowed gets a warn line per weak pool with the figure and the fix,
+// an ok line for the strong one, and the configuration warning on stderr; warnings do not fail the doctor.
+func TestDoctorWarnsAboutAGuessablePoolOfARealAccount(t *testing.T) {
+	h := newHome(t)
+	addr := startSim(t, h)
+	doc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = w.Write([]byte(rcml.Declaration + `<Response><Say voice="woman" language="en-gb">` +
+			`Your phone number has been confirmed.</Say></Response>`))
+	}))
+	defer doc.Close()
+	path := filepath.Join(h.dir, "weak.toml")
+	body := "[restcomm]\nbase_url = \"http://" + addr + "/restcomm\"\naccount_sid = \"" + sim.DefaultAccountSID + "\"\n" +
+		"[call]\nrcml_url = \"" + doc.URL + "/rcml.xml\"\nrcml_method = \"GET\"\ntimeout = 10\n" +
+		"from = [\"+447418340000-+447418340999\"]\naccept_guessable_codes = true\n" +
+		"[call.from_by_country]\nUS = [\"+12025550000-+12025550019\"]\nFR = [\"+33612340000-+33612349999\"]\n" +
+		"[server]\nlisten = \"127.0.0.1:0\"\n[policy]\nallowed_countries = [\"GB\", \"US\", \"FR\"]\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.env = append(h.env, "FLASHCALL_AUTH_TOKEN="+sim.DefaultAuthToken)
+
+	out, errOut, code := h.runInProcess(t, "doctor", "--config", path)
+	if code != exitOK {
+		t.Fatalf("exit %d, want 0 (warnings do not fail)\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	lines := doctorLines(t, out)
+	for _, want := range []struct{ prefix, part string }{
+		{"warn ", "caller IDs call.from: 1,000 numbers in 1 range, 1,000 distinct 4-digit codes: a guess passes " +
+			"1 in 333 per verification (verify.max_checks = 3), above 1 in 1,000: use a bigger caller-ID range in " +
+			"call.from: 3,000 distinct codes or more keep it at 1 in 1,000 or better, and 10,000 consecutive " +
+			"numbers such as \"+447418340000-+447418349999\" give every code"},
+		{"ok   ", "caller IDs call.from_by_country.FR: 10,000 numbers in 1 range, 10,000 distinct 4-digit codes: " +
+			"a guess passes 1 in 3,333 per verification"},
+		{"warn ", "caller IDs call.from_by_country.US: 20 numbers in 1 range, 20 distinct 4-digit codes: a guess " +
+			"passes 1 in 6.7 per verification"},
+		{"warn ", "use a bigger caller-ID range in call.from_by_country.US"},
+	} {
+		if linesWith(lines, want.prefix, want.part) != 1 {
+			t.Errorf("want one %q line with %q in:\n%s", want.prefix, want.part, out)
+		}
+	}
+	for _, want := range []string{
+		"flashcall: warning: call.from gives 1,000 distinct 4-digit codes (1,000 numbers in 1 range)",
+		"flashcall: warning: call.from_by_country.US (calls to US) gives 20 distinct 4-digit codes",
+		"(it starts only because call.accept_guessable_codes = true)",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(errOut, "call.from_by_country.FR") {
+		t.Errorf("the strong FR pool is warned about:\n%s", errOut)
+	}
+	if strings.Contains(out+errOut, sim.DefaultAuthToken) {
+		t.Error("the auth token is printed")
+	}
+}

@@ -100,13 +100,20 @@ func (h *home) simBackend(t *testing.T, addr, token, callKeys, extra string) str
 // startSim runs `flashcall sim` on a free loopback port and returns its address.
 func startSim(t *testing.T, h *home) string {
 	t.Helper()
+	return startSimArgs(t, h)
+}
+
+// startSimArgs runs `flashcall sim` with extra flags (e.g. "--drop-after-create", "1") on a free loopback
+// port and returns its address.
+func startSimArgs(t *testing.T, h *home, args ...string) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(binary, "sim", "--listen", addr)
+	cmd := exec.Command(binary, append([]string{"sim", "--listen", addr}, args...)...)
 	cmd.Env = h.env
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -126,16 +133,23 @@ func startSim(t *testing.T, h *home) string {
 // countSimCalls lists the simulator's calls to a number through the real client.
 func countSimCalls(t *testing.T, addr, to string) int {
 	t.Helper()
+	return len(simCalls(t, addr, to))
+}
+
+// simCalls returns the simulator's own record of the calls to a number ("" for every call), as the real
+// client lists them: its call log, caller IDs included.
+func simCalls(t *testing.T, addr, to string) []restcomm.Call {
+	t.Helper()
 	c, err := restcomm.New("http://"+addr+"/restcomm", sim.DefaultAccountSID, sim.DefaultAuthToken)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for _, err := range c.ListCalls(context.Background(), restcomm.ListFilter{To: to}) {
+	var calls []restcomm.Call
+	for call, err := range c.ListCalls(context.Background(), restcomm.ListFilter{To: to}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n++
+		calls = append(calls, call)
 	}
-	return n
+	return calls
 }

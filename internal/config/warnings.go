@@ -2,15 +2,20 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"github.com/flashcall/flashcall/internal/callerid"
 )
 
 // Warnings returns things that work but are probably unwise, one sentence each with the fix: a file holding
 // the auth token that group or others can read, a token sent over plain http, an API root not ending in
-// /restcomm, credentials that the simulator ignores, addresses Restcomm cannot reach. They never contain the
-// token.
+// /restcomm, credentials that the simulator ignores, addresses Restcomm cannot reach, and, on a real
+// account, a caller-ID pool whose code a caller who never got the call guesses with a chance above 1 in
+// 1,000 (see PoolGuess.Weak). They never contain the token.
 func (c *Config) Warnings() []string {
 	var ws []string
 	if c.source != "" && c.tokenInFile && c.sourceMode&0o044 != 0 {
@@ -44,7 +49,162 @@ func (c *Config) Warnings() []string {
 				"runs here too; use an address Restcomm can reach", k.key, u.Hostname()))
 		}
 	}
+	return append(ws, c.guessWarnings()...)
+}
+
+// guessWarnings warns about every weak pool, one sentence each: the pool, the odds and the fix. Pools that do
+// not parse, or an invalid code_digits, are Validate's business and give no warning.
+func (c *Config) guessWarnings() []string {
+	if c.Call.CodeDigits < 3 || c.Call.CodeDigits > 8 || c.Verify.MaxChecks < 1 {
+		return nil
+	}
+	gs, err := c.PoolGuesses()
+	if err != nil {
+		return nil
+	}
+	var ws []string
+	for _, g := range gs {
+		if !g.Weak() {
+			continue
+		}
+		whose := ""
+		if g.Region != "" {
+			whose = " (calls to " + g.Region + ")"
+		}
+		accepted := ""
+		if g.Guessable() {
+			accepted = " (it starts only because call.accept_guessable_codes = true)"
+		}
+		ws = append(ws, fmt.Sprintf("%s%s gives %s (%s): with verify.max_checks = %d a caller who never got "+
+			"the call guesses the code with a chance of %s per verification, above 1 in 1,000%s: %s",
+			g.Key, whose, g.CodesText(), g.Pool, c.Verify.MaxChecks, g.Odds(), accepted,
+			c.GuessFix(g.Key)))
+	}
 	return ws
+}
+
+// codesOf spells "1 distinct 4-digit code" or "1,000 distinct 4-digit codes".
+func codesOf(n uint64, digits int) string {
+	noun := "codes"
+	if n == 1 {
+		noun = "code"
+	}
+	return fmt.Sprintf("%s distinct %d-digit %s", thousands(n), digits, noun)
+}
+
+// GuessFix says how to bring the pool at key ("call.from" or "call.from_by_country.GB") to 1 in 1,000 or
+// better: how many distinct codes that takes, and a range that gives every code; when even every code is
+// not enough, which other setting to change too.
+func (c *Config) GuessFix(key string) string {
+	need := uint64(c.Verify.MaxChecks) * uint64(math.Round(1/guessWarn))
+	every := uint64(math.Pow10(c.Call.CodeDigits))
+	all := fmt.Sprintf("%s consecutive numbers such as %q give every code", thousands(every),
+		exampleRange(c.entriesOf(key), c.Call.CodeDigits))
+	if need <= every {
+		return fmt.Sprintf("use a bigger caller-ID range in %s: %s distinct codes or more keep it at 1 in "+
+			"1,000 or better, and %s", key, thousands(need), all)
+	}
+	best := callerid.FormatOdds(float64(c.Verify.MaxChecks) / float64(every))
+	return fmt.Sprintf("use a bigger caller-ID range in %s (%s), and raise call.code_digits or lower "+
+		"verify.max_checks: with every %d-digit code a guess still passes %s", key, all, c.Call.CodeDigits, best)
+}
+
+// exampleRange is a range of 10^codeDigits consecutive numbers that gives every code: the block holding the
+// first number of entries (the pool as configured), else a block of UK mobile numbers.
+func exampleRange(entries []string, codeDigits int) string {
+	step := uint64(math.Pow10(codeDigits))
+	first := ""
+	if len(entries) > 0 {
+		first, _, _ = strings.Cut(strings.TrimSpace(entries[0]), "-")
+		first = strings.TrimPrefix(strings.TrimSpace(first), "+")
+	}
+	v, err := strconv.ParseUint(first, 10, 64)
+	if err != nil || len(first) <= codeDigits || len(first) > callerid.MaxDigits || first[0] == '0' {
+		v = 447418340000
+	}
+	lo := v / step * step
+	return "+" + strconv.FormatUint(lo, 10) + "-+" + strconv.FormatUint(lo+step-1, 10)
+}
+
+// entriesOf returns the configured entries of the pool at key ("call.from" or "call.from_by_country.XX").
+func (c *Config) entriesOf(key string) []string {
+	region, ok := strings.CutPrefix(key, "call.from_by_country.")
+	if !ok {
+		return c.Call.From
+	}
+	for r, entries := range c.Call.FromByCountry {
+		if strings.EqualFold(r, region) {
+			return entries
+		}
+	}
+	return nil
+}
+
+// thousands spells n with "," every three digits: 10000 -> "10,000".
+func thousands(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// GuessWarnAbove is the guess probability per verification above which a pool is weak: Warnings warns
+// about it on a real account and doctor marks it. Validate refuses a real account above 1 in 100 unless
+// call.accept_guessable_codes is set.
+const GuessWarnAbove = guessWarn
+
+// PoolGuess is the guess figure of one caller-ID pool: how likely a caller who never got the call is to
+// pass a verification by guessing the code, the code being the caller ID's last call.code_digits digits.
+type PoolGuess struct {
+	// Key is the pool's configuration key: "call.from", or "call.from_by_country.GB" (region upper case).
+	Key string
+	// Region is the destination region the pool serves, "" for the default pool.
+	Region string
+	// Pool is the parsed pool.
+	Pool *callerid.Pool
+	// Codes is how many distinct codes the pool gives (callerid.Pool.DistinctCodes).
+	Codes uint64
+	// CodeDigits is call.code_digits, the length of a code.
+	CodeDigits int
+	// Probability is verify.max_checks / Codes, at most 1 (callerid.Pool.GuessProbability).
+	Probability float64
+}
+
+// CodesText spells Codes, e.g. "10,000 distinct 4-digit codes" or "1 distinct 4-digit code".
+func (g PoolGuess) CodesText() string { return codesOf(g.Codes, g.CodeDigits) }
+
+// Odds spells Probability as callerid.FormatOdds does, e.g. "1 in 3,333".
+func (g PoolGuess) Odds() string { return callerid.FormatOdds(g.Probability) }
+
+// Weak reports a pool guessed with a chance above GuessWarnAbove (1 in 1,000) per verification.
+func (g PoolGuess) Weak() bool { return g.Probability > guessWarn }
+
+// Guessable reports a pool guessed with a chance above 1 in 100, which Validate refuses on a real account
+// unless call.accept_guessable_codes is set.
+func (g PoolGuess) Guessable() bool { return g.Probability > guessRefuse }
+
+// PoolGuesses returns the guess figure of call.from, then of each call.from_by_country pool in alphabetical
+// order of region, for call.code_digits and verify.max_checks as configured. It fails when the pools do not
+// parse (Validate explains why).
+func (c *Config) PoolGuesses() ([]PoolGuess, error) {
+	sel, err := c.CallerIDs()
+	if err != nil {
+		return nil, err
+	}
+	guess := func(key, region string, p *callerid.Pool) PoolGuess {
+		return PoolGuess{Key: key, Region: region, Pool: p, Codes: p.DistinctCodes(c.Call.CodeDigits),
+			CodeDigits: c.Call.CodeDigits, Probability: p.GuessProbability(c.Verify.MaxChecks, c.Call.CodeDigits)}
+	}
+	gs := []PoolGuess{guess("call.from", "", sel.Default())}
+	for _, r := range sel.Regions() {
+		gs = append(gs, guess("call.from_by_country."+r, r, sel.For(r)))
+	}
+	return gs, nil
 }
 
 // isLoopback reports localhost and loopback addresses.
