@@ -77,6 +77,21 @@ func MaskIn(text, number string) string {
 	return text
 }
 
+// MaskCodeIn hides the code in every occurrence of the caller ID from in text, written with or without its
+// "+": a server's error text that quotes the From it was given must not carry the code. It masks with
+// MaskCode, the one masking of caller IDs.
+func MaskCodeIn(text, from string, codeDigits int) string {
+	if text == "" || codeDigits <= 0 {
+		return text
+	}
+	bare := strings.TrimPrefix(from, "+")
+	if len(bare) <= codeDigits {
+		return text
+	}
+	text = strings.ReplaceAll(text, "+"+bare, MaskCode("+"+bare, codeDigits))
+	return strings.ReplaceAll(text, bare, MaskCode(bare, codeDigits))
+}
+
 // Unmasked reports a value that is a whole phone number: "+" and more than 4 digits, none of them hidden.
 func Unmasked(number string) bool {
 	d, ok := strings.CutPrefix(number, "+")

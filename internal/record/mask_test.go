@@ -20,3 +20,20 @@ func TestMask(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskCodeIn(t *testing.T) {
+	const from = "+447418340465"
+	for in, want := range map[string]string{
+		"502: could not relay From=+447418340465 To=+447400123450": "502: could not relay From=+44741834•••• To=+447400123450",
+		"from 447418340465 refused":                                "from 44741834•••• refused",
+		"From=%2B447418340465":                                     "From=%2B44741834••••",
+		"nothing here":                                             "nothing here",
+	} {
+		if got := MaskCodeIn(in, from, 4); got != want {
+			t.Errorf("MaskCodeIn(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := MaskCodeIn("x 447418340465", "447418340465", 0); got != "x 447418340465" {
+		t.Errorf("no code digits: %q", got)
+	}
+}

@@ -166,6 +166,7 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 		}
 		rctx, cancel := s.reqCtx(ctx)
 		calls, err = s.calls.CreateCall(rctx, params)
+		err = s.masked(err, from, num.E164) // a server's text may quote the From: that is the code
 		cancel()
 	}
 	res := Result{Retry: retry}

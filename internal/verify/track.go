@@ -152,6 +152,7 @@ func (s *Service) pollFailed(a record.Attempt, err error) {
 	if changed {
 		t.attempt.StaleSince = now
 	}
+	err = s.masked(err, t.attempt.From, t.attempt.Number)
 	t.attempt.Error = err.Error()
 	cur := t.attempt
 	s.mu.Unlock()
