@@ -19,6 +19,9 @@ import (
 // zero.
 const DefaultBusyTimeout = 5 * time.Second
 
+// openRetryPause is how long OpenWith waits before it tries a locked new database again.
+const openRetryPause = 20 * time.Millisecond
+
 // readers is the size of the read connection pool.
 const readers = 4
 
@@ -135,10 +138,18 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	s.w.SetConnMaxLifetime(0)
 	s.w.SetConnMaxIdleTime(0)
 
-	if o.ReadOnly {
-		err = s.checkVersion(ctx)
-	} else {
-		err = s.migrate(ctx)
+	// Switching a brand-new file to WAL takes a lock SQLite does not wait for: when several processes open
+	// the same new file at once, the losers are told it is busy. Try again within the busy timeout.
+	for deadline := time.Now().Add(busy); ; {
+		if o.ReadOnly {
+			err = s.checkVersion(ctx)
+		} else {
+			err = s.migrate(ctx)
+		}
+		if err == nil || !errors.Is(err, ErrLocked) || time.Now().After(deadline) || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(openRetryPause)
 	}
 	if err != nil {
 		s.w.Close()
