@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -14,11 +13,8 @@ import (
 // triggers refuse UPDATE and DELETE.
 func (s *Store) AddAudit(ctx context.Context, e *record.AuditEntry) error {
 	const op = "add audit entry"
-	if e.Action == "" {
-		return errors.New(op + ": no action")
-	}
-	if record.Unmasked(e.Number) {
-		return errors.New(op + ": the audit log holds masked numbers only")
+	if err := CheckAuditEntry(e); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	entry := *e
 	if err := s.write(ctx, op, func(tx *sql.Tx) error { return insertAuditTx(ctx, tx, &entry) }); err != nil {

@@ -140,7 +140,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditHead, error) {
 		return h, s.wrap("verify the audit log", err)
 	}
 	defer rows.Close()
-	prev := make([]byte, sha256.Size)
+	var chain AuditChain
 	for rows.Next() {
 		var (
 			e          record.AuditEntry
@@ -149,23 +149,14 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditHead, error) {
 		)
 		if err := rows.Scan(&e.ID, &at, &e.Operator, &e.Remote, &e.Action, &e.Number, &e.VerificationID,
 			&e.AttemptID, &e.Detail, &pHash, &own); err != nil {
-			return h, s.wrap("verify the audit log", err)
+			return chain.Head(), s.wrap("verify the audit log", err)
 		}
 		e.At = fromNanos(at)
-		sum := auditHash(pHash, &e)
-		switch {
-		case len(own) != sha256.Size || string(sum[:]) != string(own):
-			return h, &ChainError{ID: e.ID, Problem: "was changed after it was written (its hash does not match its content)"}
-		case e.ID != h.LastID+1:
-			return h, &ChainError{ID: e.ID, Problem: fmt.Sprintf("follows entry %d: the entries between were removed", h.LastID)}
-		case string(pHash) != string(prev):
-			return h, &ChainError{ID: e.ID, Problem: fmt.Sprintf("does not follow entry %d: it was inserted, or entry %d was rewritten", h.LastID, h.LastID)}
+		if err := chain.Next(&e, pHash, own); err != nil {
+			return chain.Head(), err
 		}
-		prev = own
-		h.Entries++
-		h.LastID = e.ID
-		copy(h.Hash[:], own)
 	}
+	h = chain.Head()
 	if err := rows.Err(); err != nil {
 		return h, s.wrap("verify the audit log", err)
 	}

@@ -60,61 +60,27 @@ func (r *exportRecord) csv() []string {
 // with nanoseconds ("" for the zero time).
 func (s *Store) Export(ctx context.Context, w io.Writer, o ExportOptions) error {
 	const op = "export history"
-	var enc recordWriter
-	switch o.Format {
-	case "", "csv":
-		enc = &csvWriter{w: csv.NewWriter(w)}
-	case "json":
-		enc = &jsonWriter{w: bufio.NewWriter(w)}
-	default:
-		return fmt.Errorf("%s: unknown format %q: use csv or json", op, o.Format)
-	}
-	mask := o.Mask
-	if mask == nil {
-		mask = func(n string) string { return n }
-	}
-
-	rows, err := s.r.QueryContext(ctx, `SELECT `+historyColumns+historyFrom+`ORDER BY a.created_at, a.id`,
-		sinceNanos(o.Since))
-	if err != nil {
-		return s.wrap(op, err)
-	}
-	defer rows.Close()
-	if err := enc.begin(); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	for rows.Next() {
-		var h record.HistoryRow
-		if err := scanAttempt(rows, &h.Attempt, &h.VerificationStatus, &h.Checks, &h.MaxChecks); err != nil {
+	return WriteExport(w, o, func(yield func(*record.HistoryRow) error) error {
+		rows, err := s.r.QueryContext(ctx, `SELECT `+historyColumns+historyFrom+`ORDER BY a.created_at, a.id`,
+			sinceNanos(o.Since))
+		if err != nil {
 			return s.wrap(op, err)
 		}
-		from := h.From
-		if h.VerificationStatus != record.StatusVerified {
-			from = ""
-			if o.MaskCode != nil {
-				from = o.MaskCode(h.From)
+		defer rows.Close()
+		for rows.Next() {
+			var h record.HistoryRow
+			if err := scanAttempt(rows, &h.Attempt, &h.VerificationStatus, &h.Checks, &h.MaxChecks); err != nil {
+				return s.wrap(op, err)
+			}
+			if err := yield(&h); err != nil {
+				return fmt.Errorf("%s: %w", op, err)
 			}
 		}
-		rec := exportRecord{
-			Number: mask(h.Number), Country: h.Country, LineType: h.LineType, From: from,
-			CallSID: h.CallSID, State: string(h.State), Status: h.Status, Outcome: string(h.Outcome),
-			VerificationStatus: string(h.VerificationStatus), Checks: h.Checks, Duration: h.Duration,
-			Operator: h.Operator, Error: h.Error,
+		if err := rows.Err(); err != nil {
+			return s.wrap(op, err)
 		}
-		if !h.CreatedAt.IsZero() {
-			rec.Time = h.CreatedAt.Format(time.RFC3339Nano)
-		}
-		if err := enc.record(&rec); err != nil {
-			return fmt.Errorf("%s: %w", op, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return s.wrap(op, err)
-	}
-	if err := enc.end(); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // recordWriter is one export format.

@@ -142,8 +142,7 @@ func (q txQuerier) UndeliveredStreak(ctx context.Context, number string, max int
 		return 0, time.Time{}, q.s.wrap("check limits", err)
 	}
 	defer rows.Close()
-	n := 0
-	var last time.Time
+	var run UndeliveredRun
 	for rows.Next() {
 		var (
 			outcome        record.Outcome
@@ -153,20 +152,14 @@ func (q txQuerier) UndeliveredStreak(ctx context.Context, number string, max int
 		if err := rows.Scan(&outcome, &noCall, &ended, &updated); err != nil {
 			return 0, time.Time{}, q.s.wrap("check limits", err)
 		}
-		if !noCall && !outcome.Unreached() {
+		if !run.Add(outcome, noCall, fromNanos(ended), fromNanos(updated)) {
 			break
 		}
-		if n == 0 {
-			last = fromNanos(ended)
-			if ended == 0 {
-				last = fromNanos(updated)
-			}
-		}
-		n++
 	}
 	if err := rows.Err(); err != nil {
 		return 0, time.Time{}, q.s.wrap("check limits", err)
 	}
+	n, last := run.Result()
 	return n, last, nil
 }
 
@@ -195,24 +188,10 @@ func (r *refused) Error() string { return r.err.Error() }
 // record the refusal with RecordBlocked. Other failures are database errors, as InsertAttempt's.
 func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check func(ctx context.Context, q LimitQuerier) error) error {
 	const op = "insert attempt"
-	a, v := p.Attempt, p.Verification
-	if a == nil || v == nil {
-		return fmt.Errorf("%s: a placement needs a verification and an attempt", op)
-	}
-	if a.State == "" {
-		a.State = record.StatePlacing
-	}
-	if !a.State.Valid() {
-		return fmt.Errorf("%s: unknown attempt state %q", op, a.State)
-	}
-	if err := validVerification(v); err != nil {
+	if err := CheckPlacement(p); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	if p.Supersede != nil {
-		if err := validVerification(p.Supersede); err != nil {
-			return fmt.Errorf("%s: %w", op, err)
-		}
-	}
+	a, v := p.Attempt, p.Verification
 	var vid, aid int64
 	prevVID := a.VerificationID
 	err := s.write(ctx, op, func(tx *sql.Tx) error {

@@ -140,6 +140,22 @@ func migrations() []migration {
 				OR NEW.prev_hash IS NULL OR length(NEW.prev_hash) != 32
 				BEGIN SELECT RAISE(ABORT, 'the audit log is a hash chain: an entry needs its hashes'); END`,
 		},
+	}, {
+		version: 6,
+		name:    "who tracks each unfinished call",
+		stmts: []string{
+			// One row per attempt some process follows: which process (a random ID per run, its host and PID)
+			// and when it last said it is still there. A process starting up takes over only attempts whose
+			// tracker is gone, so two consoles on one history never follow (and write) the same call.
+			`CREATE TABLE trackers (
+				attempt_id INTEGER PRIMARY KEY REFERENCES attempts (id) ON DELETE CASCADE,
+				owner      TEXT    NOT NULL,
+				host       TEXT    NOT NULL DEFAULT '',
+				pid        INTEGER NOT NULL DEFAULT 0,
+				renewed_at INTEGER NOT NULL
+			) STRICT`,
+			`CREATE INDEX trackers_by_owner ON trackers (owner)`,
+		},
 	}}
 }
 

@@ -157,6 +157,9 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 	var calls []restcomm.Call
 	rcmlURL, statusURL, err := s.callURLs(ctx, a.ID)
 	if err == nil {
+		err = s.claimOwn(ctx, a.ID)
+	}
+	if err == nil {
 		params := restcomm.CallParams{
 			From: plusForm(from), To: num.E164, URL: rcmlURL, Method: s.set.RCMLMethod, Timeout: s.set.Timeout,
 		}

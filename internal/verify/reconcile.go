@@ -17,6 +17,20 @@ func (s *Service) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reading unfinished attempts: %w", err)
 	}
+	mine := un[:0]
+	for _, a := range un {
+		ok, err := s.st.ClaimTracking(ctx, a.ID, s.me, s.clk.Now(), s.trackerGone)
+		if err != nil {
+			return fmt.Errorf("claiming attempt %d: %w", a.ID, err)
+		}
+		if !ok {
+			// Another running process follows it: leave it alone (its number stays busy meanwhile).
+			s.log.Info("attempt followed by another process", "attempt", a.ID, "sid", a.CallSID)
+			continue
+		}
+		mine = append(mine, a)
+	}
+	un = mine
 	for _, a := range un {
 		if a.State == record.StatePlacing {
 			a.State = record.StateUnknown
@@ -62,6 +76,7 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 	}
 	s.startRetention(ctx)
+	s.scheduleRenew()
 	return nil
 }
 

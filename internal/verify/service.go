@@ -15,6 +15,7 @@ import (
 
 	"github.com/flashcall/flashcall/internal/callerid"
 	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/store"
 
 	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/policy"
@@ -57,7 +58,8 @@ type Deps struct {
 type Service struct {
 	calls    Caller
 	st       Store
-	started  time.Time // the clock's first reading; history stamped after "now" counts as made then (policy.Request)
+	me       store.Tracker // this process, as the tracker of the calls it follows
+	started  time.Time     // the clock's first reading; history stamped after "now" counts as made then (policy.Request)
 	clk      clock.Clock
 	set      Settings
 	info     Info
@@ -73,19 +75,21 @@ type Service struct {
 
 	pool *callerid.Selector
 
-	mu        sync.Mutex
-	live      map[int64]*tracked // attempt ID -> live (or unknown-outcome) attempt
-	bySID     map[string]int64   // call SID -> attempt ID
-	dialling  map[string]bool    // E.164 numbers with a create in flight
-	expiries  map[int64]clock.Timer
-	subs      map[int]chan Event
-	nextSub   int
-	pollTimer clock.Timer
-	polling   bool
-	authHold  time.Time   // no polling before this after a 401
-	purge     clock.Timer // the next daily retention purge
-	closed    bool
-	wg        sync.WaitGroup
+	mu               sync.Mutex
+	live             map[int64]*tracked // attempt ID -> live (or unknown-outcome) attempt
+	bySID            map[string]int64   // call SID -> attempt ID
+	dialling         map[string]bool    // E.164 numbers with a create in flight
+	expiries         map[int64]clock.Timer
+	subs             map[int]chan Event
+	nextSub          int
+	pollTimer        clock.Timer
+	renewTimer       clock.Timer // renews this process's claims on the calls it follows
+	renewedFollowing bool        // the last renewal had calls to renew
+	polling          bool
+	authHold         time.Time   // no polling before this after a 401
+	purge            clock.Timer // the next daily retention purge
+	closed           bool
+	wg               sync.WaitGroup
 }
 
 // tracked is the tracker's view of one live attempt.
@@ -154,7 +158,7 @@ func New(d Deps) (*Service, error) {
 	info.Expiry = s.Expiry
 	return &Service{
 		calls: d.Calls, st: d.Store, clk: clk, set: s, info: info, log: log, reqTO: reqTO,
-		ctx: ctx, cancel: cancel, pool: pool, started: clk.Now(),
+		ctx: ctx, cancel: cancel, pool: pool, started: clk.Now(), me: newTracker(),
 		live: map[int64]*tracked{}, bySID: map[string]int64{}, dialling: map[string]bool{},
 		expiries: map[int64]clock.Timer{}, subs: map[int]chan Event{},
 	}, nil
@@ -177,6 +181,9 @@ func (s *Service) Close() {
 	if s.purge != nil {
 		s.purge.Stop()
 	}
+	if s.renewTimer != nil {
+		s.renewTimer.Stop()
+	}
 	for _, t := range s.expiries {
 		t.Stop()
 	}
@@ -187,6 +194,7 @@ func (s *Service) Close() {
 	s.mu.Unlock()
 	s.cancel()
 	s.wg.Wait()
+	s.releaseAll()
 }
 
 // Subscribe returns a channel of events and a function that ends the subscription. Events are dropped for a

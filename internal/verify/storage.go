@@ -68,6 +68,12 @@ type Store interface {
 	Audit(ctx context.Context, q record.AuditQuery) ([]record.AuditEntry, error)
 	// Purge applies the retention to attempts created before before.
 	Purge(ctx context.Context, before time.Time, anonymise bool) (int, error)
+	// ClaimTracking makes me the tracker of an unfinished attempt unless a tracker gone says is there holds it.
+	ClaimTracking(ctx context.Context, attemptID int64, me store.Tracker, now time.Time, gone store.TrackerGone) (bool, error)
+	// RenewTracking renews every claim of owner.
+	RenewTracking(ctx context.Context, owner string, now time.Time) error
+	// ReleaseTracking gives up owner's claim on an attempt (0: on all).
+	ReleaseTracking(ctx context.Context, attemptID int64, owner string) error
 	// Close releases the database.
 	Close() error
 }

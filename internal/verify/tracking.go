@@ -1,0 +1,94 @@
+package verify
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// Several processes may share one history: two consoles, a console and `flashcall call`, later several
+// servers. Each unfinished call is followed by exactly one of them, its tracker, recorded in the history. A
+// process renews its claim every trackerRenew; at start it takes over only calls whose tracker is gone: a
+// process on this host that no longer exists (or this very PID, a previous run in a restarted container), or
+// one that has not renewed for trackerStale.
+const (
+	trackerRenew = 5 * time.Second
+	trackerStale = 4 * trackerRenew
+)
+
+// newTracker names this process.
+func newTracker() store.Tracker {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	host, _ := os.Hostname()
+	return store.Tracker{Owner: hex.EncodeToString(b), Host: host, PID: os.Getpid()}
+}
+
+// trackerGone is the store.TrackerGone of this process.
+func (s *Service) trackerGone(t store.Tracker, renewed time.Time) bool {
+	if s.clk.Now().Sub(renewed) > trackerStale {
+		return true
+	}
+	if t.Host != s.me.Host || t.PID <= 0 {
+		return false
+	}
+	return t.PID == s.me.PID || !processAlive(t.PID)
+}
+
+// processAlive reports whether a process with this PID exists on this host.
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// claimOwn records this process as the tracker of an attempt it is about to dial.
+func (s *Service) claimOwn(ctx context.Context, attemptID int64) error {
+	ok, err := s.st.ClaimTracking(ctx, attemptID, s.me, s.clk.Now(), s.trackerGone)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w (recording who follows the call: %v)", ErrHistory, err)
+	case !ok:
+		return fmt.Errorf("%w: another process already follows this new attempt", ErrHistory)
+	}
+	return nil
+}
+
+// scheduleRenew arms the renewal of this process's claims.
+func (s *Service) scheduleRenew() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.renewTimer = s.clk.AfterFunc(trackerRenew, func() {
+		// Nothing to renew while nothing is followed, except once after the last call ended, so that its
+		// claim is cleared: an idle process writes nothing.
+		s.mu.Lock()
+		following := len(s.live) > 0
+		due := following || s.renewedFollowing
+		s.renewedFollowing = following
+		s.mu.Unlock()
+		if due {
+			if err := s.st.RenewTracking(s.ctx, s.me.Owner, s.clk.Now()); err != nil && s.ctx.Err() == nil {
+				s.log.Warn("could not renew the claim on the calls this process follows", "err", err)
+			}
+		}
+		s.scheduleRenew()
+	})
+}
+
+// releaseAll gives up every claim, so that the next process takes the calls over at once.
+func (s *Service) releaseAll() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.st.ReleaseTracking(ctx, 0, s.me.Owner); err != nil {
+		s.log.Warn("could not release the calls this process followed", "err", err)
+	}
+}
