@@ -70,3 +70,44 @@ func TestStartUpFailuresAreMessagesNotPanics(t *testing.T) {
 		})
 	}
 }
+
+// TestDoctorWhileServeRuns: `flashcall doctor` on the configuration a running `flashcall serve` uses (the same
+// history, the same RCML port) reports, without a panic, and leaves the server serving.
+func TestDoctorWhileServeRuns(t *testing.T) {
+	h := newHome(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcmlAddr := ln.Addr().String()
+	ln.Close()
+	cfg := h.fastConfig(t, "")
+	body, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(body), `listen = "127.0.0.1:0"`, `listen = "`+rcmlAddr+`"`, 1) +
+		"[ssh]\nlisten = \"127.0.0.1:0\"\nallow_anonymous = true\nhost_key = \"" + filepath.Join(h.dir, "host_key") + "\"\n"
+	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, h, cfg)
+	out, errOut, code := h.run(t, "", "doctor", "--config", cfg)
+	all := out + errOut
+	if strings.Contains(all, "panic") || strings.Contains(all, "goroutine ") || code > 2 {
+		t.Fatalf("doctor beside serve: exit %d\n%s", code, all)
+	}
+	if !strings.Contains(all, "history") {
+		t.Fatalf("doctor said nothing of the history:\n%s", all)
+	}
+	select {
+	case <-s.exited:
+		t.Fatalf("serve exited while doctor ran:\n%s", s.stderr.String())
+	default:
+	}
+	if c, err := net.Dial("tcp", "127.0.0.1:"+s.port); err != nil {
+		t.Fatalf("serve stopped accepting SSH connections: %v", err)
+	} else {
+		c.Close()
+	}
+}
