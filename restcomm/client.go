@@ -16,6 +16,18 @@ const apiVersion = "2012-04-24"
 // DefaultUserAgent is the User-Agent sent when WithUserAgent is not used.
 const DefaultUserAgent = "flashcall/dev"
 
+// maxIdlePerHost is how many idle connections to Restcomm the client keeps: enough for the poller's
+// concurrent GETs of many live calls, where the standard library's 2 would make each pass reconnect.
+const maxIdlePerHost = 64
+
+// newTransport is the standard library's default transport with room for maxIdlePerHost idle connections.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = maxIdlePerHost * 2
+	t.MaxIdleConnsPerHost = maxIdlePerHost
+	return t
+}
+
 // defaultTimeout bounds one HTTP exchange when the caller supplies no
 // *http.Client of its own.
 const defaultTimeout = 30 * time.Second
@@ -117,7 +129,7 @@ func New(baseURL, accountSID, authToken string, opts ...Option) (*Client, error)
 		accountSID: accountSID,
 		authToken:  authToken,
 		red:        newRedactor(accountSID, authToken),
-		hc:         &http.Client{Timeout: defaultTimeout},
+		hc:         &http.Client{Timeout: defaultTimeout, Transport: newTransport()},
 		userAgent:  DefaultUserAgent,
 		logger:     slog.New(slog.DiscardHandler),
 		retry:      DefaultRetryPolicy(),
