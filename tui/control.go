@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -9,14 +10,28 @@ import (
 )
 
 // handleKey routes a key: to the focused part first, and to the console's own bindings only where no text
-// input would take it. ctrl+c always quits.
+// input would take it. ctrl+c always quits, after asking while calls are live or a read-back is half-typed.
+// Runes that arrived together in one message (key repeat, an SSH client batching keys) count as as many key
+// presses wherever no text input has the keyboard.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !m.typing() {
+		return m.keyRun(msg)
+	}
 	k := &m.keys
 	if key.Matches(msg, k.ForceQuit) {
-		return m.quit()
+		return m.requestQuit()
 	}
 	switch m.focus {
 	case focusConfirm:
+		if m.confirm.quit {
+			switch {
+			case key.Matches(msg, k.Quit):
+				return m.quit()
+			case key.Matches(msg, k.Back, k.No):
+				return m.stayAfterQuitQuestion()
+			}
+			return nil
+		}
 		switch {
 		case key.Matches(msg, k.Yes):
 			yes := m.confirm.yes
@@ -35,7 +50,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Help, k.Back):
 			return m.setFocus(m.back)
 		case key.Matches(msg, k.Quit):
-			return m.quit()
+			return m.requestQuit()
 		}
 		return nil
 	case focusAudit:
@@ -59,6 +74,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Call):
 			return m.place()
+		case key.Matches(msg, k.Help) && m.dialer.Value() == "":
+			// Nothing typed yet: ? is a question, not the start of a number.
+			m.back = focusInput
+			return m.setFocus(focusHelp)
+		case key.Matches(msg, k.EnterCode):
+			// No number holds a letter, so c is never typing: it opens the read-back a notice offers.
+			return m.nextReadBack()
 		case msg.Type == tea.KeyEnter:
 			// Enter with nothing dialable: say why instead of doing nothing.
 			if m.placing {
@@ -108,10 +130,24 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Down):
 			m.live.Move(+1)
 			return nil
+		case key.Matches(msg, k.Home):
+			m.live.Top()
+			return nil
+		case key.Matches(msg, k.End):
+			m.live.Bottom()
+			return nil
 		}
 		if a, ok := m.live.Selected(); ok {
+			if msg.Type == tea.KeyEnter && m.waits(a.VerificationID) {
+				return m.openCode(a.VerificationID, a.Number, time.Time{})
+			}
 			if cmd, done := m.actionKey(msg, a.ID, a.VerificationID); done {
 				return cmd
+			}
+			if key.Matches(msg, k.Details) {
+				m.detailOpen = !m.detailOpen
+				m.relayout()
+				return nil
 			}
 		}
 	case focusHistory:
@@ -129,6 +165,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) historyKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := &m.keys
 	page := m.history.pageRows()
+	if r, ok := m.history.Selected(); ok && msg.Type == tea.KeyEnter && m.waits(r.VerificationID) {
+		// Enter on the row of a delivered call waiting for its read-back opens it (d still shows details).
+		return m.openCode(r.VerificationID, r.Number, time.Time{}), true
+	}
 	switch {
 	case key.Matches(msg, k.Up):
 		m.history.Move(-1)
@@ -172,7 +212,7 @@ func (m *Model) actionKey(msg tea.KeyMsg, attemptID, verificationID int64) (tea.
 	shown := shownNumber(number)
 	switch {
 	case key.Matches(msg, k.EnterCode):
-		return m.openCode(verificationID, number, m.verifs[verificationID].ExpiresAt, false), true
+		return m.openCode(verificationID, number, time.Time{}), true
 	case key.Matches(msg, k.HangUp):
 		return m.ask(fmt.Sprintf("Hang up the call to %s?", shown), m.cmds.hangUp(attemptID, number)), true
 	case key.Matches(msg, k.Retry):
@@ -211,9 +251,42 @@ func (m *Model) globalKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Audit):
 		return m.openAudit()
 	case key.Matches(msg, k.Quit):
-		return m.quit()
+		return m.requestQuit()
 	}
 	return nil
+}
+
+// typing reports whether a text input has the keyboard, where runes are text rather than keys.
+func (m *Model) typing() bool {
+	switch m.focus {
+	case focusInput, focusCode, focusFilter:
+		return true
+	}
+	return false
+}
+
+// keyRun handles the runes of one key message ("jjj") one by one, as the key presses they stand for, with
+// the bindings the previous one left in force. Pasted text is no key presses: it is dropped. A run stops
+// where it opens or closes a dialog, so a held key never answers the question it raised; and where a rune
+// gives a text input the keyboard, the rest is typed into it.
+func (m *Model) keyRun(msg tea.KeyMsg) tea.Cmd {
+	if msg.Paste {
+		return nil
+	}
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		before := m.focus
+		cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+		m.updateKeys()
+		if m.quitting || (m.focus != before && (m.focus == focusConfirm || before == focusConfirm)) {
+			break
+		}
+		if m.typing() && i+1 < len(msg.Runes) {
+			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i+1:], Alt: msg.Alt}))
+			break
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // ask opens the confirm dialog; yes runs the command.
@@ -289,9 +362,21 @@ func (m *Model) keysFor(f focus) {
 		b.SetEnabled(false)
 	}
 	k.ForceQuit.SetEnabled(true)
+	k.Quit.SetHelp("q", "quit")
+	k.Details.SetHelp("enter", "details")
+	k.EnterCode.SetHelp("c", "enter code")
+	k.Home.SetHelp("home/g", "newest")
+	k.End.SetHelp("end/G", "oldest")
 	multiPane := len(m.panes()) > 1
 	switch f {
 	case focusConfirm:
+		if m.confirm.quit {
+			k.Quit.SetEnabled(true)
+			k.Quit.SetHelp("q", "quit anyway")
+			k.Back.SetEnabled(true)
+			k.Back.SetHelp("esc", "stay")
+			return
+		}
 		k.Yes.SetEnabled(true)
 		k.No.SetEnabled(true)
 		return
@@ -312,6 +397,11 @@ func (m *Model) keysFor(f focus) {
 		k.PrevFocus.SetEnabled(multiPane)
 		k.Back.SetEnabled(m.dialer.Value() != "")
 		k.Back.SetHelp("esc", "clear number")
+		k.Help.SetEnabled(m.dialer.Value() == "")
+		k.EnterCode.SetEnabled(m.code.open || m.waiting.Len() > 0)
+		if m.code.open {
+			k.EnterCode.SetHelp("c", "back to the code")
+		}
 		return
 	case focusCode:
 		k.SubmitCode.SetEnabled(m.code.Complete() && !m.code.checking)
@@ -345,11 +435,21 @@ func (m *Model) keysFor(f focus) {
 	k.Audit.SetHelp("A", "audit log")
 	switch f {
 	case focusLive:
-		k.Up.SetEnabled(m.live.Len() > 1)
-		k.Down.SetEnabled(m.live.Len() > 1)
+		for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Home, &k.End} {
+			b.SetEnabled(m.live.Len() > 1)
+		}
+		// The live calls run oldest first, the history newest first.
+		k.Home.SetHelp("home/g", "oldest")
+		k.End.SetHelp("end/G", "newest")
+		k.Details.SetEnabled(!m.lay.detailAlways && m.live.Len() > 0)
+		m.detailsHelp()
 		if a, ok := m.live.Selected(); ok {
 			r, _ := m.history.Row(a.ID)
 			m.enableActions(isLive(a), a.VerificationID, r.VerificationStatus, a.Number)
+			if m.waits(a.VerificationID) {
+				k.Details.SetHelp("d", m.keys.Details.Help().Desc)
+				k.EnterCode.SetHelp("c/enter", "enter code")
+			}
 		}
 	case focusHistory:
 		n := m.history.Len()
@@ -358,13 +458,14 @@ func (m *Model) keysFor(f focus) {
 		}
 		k.Filter.SetEnabled(m.history.Total() > 0)
 		k.Details.SetEnabled(!m.lay.detailAlways && n > 0)
-		if m.detailOpen {
-			k.Details.SetHelp("enter", "hide details")
-		} else {
-			k.Details.SetHelp("enter", "details")
-		}
+		m.detailsHelp()
 		if r, ok := m.history.Selected(); ok {
 			m.enableActions(isLive(r.Attempt), r.VerificationID, r.VerificationStatus, r.Number)
+			if m.waits(r.VerificationID) {
+				// Enter opens the waiting read-back; d still shows the details.
+				k.Details.SetHelp("d", m.keys.Details.Help().Desc)
+				k.EnterCode.SetHelp("c/enter", "enter code")
+			}
 			// Reveal needs a supervisor, a number to reveal (not an anonymised row) and no reveal of it on its way.
 			k.Reveal.SetEnabled(m.isSupervisor() && r.Number != "" && m.revealFor != r.ID)
 			if m.history.Revealed(r.ID) {
@@ -373,6 +474,15 @@ func (m *Model) keysFor(f focus) {
 				k.Reveal.SetHelp("v", "reveal number")
 			}
 		}
+	}
+}
+
+// detailsHelp words the details binding for the state of the detail pane.
+func (m *Model) detailsHelp() {
+	if m.detailOpen {
+		m.keys.Details.SetHelp("enter", "hide details")
+	} else {
+		m.keys.Details.SetHelp("enter", "details")
 	}
 }
 

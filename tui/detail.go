@@ -96,8 +96,9 @@ func (d detailPane) Timeline(attemptID int64) ([]record.Transition, bool) {
 }
 
 // View renders the pane for a row, with its number as the table shows it (masked unless revealed); it
-// never takes more than the pane's height. A blocked attempt leads with the refusal, in full.
-func (d detailPane) View(r record.HistoryRow, ok bool, number string) string {
+// never takes more than the pane's height. A blocked attempt leads with the refusal, in full, and a call
+// whose tracking fails (stale) with the error, so the reason its state stopped changing is in view.
+func (d detailPane) View(r record.HistoryRow, ok bool, number string, now time.Time) string {
 	if d.height <= 0 {
 		return ""
 	}
@@ -145,15 +146,19 @@ func (d detailPane) View(r record.HistoryRow, ok bool, number string) string {
 		lbl("remote", orDash(r.Remote)),
 		lbl("no call reported", yes(r.NoCallReported)),
 	}
+	stale := !r.StaleSince.IsZero() && isLive(r.Attempt)
 	if !r.StaleSince.IsZero() {
-		items = append(items, lbl("stale since", stamp(r.StaleSince, d.loc)))
+		items = append(items, lbl("stale since", stamp(r.StaleSince, d.loc)+" ("+staleFor(now.Sub(r.StaleSince))+")"))
 	}
 	// The error or refusal in full (up to 3 lines), with the number masked: Restcomm's errors may quote it.
 	var why []string
 	if r.Error != "" {
 		label := "error"
-		if r.State == record.StateBlocked {
+		switch {
+		case r.State == record.StateBlocked:
 			label = "blocked"
+		case stale:
+			label = "stale"
 		}
 		for i, l := range wrapMax(label+" "+record.MaskIn(r.Error, r.Number), d.width-2, 3) {
 			if i == 0 {
@@ -164,7 +169,11 @@ func (d detailPane) View(r record.HistoryRow, ok bool, number string) string {
 			why = append(why, "  "+l)
 		}
 	}
-	if r.State == record.StateBlocked {
+	if r.State == record.StateBlocked || stale {
+		if stale {
+			lines = append(lines, "  "+d.styles.Bad.Render(clip(fmt.Sprintf("not followed for %s: %s; the state below is the last one known",
+				staleFor(now.Sub(r.StaleSince)), staleReason(r.Error, r.Number)), d.width-2)))
+		}
 		lines = append(lines, why...)
 		why = nil
 	}

@@ -26,7 +26,7 @@ func TestFlowMissedCallThenRightDigitsVerifies(t *testing.T) {
 	h.waitFor(tm, "ringing")
 
 	h.advance(time.Duration(flowTimeout)*time.Second + flowPollInterval) // the ring time runs out: a missed call
-	seen := h.waitFor(tm, askPrompt, "Live calls (0)", "/canceled +awaiting-code/")
+	seen := h.readBack(tm, number, "Live calls (0)", "/canceled +awaiting-code/")
 	code := h.code(number)
 	if strings.Contains(seen, "4183"+code) {
 		t.Fatalf("the caller ID with the code %s was on screen before the read-back", code)
@@ -53,7 +53,7 @@ func TestFlowWrongDigitsLockTheVerification(t *testing.T) {
 	const number = "+447400123450"
 	h.dial(tm, number)
 	h.advance(time.Duration(flowTimeout)*time.Second + 2*flowPollInterval)
-	h.waitFor(tm, askPrompt)
+	h.readBack(tm, number)
 
 	wrong := "1111"
 	if h.code(number) == wrong {
@@ -128,7 +128,7 @@ func TestFlowAnsweredStillAsksForTheDigits(t *testing.T) {
 	h.advance(3 * flowPollInterval) // answered after about 2 s of ringing
 	h.waitFor(tm, "in-progress")
 	h.advance(time.Minute) // the RCML message is spoken, then the call completes
-	h.waitFor(tm, askPrompt, "/completed +awaiting-code/", "Live calls (0)")
+	h.readBack(tm, number, "/completed +awaiting-code/", "Live calls (0)")
 
 	tm.Type(h.code(number))
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
@@ -154,7 +154,7 @@ func TestFlowHangUpWhileRinging(t *testing.T) {
 	h.waitFor(tm, "Hang up the call to "+record.MaskNumber(number)+"?")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 	// Hanging up a ringing call still leaves a missed call on the handset, so the read-back follows.
-	h.waitFor(tm, "Live calls (0)", "/canceled +awaiting-code/", askPrompt)
+	h.readBack(tm, number, "Live calls (0)", "/canceled +awaiting-code/")
 
 	m := h.finish(tm)
 	r := row(t, m, number)
@@ -172,7 +172,7 @@ func TestFlowExpiry(t *testing.T) {
 	const number = "+447400123450"
 	h.dial(tm, number)
 	h.advance(time.Duration(flowTimeout)*time.Second + 2*flowPollInterval)
-	h.waitFor(tm, askPrompt, "expires in 4:48")
+	h.readBack(tm, number, "expires in 4:48")
 
 	h.advance(flowExpiry)
 	h.waitFor(tm, "the verification of "+record.MaskNumber(number)+" expired", "/canceled +expired/")

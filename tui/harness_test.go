@@ -70,7 +70,10 @@ func newHarness(t *testing.T) *harness {
 	t.Cleanup(simHTTP.Close)
 	t.Cleanup(simServer.Close)
 
-	client, err := restcomm.New(simHTTP.URL+"/restcomm", simServer.AccountSID(), simServer.AuthToken())
+	// GETs are retried as in production, but at once: the backoff waits wall-clock time, which a flow whose
+	// simulator fails every GET would spend on each of its polls.
+	client, err := restcomm.New(simHTTP.URL+"/restcomm", simServer.AccountSID(), simServer.AuthToken(),
+		restcomm.WithRetry(restcomm.RetryPolicy{Attempts: 3}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,6 +179,20 @@ func (h *harness) dial(tm *teatest.TestModel, number string) {
 	h.waitFor(tm, "✓ "+number)
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	h.waitFor(tm, "Live calls (1)", "queued")
+}
+
+// deliveredNotice is the notice line the delivered call to number raises.
+func deliveredNotice(number string) string {
+	return record.MaskNumber(number) + " delivered: press c to enter the code"
+}
+
+// readBack waits for the notice of the call to number (and for the texts in also), then opens its read-back
+// with c, as the operator does, and waits for the code entry; it returns what the screen showed.
+func (h *harness) readBack(tm *teatest.TestModel, number string, also ...string) string {
+	h.t.Helper()
+	seen := h.waitFor(tm, append([]string{deliveredNotice(number)}, also...)...)
+	tm.Send(runes("c"))
+	return seen + h.waitFor(tm, "Read-back for "+record.MaskNumber(number), askPrompt)
 }
 
 // finish quits the console and returns its final model.

@@ -158,7 +158,7 @@ func (h *historyTable) SetFilter(text string) {
 // row it was on unless follow is set, in which case it moves to the new row.
 func (h *historyTable) Upsert(r record.HistoryRow, follow bool) {
 	if idx, ok := h.byAttempt[r.ID]; ok {
-		if r.UpdatedAt.Before(h.rows[idx].UpdatedAt) {
+		if olderThan(r.Attempt, h.rows[idx].Attempt) {
 			return // an event older than what the history load already showed
 		}
 		h.rows[idx] = r

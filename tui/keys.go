@@ -19,7 +19,9 @@ type KeyMap struct {
 	Details key.Binding
 	// Filter opens the history filter; ApplyFilter keeps it and returns to the table; ClearFilter drops it.
 	Filter, ApplyFilter, ClearFilter key.Binding
-	// EnterCode opens the read-back entry for the selected verification; SubmitCode checks the digits.
+	// EnterCode opens the read-back entry: for the selected verification in the lists (enter does too on the
+	// row of a delivered call whose read-back waits), for the oldest waiting one from the number input (no
+	// number holds a letter). SubmitCode checks the digits.
 	EnterCode, SubmitCode key.Binding
 	// HangUp ends the selected live call (after a confirmation).
 	HangUp key.Binding
@@ -38,9 +40,10 @@ type KeyMap struct {
 	Audit key.Binding
 	// Yes and No answer the confirm dialog.
 	Yes, No key.Binding
-	// Help shows or hides the full help.
+	// Help shows or hides the full help; it works in the number input too while nothing is typed.
 	Help key.Binding
-	// Quit leaves the console when no text input has the keyboard; ForceQuit always does.
+	// Quit leaves the console when no text input has the keyboard; ForceQuit works everywhere. While calls
+	// are live or a read-back is half-typed both ask first, and a second press quits.
 	Quit, ForceQuit key.Binding
 }
 
@@ -78,20 +81,27 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// ShortHelp is the one-line help: the actions first, then movement between panes. Disabled bindings are
-// skipped by the help view; ctrl+c is only listed where q does not work.
+// ShortHelp is the one-line help: the actions first, then movement between panes, and last the two a
+// newcomer needs, help and quit (see essentials). Disabled bindings are skipped by the help view; ctrl+c is
+// only listed where q does not work.
 func (k KeyMap) ShortHelp() []key.Binding {
-	quit := k.ForceQuit
-	if k.Quit.Enabled() {
-		quit = k.Quit
-	}
-	return []key.Binding{
+	return append([]key.Binding{
 		k.Yes, k.No,
 		k.Call, k.SubmitCode, k.ApplyFilter, k.ClearFilter,
 		k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal,
 		k.Details, k.Filter, k.Audit,
-		k.NextFocus, k.Back, k.Help, quit,
+		k.NextFocus, k.Back,
+	}, k.essentials()...)
+}
+
+// essentials are the bindings the help line keeps whatever its width: help and quit. The others are
+// dropped first.
+func (k KeyMap) essentials() []key.Binding {
+	quit := k.ForceQuit
+	if k.Quit.Enabled() {
+		quit = k.Quit
 	}
+	return []key.Binding{k.Help, quit}
 }
 
 // FullHelp is the help shown by `?`, in columns: actions, movement, panes and views, and the rest.

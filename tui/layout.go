@@ -2,6 +2,8 @@ package tui
 
 import (
 	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // Layout thresholds: from these sizes up the detail pane is always on screen, beside or under the history.
@@ -14,6 +16,7 @@ const (
 // when one of those changes, never per message.
 type layout struct {
 	liveRows     int  // call lines in the live pane
+	noticeH      int  // lines of the delivered-call notices under the live pane
 	historyY     int  // first screen line of the history block
 	historyH     int  // lines of the history table (title and column header included)
 	historyW     int  // width of the history table
@@ -58,7 +61,10 @@ func (m *Model) relayout() {
 	if h >= tallHeight {
 		l.liveRows = 4
 	}
-	fixed := m.header.Height() + 2 + 1 + l.liveRows + l.statusH + 1 // header, dialer, live, status, help
+	// One line per waiting read-back, up to an eighth of the screen (the last line counts the rest).
+	m.waiting.SetSize(w, max(1, min(6, h/8)))
+	l.noticeH = m.noticeHeight()
+	fixed := m.header.Height() + 2 + 1 + l.liveRows + l.noticeH + l.statusH + 1 // header, dialer, live, notices, status, help
 	if m.code.open {
 		fixed += m.code.Height()
 	}
@@ -94,6 +100,46 @@ func (m *Model) relayout() {
 	m.help.SetSize(w)
 }
 
+// noticeHeight is how many lines the delivered-call notices take: one per waiting read-back but the one open
+// in the code entry, within the layout's bound.
+func (m *Model) noticeHeight() int { return m.waiting.Height(m.openReadBack()) }
+
+// openReadBack is the verification whose read-back the code entry shows, 0 when it is closed.
+func (m *Model) openReadBack() int64 {
+	if m.code.open {
+		return m.code.verificationID
+	}
+	return 0
+}
+
+// detailRow is the attempt the detail pane describes, and its number as the pane may show it: the live call
+// under the cursor while the live calls have the keyboard (masked: a reveal is for its history row), the
+// history row under the cursor otherwise.
+func (m *Model) detailRow() (record.HistoryRow, bool, string) {
+	if m.pane() == focusLive {
+		if a, ok := m.live.Selected(); ok {
+			r, found := m.history.Row(a.ID)
+			if !found || olderThan(r.Attempt, a) {
+				r.Attempt = a
+			}
+			return r, true, shownNumber(r.Number)
+		}
+	}
+	sel, ok := m.history.Selected()
+	return sel, ok, m.history.numberText(&sel)
+}
+
+// pane is the part of the screen the keyboard is in, or returns to from a dialog or the full help.
+func (m *Model) pane() focus {
+	switch {
+	case m.focus == focusConfirm && m.confirm.quit:
+		return m.confirm.back
+	case m.focus == focusConfirm, m.focus == focusHelp:
+		return m.back
+	}
+	return m.focus
+}
+
 // detailVisible reports whether the detail pane is on screen.
 func (m *Model) detailVisible() bool { return m.lay.detailH > 0 && m.lay.detailW > 0 }
 
@@ -104,6 +150,9 @@ func (m *Model) View() string {
 	lines = append(lines, splitLines(m.header.View())...)
 	lines = append(lines, splitLines(m.dialer.View())...)
 	lines = append(lines, splitLines(m.live.View(now))...)
+	if m.lay.noticeH > 0 {
+		lines = append(lines, pad(splitLines(m.waiting.View(now, m.openReadBack())), m.lay.noticeH)...)
+	}
 	if m.code.open {
 		lines = append(lines, splitLines(m.code.View(now))...)
 	}
@@ -128,14 +177,15 @@ func (m *Model) areaLines(now time.Time) []string {
 		if !m.isSupervisor() {
 			out = append(out, "", m.styles.Muted.Render(clip(supervisorNote, m.width)))
 		}
+		out = append(out, m.help.guideLines(&m.styles, m.isSupervisor())...)
 		return pad(out, area)
 	}
 	hist := pad(splitLines(m.history.View(now)), m.lay.historyH)
 	if !m.detailVisible() {
 		return pad(hist, area)
 	}
-	sel, ok := m.history.Selected()
-	det := pad(splitLines(m.detail.View(sel, ok, m.history.numberText(&sel))), m.lay.detailH)
+	sel, ok, number := m.detailRow()
+	det := pad(splitLines(m.detail.View(sel, ok, number, now)), m.lay.detailH)
 	if !m.lay.detailBeside {
 		return pad(append(hist, det...), area)
 	}
@@ -174,8 +224,12 @@ func (m *Model) bottomHeight() int {
 	return m.status.Height()
 }
 
-// confirmLines is the confirm dialog's question and answers, wrapped to the width.
+// confirmLines is the confirm dialog's question and answers, wrapped to the width. The quit question says
+// its own answers.
 func (m *Model) confirmLines() []string {
+	if m.confirm.quit {
+		return wrapMax(m.confirm.question, m.width-1, maxStatusLines)
+	}
 	return wrapMax(m.confirm.question+"  y = yes, n = no", m.width-1, maxStatusLines)
 }
 

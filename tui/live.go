@@ -8,6 +8,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/flashcall/flashcall/internal/record"
 )
 
@@ -64,6 +66,23 @@ func isLive(a record.Attempt) bool {
 	return false
 }
 
+// olderThan reports whether report a of an attempt is older than held, the one on screen: an event that
+// crossed the history load, or a reply that crossed an event. A report is as new as its UpdatedAt or, for a
+// stale mark, its StaleSince, whichever is later: the service marks a call stale without touching its
+// UpdatedAt (which can be older than the last report shown), and a stale mark must never be dropped as old
+// news, while a mark older than a fresh report that followed it must.
+func olderThan(a, held record.Attempt) bool {
+	return asOf(a).Before(asOf(held))
+}
+
+// asOf is when a report of an attempt was made: its UpdatedAt, or its StaleSince when that is later.
+func asOf(a record.Attempt) time.Time {
+	if a.StaleSince.After(a.UpdatedAt) {
+		return a.StaleSince
+	}
+	return a.UpdatedAt
+}
+
 // Upsert adds, updates or removes an attempt according to its state. seen is when the change was reported.
 // It returns a command that starts the spinner when the first call goes live.
 func (l *liveList) Upsert(a record.Attempt, seen time.Time) tea.Cmd {
@@ -77,7 +96,7 @@ func (l *liveList) Upsert(a record.Attempt, seen time.Time) tea.Cmd {
 	}
 	ringing := a.Status == "ringing" || a.Status == "in-progress" || a.RingingSeen
 	if i >= 0 {
-		if a.UpdatedAt.Before(l.calls[i].attempt.UpdatedAt) {
+		if olderThan(a, l.calls[i].attempt) {
 			return nil
 		}
 		l.calls[i].attempt = a
@@ -127,6 +146,12 @@ func (l *liveList) Move(delta int) {
 	l.clampCursor()
 }
 
+// Top and Bottom put the cursor on the oldest and the newest call.
+func (l *liveList) Top() { l.cursor = 0 }
+
+// Bottom puts the cursor on the newest call.
+func (l *liveList) Bottom() { l.cursor = max(len(l.calls)-1, 0) }
+
 func (l *liveList) clampCursor() {
 	l.cursor = min(max(l.cursor, 0), max(len(l.calls)-1, 0))
 }
@@ -163,6 +188,10 @@ func (l liveList) View(now time.Time) string {
 	return strings.Join(lines, "\n")
 }
 
+// row renders one call: marker, spinner, number (masked), From (code hidden), state, time since it was
+// placed, ring time. A call whose tracking fails says so, how long since and why, in place of the From and
+// the elapsed time when the line is too narrow for all of it: a state that is no longer being updated must
+// not read as a fresh one.
 func (l liveList) row(i int, now time.Time) string {
 	c := l.calls[i]
 	a := c.attempt
@@ -170,15 +199,21 @@ func (l liveList) row(i int, now time.Time) string {
 	if state == "" {
 		state = string(a.State)
 	}
-	if !a.StaleSince.IsZero() {
-		state += " (stale)"
+	stale := !a.StaleSince.IsZero()
+	if stale {
+		state += fmt.Sprintf(" (stale %s: %s)", staleFor(now.Sub(a.StaleSince)), staleReason(a.Error, a.Number))
 	}
 	ring := "-"
 	switch {
 	case a.RingDuration > 0:
 		ring = seconds(a.RingDuration)
 	case !c.ringSince.IsZero():
-		ring = elapsed(now.Sub(c.ringSince))
+		// Restcomm ends the call at the Timeout: a counter past it would only say that news stopped coming.
+		d := now.Sub(c.ringSince)
+		if l.timeout > 0 {
+			d = min(d, time.Duration(l.timeout)*time.Second)
+		}
+		ring = elapsed(d)
 	}
 	if l.timeout > 0 {
 		ring += fmt.Sprintf("/%ds", l.timeout)
@@ -187,13 +222,79 @@ func (l liveList) row(i int, now time.Time) string {
 	if l.focused && i == l.cursor {
 		marker = "> "
 	}
-	text := fmt.Sprintf("%s %-16s from %-16s %-16s %s  ring %s",
-		l.spinner.View(), shownNumber(a.Number), record.MaskCode(a.From, l.codeDigits), state, elapsed(now.Sub(a.CreatedAt)), ring)
+	number := fmt.Sprintf("%-16s", shownNumber(a.Number))
+	from := fmt.Sprintf(" from %-16s", record.MaskCode(a.From, l.codeDigits))
+	since := elapsed(now.Sub(a.CreatedAt))
+	text := fmt.Sprintf("%s %s%s %-16s %s  ring %s", l.spinner.View(), number, from, state, since, ring)
+	if stale && ansi.StringWidth(marker+text) > l.width {
+		text = fmt.Sprintf("%s %s %s  ring %s", l.spinner.View(), number, state, ring)
+		if ansi.StringWidth(marker+text+"  "+since) <= l.width {
+			text += "  " + since
+		}
+	}
 	line := fit(marker+text, l.width)
 	if l.focused && i == l.cursor {
 		return l.styles.Selected.Render(line)
 	}
 	return line
+}
+
+// staleFor says how long tracking has failed, in whole seconds ("12s") or minutes and seconds.
+func staleFor(d time.Duration) string {
+	s := max(int(d/time.Second), 0)
+	if s < 60 {
+		return fmt.Sprintf("%ds", s)
+	}
+	return seconds(s)
+}
+
+// staleReason is the short reason a call cannot be followed, from the attempt's last error as stored (the
+// service masks the number and the code in it; the number is masked again here all the same).
+func staleReason(err, number string) string {
+	e := strings.ToLower(err)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(e, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case e == "":
+		return "tracking failed"
+	case has("http 401", "http 403", "unauthorized", "forbidden", "rejected the credentials"):
+		return "Restcomm rejected the credentials"
+	case has("not active", "inactive"):
+		return "Restcomm account not active"
+	case has("connection refused", "no such host", "network is unreachable", "no route to host", "timeout",
+		"timed out", "deadline exceeded", "connection reset", "broken pipe", "eof", "tls", "http 502", "http 503", "http 504"):
+		return "Restcomm unreachable"
+	case has("http 429"):
+		return "Restcomm is rate limiting (HTTP 429)"
+	}
+	if code := httpStatus(err); code != "" {
+		return "Restcomm error " + code
+	}
+	short := strings.TrimPrefix(err, "restcomm: ")
+	if i := strings.IndexAny(short, ":("); i > 0 {
+		short = short[:i]
+	}
+	return clip(record.MaskIn(strings.TrimSpace(short), number), 40)
+}
+
+// httpStatus finds the status code of an HTTP reply ("HTTP 500") in an error text, "" when there is none.
+func httpStatus(text string) string {
+	for rest := text; ; {
+		i := strings.Index(rest, "HTTP ")
+		if i < 0 {
+			return ""
+		}
+		rest = rest[i+len("HTTP "):]
+		if len(rest) >= 3 && rest[0] >= '1' && rest[0] <= '5' && isDigits(rest[:3]) && (len(rest) == 3 || rest[3] < '0' || rest[3] > '9') {
+			return rest[:3]
+		}
+	}
 }
 
 // sectionTitle renders a pane title, marked when the pane has the keyboard (the marker carries the meaning

@@ -5,6 +5,10 @@
 // Options (one per SSH session), every piece of I/O runs in a tea.Cmd against the Service, and push events
 // arrive through a command that reads the service's subscription channel and re-arms itself.
 //
+// The keyboard is the operator's: a delivered call never moves it. It queues a notice line ("+44*******450
+// delivered: press c to enter the code") and, with Options.Bell, rings the terminal bell; c or enter opens
+// the read-back the operator chooses (see waiting.go).
+//
 // Customers' numbers are masked on every screen (country code and last 3 digits); an operator reveals one
 // history row on purpose with v, which the service records in the audit log, and A opens that log read-only.
 //
@@ -49,6 +53,12 @@ type Options struct {
 	HistoryLimit int
 	// NoticeTTL is how long a status-bar notice stays (errors stay twice as long); 0 means 6 s.
 	NoticeTTL time.Duration
+	// Bell rings the terminal bell when a call this session placed is delivered and its read-back waits
+	// (config console.bell). The bell is written to the renderer's output: the session's own terminal.
+	Bell bool
+	// Served says the session is one of several on a shared service (flashcall serve): the service outlives
+	// the session, so quitting leaves live calls to the server rather than to the next start.
+	Served bool
 }
 
 // focus says which part of the screen has the keyboard. A key goes to the focused part first; single-letter
@@ -89,11 +99,14 @@ func (f focus) String() string {
 	return "unknown"
 }
 
-// confirmDialog asks a yes/no question before a destructive action.
+// confirmDialog asks a yes/no question before a destructive action, or (quit) whether to quit although
+// calls are live or a read-back is half-typed: q again quits, esc stays.
 type confirmDialog struct {
 	question string
 	yes      tea.Cmd
 	busy     int64 // a verification the action works on, marked busy when the operator says yes
+	quit     bool  // the question is whether to quit
+	back     focus // where esc returns from the quit question
 }
 
 // Model is the console's root model. Create it with New; it implements tea.Model.
@@ -120,6 +133,7 @@ type Model struct {
 	history historyTable
 	detail  detailPane
 	code    codeEntry
+	waiting waitingList // delivered calls of this session whose read-back is to come: the notice lines
 	filter  filterBar
 	status  statusBar
 	help    helpView
@@ -139,13 +153,21 @@ type Model struct {
 
 	revealSeq uint64 // ID of the newest reveal request; a reply or a hide tick with another ID is stale
 	revealFor int64  // attempt whose reveal is in flight, 0 for none
+
+	drafts   map[int64]string   // digits typed into a read-back the operator left for another one, by verification
+	renderer *lipgloss.Renderer // the session's renderer; the bell is written to its output
+	bell     bool               // ring the bell when a read-back starts to wait
+	served   bool               // the service outlives this session (SSH)
 }
 
 // New builds a console session on a service. It does no I/O: the subscription and the history load run
 // from Init.
 func New(svc Service, opts Options) *Model {
-	m := &Model{svc: svc, keys: DefaultKeyMap()}
-	m.styles = NewStyles(opts.Renderer)
+	m := &Model{svc: svc, keys: DefaultKeyMap(), renderer: opts.Renderer, bell: opts.Bell, served: opts.Served}
+	if m.renderer == nil {
+		m.renderer = lipgloss.DefaultRenderer()
+	}
+	m.styles = NewStyles(m.renderer)
 	m.now = opts.Now
 	if m.now == nil {
 		m.now = time.Now
@@ -181,6 +203,8 @@ func New(svc Service, opts Options) *Model {
 	m.history = newHistoryTable(st, digits, m.loc, svc.ParseNumber)
 	m.detail = newDetailPane(st, digits, m.loc)
 	m.code = newCodeEntry(st, digits, opts.DisableClipboard)
+	m.waiting = newWaitingList(st)
+	m.drafts = map[int64]string{}
 	m.filter = newFilterBar(st, opts.DisableClipboard)
 	m.status = newStatusBar(st, opts.NoticeTTL)
 	m.help = newHelpView(st)

@@ -153,7 +153,7 @@ func TestTypingLettersNeverFiresHotkeys(t *testing.T) {
 
 func TestCodeEntryTakesDigitsOnly(t *testing.T) {
 	m := newUnitModel(t, newStub(), 80, 24)
-	m.openCode(7, "+447400123450", time.Time{}, false)
+	m.openCode(7, "+447400123450", time.Time{})
 	if m.Focus() != "code" {
 		t.Fatalf("focus = %s, want code", m.Focus())
 	}
@@ -223,9 +223,9 @@ func TestHelpOffersOnlyWhatWorks(t *testing.T) {
 		}
 	}
 
-	check("empty input", lacks("enter call number", "q quit", "? help", "h hang up", "esc clear number", "v reveal number", "A audit log"), has("tab next pane", "ctrl+c quit"))
+	check("empty input", lacks("enter call number", "q quit", "h hang up", "esc clear number", "v reveal number", "A audit log", "c enter code"), has("tab next pane", "? help", "ctrl+c quit"))
 	typeText(m, "+447400123450")
-	check("valid number", has("enter call number", "esc clear number"), lacks("q quit", "r retry"))
+	check("valid number", has("enter call number", "esc clear number"), lacks("q quit", "r retry", "? help"))
 	send(m, runes("x"))
 	check("invalid number", lacks("enter call number"))
 	send(m, keyEsc)
@@ -425,7 +425,7 @@ func TestNewAttemptKeepsTheSelection(t *testing.T) {
 	}
 }
 
-func TestDeliveredCallOpensTheCodeEntry(t *testing.T) {
+func TestDeliveredCallQueuesANoticeAndCOpensTheCodeEntry(t *testing.T) {
 	stub := newStub()
 	m := newUnitModel(t, stub, 80, 24)
 	m.Update(startedMsg{})
@@ -435,10 +435,23 @@ func TestDeliveredCallOpensTheCodeEntry(t *testing.T) {
 	a.State, a.Status, a.Outcome, a.UpdatedAt = "ended", "no-answer", "delivered", testStart.Add(12*time.Second)
 	v.Status, v.UpdatedAt = "awaiting-code", a.UpdatedAt
 	m.Update(eventMsg{ev: verify.Event{Kind: verify.EventAttempt, Attempt: a, Verification: v}})
-	if m.Focus() != "code" {
-		t.Fatalf("focus = %s after the missed call was delivered, want code", m.Focus())
+	if m.Focus() != "input" || m.code.open {
+		t.Fatalf("after the missed call was delivered: focus %s, code entry open %v; want the number input to keep the keyboard", m.Focus(), m.code.open)
+	}
+	if got := linesWith(m.View(), "+44*******450 delivered: press c to enter the code · expires in 5:00"); len(got) != 1 {
+		t.Fatalf("no notice line for the delivered call:\n%s", m.View())
+	}
+	if !slices.Contains(enabledHelp(m.Keys()), "c enter code") {
+		t.Fatalf("c not offered from the number input with a read-back waiting: %v", enabledHelp(m.Keys()))
+	}
+	send(m, runes("c"))
+	if m.Focus() != "code" || m.code.verificationID != 2 {
+		t.Fatalf("c: focus %s, verification %d", m.Focus(), m.code.verificationID)
 	}
 	view := m.View()
+	if strings.Contains(view, "delivered: press c") {
+		t.Fatalf("the notice of the read-back being typed stays on screen:\n%s", view)
+	}
 	for _, want := range []string{"Ask the customer for the last 4 digits of the number that called them", "expires in 5:00", "awaiting-code"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
@@ -469,12 +482,15 @@ func TestDeliveredCallOpensTheCodeEntry(t *testing.T) {
 	if !strings.Contains(m.View(), "is verified") {
 		t.Fatalf("verified not shown:\n%s", m.View())
 	}
+	if m.waiting.Len() != 0 || strings.Contains(m.View(), "delivered: press c") {
+		t.Fatalf("the notice outlived its verification:\n%s", m.View())
+	}
 }
 
 func TestCheckErrorsAreShown(t *testing.T) {
 	stub := newStub()
 	m := newUnitModel(t, stub, 80, 24)
-	m.openCode(4, "+447400123450", time.Time{}, false)
+	m.openCode(4, "+447400123450", time.Time{})
 	stub.checkRes = verify.CheckResult{Verification: record.Verification{ID: 4, Number: "+447400123450", Status: "expired"}}
 	stub.checkErr = verify.ErrClosed
 	typeText(m, "1234")
@@ -482,7 +498,7 @@ func TestCheckErrorsAreShown(t *testing.T) {
 	if m.code.open || !strings.Contains(m.status.Text(), "expired") {
 		t.Fatalf("expired check: open %v, status %q", m.code.open, m.status.Text())
 	}
-	m.openCode(5, "+447400123450", time.Time{}, false)
+	m.openCode(5, "+447400123450", time.Time{})
 	stub.checkRes, stub.checkErr = verify.CheckResult{}, errors.New("database is locked")
 	typeText(m, "1234")
 	m.Update(await[checkedMsg](t, send(m, keyEnter)))
@@ -495,7 +511,7 @@ func TestViewAlwaysFitsTheWindow(t *testing.T) {
 	stub := newStub()
 	m := newUnitModel(t, stub, 80, 24)
 	m.Update(startedMsg{rows: makeRows(200)})
-	m.openCode(1, "+447400123450", testStart.Add(time.Minute), false)
+	m.openCode(1, "+447400123450", testStart.Add(time.Minute))
 	for _, size := range [][2]int{{80, 24}, {40, 10}, {20, 5}, {132, 50}, {200, 60}, {100, 30}, {1, 1}, {80, 24}} {
 		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 		for _, f := range []focus{focusInput, focusHistory, focusHelp, focusFilter, focusAudit, focusConfirm} {

@@ -58,6 +58,8 @@ func TestPlacedNumberIsMaskedOnEveryScreen(t *testing.T) {
 	a.State, a.Status, a.Outcome, a.UpdatedAt = "ended", "no-answer", "delivered", testStart.Add(12*time.Second)
 	v.Status, v.UpdatedAt = "awaiting-code", a.UpdatedAt
 	m.Update(eventMsg{ev: verify.Event{Kind: verify.EventAttempt, Attempt: a, Verification: v}})
+	screens["at the notice"] = m.View()
+	send(m, runes("c"))
 	screens["at the read-back"] = m.View()
 
 	for when, view := range screens {
@@ -65,13 +67,15 @@ func TestPlacedNumberIsMaskedOnEveryScreen(t *testing.T) {
 			t.Fatalf("%s the full number is on screen:\n%s", when, view)
 		}
 	}
+	if !strings.Contains(screens["at the notice"], testMasked+" delivered: press c") {
+		t.Errorf("the notice does not show the masked number:\n%s", screens["at the notice"])
+	}
 	view := screens["at the read-back"]
 	for _, want := range []string{
-		"Read-back for " + testMasked,          // the code entry
-		"call to " + testMasked + " delivered", // the notice
-		"number " + testMasked,                 // the detail pane
-		"> 09:30:00 " + testMasked,             // the history row
-		testMasked + " answered slowly",        // an error quoting the number
+		"Read-back for " + testMasked,   // the code entry
+		"number " + testMasked,          // the detail pane
+		"> 09:30:00 " + testMasked,      // the history row
+		testMasked + " answered slowly", // an error quoting the number
 	} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, view)

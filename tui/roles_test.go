@@ -30,7 +30,7 @@ func TestHugeWindowIsDrawnAtTheBound(t *testing.T) {
 	stub := newStub()
 	m := newUnitModel(t, stub, 80, 24)
 	m.Update(startedMsg{rows: makeRows(300)})
-	m.openCode(1, "+447400123450", testStart.Add(time.Minute), false)
+	m.openCode(1, "+447400123450", testStart.Add(time.Minute))
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 	m.Update(tea.WindowSizeMsg{Width: 65535, Height: 65535})

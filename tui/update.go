@@ -13,7 +13,7 @@ import (
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
-// secondTickMsg refreshes countdowns once a second while the code panel is open.
+// secondTickMsg refreshes countdowns once a second while the code panel is open or a read-back waits.
 type secondTickMsg struct{}
 
 func secondTick() tea.Cmd {
@@ -40,7 +40,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.live, c = m.live.Update(msg)
 		add(c)
 	case secondTickMsg:
-		if m.code.open && !m.quitting {
+		if m.counting() && !m.quitting {
 			add(secondTick())
 		} else {
 			m.ticking = false
@@ -66,6 +66,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			add(m.status.Set("cancel failed: "+record.MaskIn(msg.err.Error(), msg.number), noticeError))
 		} else {
+			m.readBackOver(msg.verificationID)
 			add(m.status.Set("verification of "+shownNumber(msg.number)+" canceled", noticeInfo))
 		}
 	case noCallMsg:
@@ -89,24 +90,30 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status.Clear(msg.id)
 	case unsubscribedMsg:
 		// The subscription is over; the reading command sees its channel closed.
+	case bellMsg:
+		// Rung, or the terminal is gone: nothing to show either way.
 	}
 
 	// Wanting a cached or already requested timeline costs nothing, so this is safe after every message.
-	if id := m.selectedAttempt(); id != 0 && m.detailVisible() {
-		add(m.detail.Want(id))
+	if r, ok, _ := m.detailRow(); ok && r.ID != 0 && m.detailVisible() {
+		add(m.detail.Want(r.ID))
 	}
-	if m.code.open && !m.ticking && !m.quitting {
+	if m.counting() && !m.ticking && !m.quitting {
 		m.ticking = true
 		add(secondTick())
 	}
 	m.keepRevealOnSelection()
-	// A long notice or question takes more lines than the one before: lay out again only then.
-	if m.bottomHeight() != m.lay.statusH {
+	// A long notice or question, or another waiting read-back, takes more lines than before: lay out again
+	// only then.
+	if m.bottomHeight() != m.lay.statusH || m.noticeHeight() != m.lay.noticeH {
 		m.relayout()
 	}
 	m.updateKeys()
 	return m, tea.Batch(cmds...)
 }
+
+// counting reports whether a countdown is on screen: the code panel's or a waiting read-back's.
+func (m *Model) counting() bool { return m.code.open || m.waiting.Len() > 0 }
 
 // selectedAttempt is the attempt under the history cursor, 0 for none.
 func (m *Model) selectedAttempt() int64 {
@@ -153,6 +160,7 @@ func (m *Model) applyEvent(ev verify.Event) tea.Cmd {
 		if ev.Attempt.ID == 0 {
 			return nil
 		}
+		stale := m.newlyStale(ev.Attempt)
 		m.history.Upsert(m.rowOf(ev.Attempt, ev.Verification), false)
 		m.detail.Invalidate(ev.Attempt.ID)
 		seen := ev.At
@@ -163,7 +171,7 @@ func (m *Model) applyEvent(ev verify.Event) tea.Cmd {
 		if m.focus == focusLive && m.live.Len() == 0 {
 			m.setFocus(focusHistory)
 		}
-		return tea.Batch(c, m.verificationChanged(ev.Verification))
+		return tea.Batch(c, stale, m.verificationChanged(ev.Verification))
 	case verify.EventVerification:
 		return m.verificationChanged(ev.Verification)
 	case verify.EventNotice:
@@ -180,8 +188,8 @@ func (m *Model) applyEvent(ev verify.Event) tea.Cmd {
 }
 
 // verificationChanged updates the table and reacts to what a change means for this operator: a missed
-// call delivered for one of their verifications opens the code entry, and a verification that ends closes
-// it.
+// call delivered for one of their verifications queues a notice (it never takes the keyboard), and a
+// verification that ends drops its notice and closes its code entry.
 func (m *Model) verificationChanged(v record.Verification) tea.Cmd {
 	if v.ID == 0 {
 		return nil
@@ -195,7 +203,17 @@ func (m *Model) verificationChanged(v record.Verification) tea.Cmd {
 		return nil
 	}
 	m.verifs[v.ID] = v
+	if v.Status != record.StatusAwaitingCode {
+		// Ended, or called again: no read-back waits any more (a retry delivered queues it afresh).
+		m.waiting.Remove(v.ID)
+	}
+	if v.Status.Final() {
+		delete(m.drafts, v.ID)
+	}
 	if prev.Status == v.Status {
+		if v.Status == record.StatusAwaitingCode && m.waiting.Has(v.ID) {
+			m.waiting.Add(v) // a later expiry
+		}
 		if m.code.open && m.code.verificationID == v.ID && !v.ExpiresAt.IsZero() {
 			m.code.expiresAt = v.ExpiresAt
 		}
@@ -209,7 +227,7 @@ func (m *Model) verificationChanged(v record.Verification) tea.Cmd {
 		}
 		return nil
 	case v.Status == record.StatusAwaitingCode && m.mine[v.ID]:
-		return m.openCode(v.ID, v.Number, v.ExpiresAt, true)
+		return m.delivered(v)
 	case v.Status == record.StatusNotDelivered && m.mine[v.ID]:
 		return m.status.Set(fmt.Sprintf("the call to %s was not delivered%s: r (in the history) calls again",
 			shownNumber(v.Number), m.lastOutcome(v.ID)), noticeError)
@@ -221,6 +239,37 @@ func (m *Model) verificationChanged(v record.Verification) tea.Cmd {
 	return nil
 }
 
+// delivered queues the notice of a delivered call and rings the bell. Whatever has the keyboard keeps it:
+// the operator may be typing the next number, or reading back another customer's code.
+func (m *Model) delivered(v record.Verification) tea.Cmd {
+	if !m.waiting.Add(v) {
+		return nil
+	}
+	if m.bell {
+		return ringBell(m.renderer)
+	}
+	return nil
+}
+
+// readBackOver forgets the notice and the half-typed digits of a verification that has ended.
+func (m *Model) readBackOver(verificationID int64) {
+	m.waiting.Remove(verificationID)
+	delete(m.drafts, verificationID)
+}
+
+// newlyStale returns the notice for one of this session's calls whose tracking has just started failing, nil
+// when the attempt was stale already, is fresh, or is not this session's.
+func (m *Model) newlyStale(a record.Attempt) tea.Cmd {
+	if a.StaleSince.IsZero() || !isLive(a) || !m.mine[a.VerificationID] {
+		return nil
+	}
+	if old, ok := m.history.Row(a.ID); ok && !old.StaleSince.IsZero() {
+		return nil
+	}
+	return m.status.Set(fmt.Sprintf("the call to %s cannot be followed: %s; it shows its last known state, marked stale",
+		shownNumber(a.Number), staleReason(a.Error, a.Number)), noticeError)
+}
+
 // lastOutcome describes the newest attempt of a verification, e.g. " (busy)".
 func (m *Model) lastOutcome(verificationID int64) string {
 	r, ok := m.history.LatestOf(verificationID)
@@ -230,29 +279,45 @@ func (m *Model) lastOutcome(verificationID int64) string {
 	return " (" + string(r.Outcome) + ")"
 }
 
-// openCode shows the code entry for a verification and gives it the keyboard, unless the operator is
-// answering a dialog.
-func (m *Model) openCode(verificationID int64, number string, expiresAt time.Time, auto bool) tea.Cmd {
+// openCode shows the code entry for a verification and gives it the keyboard. The operator asked for it
+// (c, or enter on a waiting row): nothing else opens it. Digits half-typed into a read-back left for another
+// one are kept, and come back when the operator returns to it.
+func (m *Model) openCode(verificationID int64, number string, expiresAt time.Time) tea.Cmd {
 	wasOpen := m.code.open
+	if wasOpen && m.code.verificationID != verificationID && m.code.Value() != "" {
+		m.drafts[m.code.verificationID] = m.code.Value()
+	}
+	if expiresAt.IsZero() {
+		expiresAt = m.verifs[verificationID].ExpiresAt
+	}
+	same := wasOpen && m.code.verificationID == verificationID
 	m.code.Open(verificationID, number, expiresAt)
+	if d, ok := m.drafts[verificationID]; ok && !same {
+		m.code.input.SetValue(d)
+		m.code.input.CursorEnd()
+		delete(m.drafts, verificationID)
+	}
 	if !wasOpen {
 		m.relayout()
 	}
-	var cmds []tea.Cmd
-	switch m.focus {
-	case focusConfirm, focusHelp, focusFilter:
-		m.back = focusCode
-	case focusAudit:
-		// The audit log stays open (the code entry shows above it); esc returns to the code entry.
-		m.auditBack = focusCode
-	default:
-		cmds = append(cmds, m.setFocus(focusCode))
+	return m.setFocus(focusCode)
+}
+
+// nextReadBack is c from the number input: back to the read-back already open, or the oldest one waiting.
+func (m *Model) nextReadBack() tea.Cmd {
+	if m.code.open {
+		return m.setFocus(focusCode)
 	}
-	if auto {
-		cmds = append(cmds, m.status.Set(fmt.Sprintf("call to %s delivered: ask the customer for the last %d digits of the number that called them",
-			shownNumber(number), m.code.digits), noticeGood))
+	if c, ok := m.waiting.First(0); ok {
+		return m.openCode(c.verificationID, c.number, c.expiresAt)
 	}
-	return tea.Batch(cmds...)
+	return nil
+}
+
+// waits reports whether a verification's delivered call waits for its read-back and no action on it is
+// in flight: enter on its row opens the read-back.
+func (m *Model) waits(verificationID int64) bool {
+	return verificationID != 0 && m.waiting.Has(verificationID) && !m.busy[verificationID]
 }
 
 // closeCode hides the code entry and shows why.
@@ -316,12 +381,16 @@ func (m *Model) placed(msg placedMsg) tea.Cmd {
 	if msg.supersede && msg.err == nil {
 		// The superseded verification is not this session's to follow any more: no notices about it.
 		delete(m.mine, msg.verificationID)
+		m.readBackOver(msg.verificationID)
 	}
 	var cmds []tea.Cmd
 	if v := msg.res.Verification; v.ID != 0 {
 		m.mine[v.ID] = true
 		if _, ok := m.verifs[v.ID]; !ok || !v.UpdatedAt.Before(m.verifs[v.ID].UpdatedAt) {
 			m.verifs[v.ID] = v
+			if v.Status != record.StatusAwaitingCode {
+				m.waiting.Remove(v.ID) // a retry: the read-back waits for the new call
+			}
 		}
 	}
 	if a := msg.res.Attempt; a.ID != 0 {
@@ -388,6 +457,9 @@ func (m *Model) checked(msg checkedMsg) tea.Cmd {
 		m.history.UpdateVerification(v.ID, v.Status, v.Checks, v.MaxChecks)
 		if m.mine[v.ID] {
 			m.verifs[v.ID] = v
+		}
+		if v.Status.Final() {
+			m.readBackOver(v.ID)
 		}
 	}
 	open := m.code.open && m.code.verificationID == msg.verificationID

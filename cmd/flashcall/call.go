@@ -21,8 +21,11 @@ const callSynopsis = `call [--json] [--verify] [--config PATH] NUMBER
 Places one flash call and follows it to its end, printing one line per state change.
 With --json every line is a JSON object; the last one has "outcome".
 With --verify it then reads the digits the customer read back from stdin and checks them.
-Calls an earlier run left live (killed, crashed) are reconciled at start and followed to their end before
-the command exits; a create of unknown outcome still being looked up is left to the next run (said on stderr).
+When the reply to its create is lost, the call is looked up in Restcomm's call log for call.lookup_window
+(5m by default) whether the look-ups succeed or fail; then the attempt ends as unknown (exit 5), and why is
+said on stderr. Calls an earlier run left live (killed, crashed) are reconciled at start and followed to
+their end before the command exits; an earlier create of unknown outcome still being looked up is left to
+the next run (said on stderr).
 
 Exit codes: 0 delivered or answered (verified with --verify), 1 not delivered or not verified,
 2 usage or configuration error, 3 refused (invalid or not allowed number), 4 Restcomm API error,
@@ -106,6 +109,9 @@ func followCall(ctx context.Context, e env, svc *verify.Service, op record.Opera
 	if err != nil {
 		fmt.Fprintf(e.stderr, "flashcall call: %v\n", err)
 	}
+	if final.State == record.StateUnknown && final.Error != "" {
+		fmt.Fprintf(e.stderr, "flashcall call: attempt %d: outcome unknown: %s\n", final.ID, final.Error)
+	}
 	if !doVerify || exit != exitOK {
 		return exit
 	}
@@ -126,7 +132,7 @@ func settleBeforeExit(ctx context.Context, w io.Writer, svc *verify.Service) {
 			continue
 		}
 		fmt.Fprintf(w, "flashcall: attempt %d: no call found in Restcomm yet for its create (outcome unknown): the next flashcall run goes on looking until %s, then ends it as unknown (the number stays busy until then)\n",
-			a.ID, a.CreatedAt.Add(verify.LookupWindow).Local().Format("15:04:05"))
+			a.ID, a.CreatedAt.Add(svc.LookupWindow()).Local().Format("15:04:05"))
 	}
 }
 
@@ -264,6 +270,11 @@ func (p *callPrinter) outcome(a record.Attempt) {
 	text := "outcome: " + string(outcome)
 	if outcome.Delivered() {
 		text += " — ask the customer for the last digits of the number that called them"
+	}
+	if a.State == record.StateUnknown && a.Error != "" {
+		// Why it is unknown, e.g. that the look-up for the call gave up: the attempt's note.
+		fields["note"] = a.Error
+		text += " (" + a.Error + ")"
 	}
 	p.emit(fields, text)
 }

@@ -29,7 +29,7 @@ func runConsole(ctx context.Context, e env) int {
 	defer a.Close()
 	op := localOperator(cfg, e.getenv)
 	auditConfig(ctx, e, a, op)
-	m := tui.New(a.Service, tui.Options{Operator: op})
+	m := tui.New(a.Service, tui.Options{Operator: op, Bell: cfg.Console.Bell})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {

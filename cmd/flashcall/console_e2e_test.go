@@ -31,6 +31,10 @@ func TestConsoleEndToEnd(t *testing.T) {
 	if strings.Contains(screen, "+447400123450") || !strings.Contains(screen, "+44*******450") {
 		t.Fatalf("the placed number is not masked on screen:\n%s", screen)
 	}
+	// A delivered call queues a notice and leaves the keyboard where it is: c opens the read-back.
+	s.Wait(`\+44\S*450 delivered: press c to enter the code`, 10*time.Second)
+	s.Type("c")
+	s.Wait(`Read-back for`, 5*time.Second)
 	s.Type(code)
 	s.Keys("Enter")
 	screen = s.Wait(`\+44\S*450 .*canceled +verified`, 10*time.Second)

@@ -22,14 +22,20 @@ var serverSettingNotes = []string{
 		"ID shown on a test call",
 }
 
-// doctorOut prints the doctor's lines with every secret it knows masked, whatever the line quotes.
+// doctorOut prints the doctor's lines with every secret it knows masked, whatever the line quotes: redact
+// (config.Config.Redact) hides the auth token and any value that looks like it, whichever key holds it, and
+// the user:password of URLs; secrets are further values masked wherever they occur (the simulator's token).
 type doctorOut struct {
 	w       io.Writer
+	redact  func(string) string
 	secrets []string
 }
 
 func (o *doctorOut) printf(format string, a ...any) {
 	s := fmt.Sprintf(format, a...)
+	if o.redact != nil {
+		s = o.redact(s)
+	}
 	for _, sec := range o.secrets {
 		if len(sec) >= 4 {
 			s = strings.ReplaceAll(s, sec, "********")
@@ -52,7 +58,7 @@ func runDoctor(ctx context.Context, e env) int {
 		fmt.Fprintln(e.stdout, "FAIL configuration (see above)")
 		return code
 	}
-	out := &doctorOut{w: e.stdout, secrets: []string{cfg.Restcomm.AuthToken.Reveal()}}
+	out := &doctorOut{w: e.stdout, redact: cfg.Redact, secrets: []string{cfg.Restcomm.AuthToken.Reveal()}}
 	src := cfg.Source()
 	if src == "" {
 		src = "no file: defaults and environment (embedded simulator)"

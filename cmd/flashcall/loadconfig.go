@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/flashcall/flashcall/internal/config"
 )
@@ -40,14 +41,13 @@ func loadConfig(flagPath string, e env) (*config.Config, int) {
 	return cfg, exitOK
 }
 
-// indent prefixes every line with two spaces and a dash.
+// indent prefixes every line with two spaces and a dash. It is linear: a configuration with thousands of
+// problems (a blocked-prefixes file of garbage) must print at once.
 func indent(s string) string {
-	out := "  - "
-	for i := 0; i < len(s); i++ {
-		out += string(s[i])
-		if s[i] == '\n' && i+1 < len(s) {
-			out += "  - "
-		}
+	body, nl := strings.CutSuffix(s, "\n")
+	out := "  - " + strings.ReplaceAll(body, "\n", "\n  - ")
+	if nl {
+		out += "\n"
 	}
 	return out
 }

@@ -157,7 +157,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 		RCMLURL: cfg.Call.RCMLURL, RCMLMethod: cfg.Call.RCMLMethod,
 		PollInterval: cfg.Call.PollInterval.Duration, MaxChecks: cfg.Verify.MaxChecks,
 		Expiry: cfg.Verify.Expiry.Duration, DefaultRegion: cfg.Call.DefaultRegion,
-		Policy: pol, Retention: cfg.History.Retention.Duration,
+		LookupWindow: cfg.Call.LookupWindow.Duration, Policy: pol, Retention: cfg.History.Retention.Duration,
 		RetentionDelete: cfg.History.RetentionMode == config.RetainDelete,
 	}
 	public := strings.TrimRight(cfg.Server.PublicURL, "/")

@@ -37,10 +37,12 @@ type Config struct {
 	Policy PolicyConfig `toml:"policy"`
 
 	// source is the file Load read ("" when none); sourceMode its permission bits; tokenInFile reports
-	// whether that file holds a non-empty auth token. They feed Warnings.
+	// whether that file holds a non-empty auth token. They feed Warnings. fileToken is that token, kept
+	// when the environment overrides it so that messages hide both.
 	source      string
 	sourceMode  fs.FileMode
 	tokenInFile bool
+	fileToken   Secret
 }
 
 // RestcommConfig is the [restcomm] table.
@@ -78,6 +80,9 @@ type CallConfig struct {
 	RCMLMethod string `toml:"rcml_method"`
 	// PollInterval is how often live calls are polled.
 	PollInterval Duration `toml:"poll_interval"`
+	// LookupWindow is how long flashcall looks for the call of a create whose outcome is unknown (the reply
+	// was lost) before it gives up and ends the attempt as unknown (see validateLookupWindow).
+	LookupWindow Duration `toml:"lookup_window"`
 	// DefaultRegion is the ISO 3166 region (e.g. "GB") used to read national numbers; empty means every
 	// number must be entered in international form, starting with +.
 	DefaultRegion string `toml:"default_region"`
@@ -143,6 +148,9 @@ type ConsoleConfig struct {
 	// Supervisor makes the local console's operator a supervisor (reveal, audit log, supersede). Whoever
 	// runs flashcall locally can read its database file anyway; set it to false to take those keys away.
 	Supervisor bool `toml:"supervisor"`
+	// Bell rings the terminal bell when a call an operator placed is delivered and its read-back waits (the
+	// local console and every SSH session).
+	Bell bool `toml:"bell"`
 }
 
 // DefaultFromRange is the default caller-ID pool: 10,000 numbers, so that every code is possible. It suits the
@@ -163,6 +171,7 @@ func Default() *Config {
 			Timeout:       10,
 			RCMLMethod:    "GET",
 			PollInterval:  Duration{time.Second},
+			LookupWindow:  Duration{DefaultLookupWindow},
 		},
 		RCML: RCMLConfig{
 			Text:     "Your phone number has been confirmed.",
@@ -171,11 +180,11 @@ func Default() *Config {
 			Loop:     1,
 		},
 		Server:  ServerConfig{Listen: "127.0.0.1:8780"},
-		History: HistoryConfig{Retention: Span{DefaultRetention}, RetentionMode: RetainAnonymise},
+		History: HistoryConfig{Retention: Span{Duration: DefaultRetention}, RetentionMode: RetainAnonymise},
 		Verify:  VerifyConfig{MaxChecks: 3, Expiry: Duration{5 * time.Minute}},
 		Sim:     SimConfig{Speed: 1.0},
 		Log:     LogConfig{Level: "info"},
-		Console: ConsoleConfig{Supervisor: true},
+		Console: ConsoleConfig{Supervisor: true, Bell: true},
 		SSH:     defaultSSH(),
 		Policy:  defaultPolicy(),
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -31,6 +32,16 @@ const maxFileSize = 1 << 20
 
 // maxLocatedKeys bounds how many unknown keys get a line number: finding one decodes the file again.
 const maxLocatedKeys = 20
+
+// maxLocateWork bounds the work of locating unknown keys, in keys decoded: every key located decodes the
+// whole file again, so a file of many thousand keys gets fewer lines (none past maxLocateWork keys) rather
+// than taking seconds. A configuration of a few hundred keys has all maxLocatedKeys located.
+const maxLocateWork = 20 * 2000
+
+// maxReportedKeys bounds how many unknown keys are reported one by one; the rest are counted. A file of
+// thousands of unknown keys is not a configuration with typos, and naming each would take long and bury
+// the message.
+const maxReportedKeys = 50
 
 // FileError is a problem with a configuration file: it cannot be read, is not valid TOML, holds an unknown
 // key or a value of the wrong type. It prints as "FILE:LINE: message", or "FILE: message" when the line is
@@ -61,7 +72,11 @@ func (e *FileError) Error() string {
 func Load(path string, getenv func(string) string) (*Config, error) {
 	c := Default()
 	if path != "" {
-		if err := c.loadFile(path); err != nil {
+		envToken := ""
+		if getenv != nil {
+			envToken = getenv(EnvAuthToken)
+		}
+		if err := c.loadFile(path, envToken); err != nil {
 			return nil, err
 		}
 	}
@@ -85,8 +100,9 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	}
 }
 
-// loadFile decodes path over c.
-func (c *Config) loadFile(path string) error {
+// loadFile decodes path over c. envToken is $FLASHCALL_AUTH_TOKEN, hidden from the errors like the file's
+// own token.
+func (c *Config) loadFile(path, envToken string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return &FileError{Path: path, Message: "cannot read the configuration file: " + osReason(err)}
@@ -111,8 +127,16 @@ func (c *Config) loadFile(path string) error {
 	md, decodeErr := toml.Decode(raw, c)
 	ks := knownKeys()
 	var problems []*FileError
-	for i, k := range ks.unknownKeys(md) {
-		problems = append(problems, ks.unknownKeyError(path, raw, md, k, i < maxLocatedKeys))
+	unknown := ks.unknownKeys(md)
+	located := min(maxLocatedKeys, maxLocateWork/max(len(md.Keys()), 1))
+	for i, k := range unknown {
+		if i == maxReportedKeys {
+			problems = append(problems, &FileError{Path: path, Message: fmt.Sprintf("%d more unknown keys "+
+				"not shown: is this a flashcall configuration file? Compare it with config.example.toml",
+				len(unknown)-i)})
+			break
+		}
+		problems = append(problems, ks.unknownKeyError(path, raw, md, k, i < located))
 	}
 	if decodeErr != nil {
 		problems = append(problems, decodeError(path, raw, md, ks, decodeErr))
@@ -122,9 +146,10 @@ func (c *Config) loadFile(path string) error {
 		slices.SortStableFunc(problems, func(a, b *FileError) int {
 			return cmp.Compare(lineOrder(a.Line), lineOrder(b.Line))
 		})
+		r := newRedactor(append(fileTokenValues(raw), envToken)...)
 		errs := make([]error, len(problems))
 		for i, p := range problems {
-			p.Message = scrubFileSecrets(p.Message, raw)
+			p.Message = r.scrub(p.Message)
 			errs[i] = p
 		}
 		return errors.Join(errs...)
@@ -133,6 +158,9 @@ func (c *Config) loadFile(path string) error {
 	c.source = path
 	c.sourceMode = st.Mode().Perm()
 	c.tokenInFile = md.IsDefined("restcomm", "auth_token") && c.Restcomm.AuthToken != ""
+	if c.tokenInFile {
+		c.fileToken = c.Restcomm.AuthToken
+	}
 	return nil
 }
 
@@ -225,21 +253,14 @@ func syntaxMessage(pe toml.ParseError, raw string) string {
 // included.
 const tokenValuePattern = `auth_token["']?\s*=\s*("[^"\n]*"?|'[^'\n]*'?|[^\s,}#]+)`
 
-// scrubFileSecrets removes from msg every auth token value the raw file holds, however the file spelled it.
-func scrubFileSecrets(msg, raw string) string {
+// fileTokenValues returns every value the raw file assigns to auth_token, however the file spelled it, so
+// that errors can hide them even when the file does not parse.
+func fileTokenValues(raw string) []string {
+	var out []string
 	for _, m := range regexp.MustCompile(tokenValuePattern).FindAllStringSubmatch(raw, -1) {
-		v := strings.Trim(m[1], `"'`)
-		if len(v) >= 4 {
-			msg = strings.ReplaceAll(msg, v, mask)
+		if v := strings.Trim(m[1], `"'`); v != "" {
+			out = append(out, v)
 		}
 	}
-	return msg
-}
-
-// scrubSecret removes s from msg; a very short token is left alone rather than garble every word.
-func scrubSecret(msg string, s Secret) string {
-	if v := s.Reveal(); len(v) >= 4 {
-		return strings.ReplaceAll(msg, v, mask)
-	}
-	return msg
+	return out
 }

@@ -1,6 +1,9 @@
 package config
 
 import (
+	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -80,7 +83,7 @@ func defaultPolicy() PolicyConfig {
 		LimitPerOperator:  r.PerOperator,
 		LimitGlobal:       r.Global,
 		CooldownAfter:     r.CooldownAfter,
-		Cooldown:          Span{r.Cooldown},
+		Cooldown:          Span{Duration: r.Cooldown},
 		DailyCap:          r.DailyCap,
 	}
 }
@@ -141,15 +144,65 @@ func (c *Config) validatePolicy(ps *problems) {
 	if path == "" {
 		return
 	}
+	if msg := checkPrefixFile(path); msg != "" {
+		ps.add("policy.blocked_prefixes_file", "%s", msg)
+		return
+	}
 	if _, err := policy.ReadPrefixFile(path); err != nil {
-		errs := []error{err}
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			errs = j.Unwrap()
-		}
-		for _, e := range errs {
+		errs := flatten(err)
+		for i, e := range errs {
+			if i == maxPrefixFileErrors {
+				ps.add("policy.blocked_prefixes_file", "%s: %d more bad lines not shown: is it a file of "+
+					"prefixes, one a line?", path, len(errs)-i)
+				break
+			}
 			ps.add("policy.blocked_prefixes_file", "%v", e)
 		}
 	}
+}
+
+// maxPrefixFile bounds the blocked-prefixes file: a list of every prefix anyone blocks is far smaller.
+const maxPrefixFile = 4 << 20
+
+// maxPrefixFileErrors bounds how many bad lines of a blocked-prefixes file are reported one by one: with the
+// line that counts the rest, as many as Validate keeps for one key.
+const maxPrefixFileErrors = maxProblemsPerKey - 1
+
+// checkPrefixFile returns why the blocked-prefixes file at path cannot be read safely, or "": it must be a
+// regular file (a device such as /dev/urandom never ends, and a named pipe blocks whoever opens it) of at
+// most 4 MiB. It only looks at the file, without opening it.
+func checkPrefixFile(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return path + ": cannot read the blocked-prefixes file: " + osReason(err) + ": fix the path (a " +
+			"relative one is taken from the configuration file's directory), or leave the key empty"
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Sprintf("%s is %s, not a regular file: give a text file of prefixes, one a line, or leave "+
+			"the key empty", path, fileKind(st.Mode()))
+	}
+	if st.Size() > maxPrefixFile {
+		return fmt.Sprintf("%s is larger than 4 MiB (%d bytes): this is not a file of prefixes; give a text "+
+			"file with one E.164 prefix a line, or leave the key empty", path, st.Size())
+	}
+	return ""
+}
+
+// fileKind names what a non-regular file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
 }
 
 // validateRetention checks history.retention and history.retention_mode.
@@ -167,6 +220,11 @@ func (c *Config) validateRetention(ps *problems) {
 			"%q", h.RetentionMode, RetainAnonymise, RetainDelete)
 	}
 	d := h.Retention.Duration
+	if d == 0 && h.Retention.unitZero {
+		ps.add("history.retention", "is zero, which would keep the customers' numbers for ever, not for no time: "+
+			"write \"off\" to keep them for ever on purpose, or a length of at least \"1d\", e.g. \"30d\"")
+		return
+	}
 	if d == 0 {
 		return
 	}

@@ -172,7 +172,7 @@ func TestSpanText(t *testing.T) {
 		}
 	}
 	for d, want := range map[time.Duration]string{0: "off", 30 * 24 * time.Hour: "30d", 90 * time.Minute: "1h30m"} {
-		if b, _ := (Span{d}).MarshalText(); string(b) != want {
+		if b, _ := (Span{Duration: d}).MarshalText(); string(b) != want {
 			t.Errorf("MarshalText(%v) = %q, want %q", d, b, want)
 		}
 	}

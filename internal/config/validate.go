@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/flashcall/flashcall/internal/callerid"
+	"github.com/flashcall/flashcall/internal/policy"
 )
 
 // Problem is one thing Validate found wrong: the key and what to do about it.
@@ -39,18 +40,50 @@ func (c *Config) Validate() error {
 	var ps problems
 	c.validateRestcomm(&ps)
 	c.validateCall(&ps)
+	c.validateLookupWindow(&ps)
 	c.validateRCML(&ps)
 	c.validateServer(&ps)
 	c.validateRest(&ps)
 	c.validateSSH(&ps)
 	c.validatePolicy(&ps)
 	c.validateRetention(&ps)
+	r := c.redactor()
+	ps = ps.capped()
 	errs := make([]error, len(ps))
 	for i, p := range ps {
-		p.Message = scrubSecret(p.Message, c.Restcomm.AuthToken)
+		p.Message = r.scrub(p.Message)
 		errs[i] = p
 	}
 	return errors.Join(errs...)
+}
+
+// maxProblemsPerKey bounds how many problems of one key (its entries counted together) are reported one by
+// one: a list of thousands of bad entries is better summed up than printed.
+const maxProblemsPerKey = 20
+
+// capped keeps the first maxProblemsPerKey problems of each key, in order, and ends with one problem per
+// key that had more, counting those left out.
+func (ps problems) capped() problems {
+	seen := map[string]int{}
+	var out, more problems
+	for _, p := range ps {
+		key, _, _ := strings.Cut(p.Key, "[")
+		seen[key]++
+		switch n := seen[key]; {
+		case n <= maxProblemsPerKey:
+			out = append(out, p)
+		case n == maxProblemsPerKey+1:
+			more = append(more, &Problem{Key: key})
+		}
+	}
+	for _, m := range more {
+		n, noun := seen[m.Key]-maxProblemsPerKey, "problems"
+		if n == 1 {
+			noun = "problem"
+		}
+		m.Message = fmt.Sprintf("%d more %s not shown: fix those above first", n, noun)
+	}
+	return append(out, more...)
 }
 
 func (c *Config) validateRestcomm(ps *problems) {
@@ -115,7 +148,7 @@ func validAccountSID(s string) bool {
 
 // looksLikeToken reports a 32-hex-digit string, the shape of a Restcomm auth token.
 func looksLikeToken(s string) bool {
-	if len(s) != 32 {
+	if len(s) != restcommTokenLen {
 		return false
 	}
 	for _, r := range s {
@@ -171,10 +204,15 @@ func (c *Config) validateCall(ps *problems) {
 			"call.poll_interval to at most %s, or server.public_url so that Restcomm reports ringing itself",
 			k.Timeout, d, (ring / minPollsPerRing).Truncate(time.Millisecond))
 	}
-	if r := k.DefaultRegion; r != "" && !isRegion(r) {
-		if isRegion(strings.ToUpper(r)) {
+	if r := k.DefaultRegion; r != "" && !policy.KnownRegion(r) {
+		switch {
+		case policy.KnownRegion(strings.ToUpper(r)):
 			ps.add("call.default_region", "must be upper case: use %q", strings.ToUpper(r))
-		} else {
+		case isRegion(strings.ToUpper(r)):
+			ps.add("call.default_region", "%q is not a country with a telephone country code: use the ISO 3166 "+
+				"code of the country whose national numbers operators type, such as \"GB\" or \"US\", or leave "+
+				"it empty to require numbers starting with +", r)
+		default:
 			ps.add("call.default_region", "%q is not a region code: use two letters such as \"GB\" or \"US\", "+
 				"or leave it empty to require numbers starting with +", r)
 		}
@@ -261,6 +299,10 @@ func (c *Config) validateServer(ps *problems) {
 				"reaches server.listen, e.g. \"https://flashcall.example.com\"", s.PublicURL)
 		case u.RawQuery != "" || u.Fragment != "":
 			ps.add("server.public_url", "must not have a query or fragment: flashcall appends its own paths")
+		case u.User != nil:
+			ps.add("server.public_url", "must not contain a user name or password: flashcall's server checks "+
+				"none, and Restcomm would keep it with every call's RCML and callback addresses; remove the "+
+				"\"user:password@\" part (the auth token belongs in restcomm.auth_token or %s)", EnvAuthToken)
 		}
 	}
 }

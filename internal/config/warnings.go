@@ -15,12 +15,26 @@ import (
 // the auth token that group or others can read, a token sent over plain http, an API root not ending in
 // /restcomm, credentials that the simulator ignores, addresses Restcomm cannot reach, and, on a real
 // account, a caller-ID pool whose code a caller who never got the call guesses with a chance above 1 in
-// 1,000 (see PoolGuess.Weak). They never contain the token.
+// 1,000 (see PoolGuess.Weak), and a server.listen on every network interface. They never contain the token
+// (see Redact).
 func (c *Config) Warnings() []string {
+	ws := c.warnings()
+	r := c.redactor()
+	for i, w := range ws {
+		ws[i] = r.scrub(w)
+	}
+	return ws
+}
+
+// warnings is Warnings before redaction.
+func (c *Config) warnings() []string {
 	var ws []string
 	if c.source != "" && c.tokenInFile && c.sourceMode&0o044 != 0 {
 		ws = append(ws, fmt.Sprintf("%s is readable by other users (mode %04o) and holds the auth token: chmod 600 %s",
 			c.source, c.sourceMode.Perm(), c.source))
+	}
+	if w := c.listenWarning(); w != "" {
+		ws = append(ws, w)
 	}
 	if c.UsesSimulator() {
 		if c.Restcomm.AccountSID != "" || c.Restcomm.AuthToken != "" {
@@ -50,6 +64,23 @@ func (c *Config) Warnings() []string {
 		}
 	}
 	return append(ws, c.guessWarnings()...)
+}
+
+// listenWarning warns when server.listen takes every network interface ("0.0.0.0:8780", "[::]:8780",
+// ":8780"): allowed, since Restcomm must reach the server, but everyone else who can reach the machine
+// reaches it too.
+func (c *Config) listenWarning() string {
+	host, port, err := net.SplitHostPort(c.Server.Listen)
+	if err != nil {
+		return "" // Validate's business
+	}
+	if ip := net.ParseIP(host); host != "" && (ip == nil || !ip.IsUnspecified()) {
+		return ""
+	}
+	return fmt.Sprintf("server.listen %q listens on every network interface: whoever can reach this machine "+
+		"reaches the RCML and status-callback server, not only Restcomm; listen on the one address Restcomm "+
+		"reaches, e.g. \"192.0.2.10:%s\", or on \"127.0.0.1:%s\" behind a reverse proxy (which can also "+
+		"terminate TLS and admit only Restcomm's addresses)", c.Server.Listen, port, port)
 }
 
 // guessWarnings warns about every weak pool, one sentence each: the pool, the odds and the fix. Pools that do
@@ -94,25 +125,45 @@ func codesOf(n uint64, digits int) string {
 
 // GuessFix says how to bring the pool at key ("call.from" or "call.from_by_country.GB") to 1 in 1,000 or
 // better: how many distinct codes that takes, and a range that gives every code; when even every code is
-// not enough, which other setting to change too.
+// not enough, which other setting to change too. Settings Validate refuses (call.code_digits outside 3 to 8,
+// verify.max_checks below 1) are brought into range first, so the advice is sound whatever the file says.
 func (c *Config) GuessFix(key string) string {
-	need := uint64(c.Verify.MaxChecks) * uint64(math.Round(1/guessWarn))
-	every := uint64(math.Pow10(c.Call.CodeDigits))
+	digits := min(max(c.Call.CodeDigits, minFixDigits), maxFixDigits)
+	checks := max(c.Verify.MaxChecks, 1)
+	need := uint64(checks) * uint64(math.Round(1/guessWarn))
+	every := pow10(digits)
 	all := fmt.Sprintf("%s consecutive numbers such as %q give every code", thousands(every),
-		exampleRange(c.entriesOf(key), c.Call.CodeDigits))
+		exampleRange(c.entriesOf(key), digits))
 	if need <= every {
 		return fmt.Sprintf("use a bigger caller-ID range in %s: %s distinct codes or more keep it at 1 in "+
 			"1,000 or better, and %s", key, thousands(need), all)
 	}
-	best := callerid.FormatOdds(float64(c.Verify.MaxChecks) / float64(every))
+	best := callerid.FormatOdds(float64(checks) / float64(every))
 	return fmt.Sprintf("use a bigger caller-ID range in %s (%s), and raise call.code_digits or lower "+
-		"verify.max_checks: with every %d-digit code a guess still passes %s", key, all, c.Call.CodeDigits, best)
+		"verify.max_checks: with every %d-digit code a guess still passes %s", key, all, digits, best)
+}
+
+// The code lengths GuessFix reasons about: those Validate accepts.
+const (
+	minFixDigits = 3
+	maxFixDigits = 8
+)
+
+// pow10 returns 10^n for 0 <= n <= 19 (uint64 holds no more), exactly.
+func pow10(n int) uint64 {
+	v := uint64(1)
+	for range min(max(n, 0), 19) {
+		v *= 10
+	}
+	return v
 }
 
 // exampleRange is a range of 10^codeDigits consecutive numbers that gives every code: the block holding the
-// first number of entries (the pool as configured), else a block of UK mobile numbers.
+// first number of entries (the pool as configured), else a block of UK mobile numbers. codeDigits is
+// brought into 1 to 11, below the length of the fallback number.
 func exampleRange(entries []string, codeDigits int) string {
-	step := uint64(math.Pow10(codeDigits))
+	codeDigits = min(max(codeDigits, 1), 11)
+	step := pow10(codeDigits)
 	first := ""
 	if len(entries) > 0 {
 		first, _, _ = strings.Cut(strings.TrimSpace(entries[0]), "-")

@@ -39,6 +39,17 @@ const (
 	AuditKeyRevoked Action = "key-revoked"
 	// AuditDenied: an operator asked for a supervisor-only action and was refused (Detail names it).
 	AuditDenied Action = "denied"
+	// AuditIntakeRefused: a typed number was refused at intake, before the policy, because it is not a
+	// number that can be dialled (Detail: the input masked with MaskNumber and quoted with Quote, and why).
+	AuditIntakeRefused Action = "intake-refused"
+	// AuditCodeSpoken: Restcomm fetched the RCML document of an answered call at its own address and the code
+	// was served to be spoken (Number, VerificationID and AttemptID say which call; never the code or the
+	// address's token).
+	AuditCodeSpoken Action = "code-spoken"
+	// AuditConfigReloaded: part of the configuration was read again while running: the SSH server's
+	// authorized_keys file, on SIGHUP or when it changed (Detail: the file, how many keys, which operators'
+	// keys were added or removed).
+	AuditConfigReloaded Action = "config-reloaded"
 )
 
 // AuditEntry is one line of the append-only audit log: who did what, when, from where. It never holds a full

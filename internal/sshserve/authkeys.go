@@ -154,13 +154,46 @@ type keyFile struct {
 	set  *AuthorizedKeys
 	err  error  // why the file could not be read, nil when it was
 	gen  uint64 // counts the parses, so that the session check can tell a new read from the last
+
+	// What the last audited read found (see takeReload): the first read, at start, counts as audited.
+	auditGen  uint64
+	auditSet  *AuthorizedKeys
+	auditData []byte
+	auditErr  error
 }
 
 // newKeyFile reads path once, logging the lines it skips.
 func newKeyFile(path string, log *slog.Logger) *keyFile {
 	k := &keyFile{path: path, log: log, set: ParseAuthorizedKeys(nil)}
 	k.refresh(true)
+	k.auditGen, k.auditSet, k.auditData, k.auditErr = k.gen, k.set, k.data, k.err
 	return k
+}
+
+// takeReload returns, once per read to audit as a reload, the set the last audited read found and the
+// current one with the reason the file could not be read, if any: a forced read (SIGHUP) always, any other
+// only when the contents or the reason changed, so an unreadable file polled every interval is audited once.
+func (k *keyFile) takeReload(forced bool) (was, now *AuthorizedKeys, err error, ok bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.gen == k.auditGen && !forced {
+		return nil, nil, nil, false
+	}
+	same := bytes.Equal(k.data, k.auditData) && errorText(k.err) == errorText(k.auditErr)
+	was = k.auditSet
+	k.auditGen, k.auditSet, k.auditData, k.auditErr = k.gen, k.set, k.data, k.err
+	if same && !forced {
+		return nil, nil, nil, false
+	}
+	return was, k.set, k.err, true
+}
+
+// errorText is err's text, "" for nil.
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 // Lookup rereads the file if it changed and reports whether key may log in, with its operator's name.

@@ -34,6 +34,7 @@ func (s *Server) consoleSession(op record.Operator, r *lipgloss.Renderer) (tea.M
 	m := tui.New(s.svc, tui.Options{
 		Operator: op, Renderer: r, Banner: banner, DisableClipboard: true,
 		Location: s.opts.Location, HistoryLimit: s.opts.HistoryLimit,
+		Bell: s.opts.Bell, Served: true,
 	})
 	// The console subscribes in New, so Close ends its subscription even when the session drops first.
 	return m, m.Close

@@ -46,6 +46,9 @@ type Options struct {
 	Location *time.Location
 	// HistoryLimit is how many history rows each session loads at start (see tui.Options.HistoryLimit).
 	HistoryLimit int
+	// Bell rings each session's terminal bell when a call its operator placed is delivered (console.bell;
+	// see tui.Options.Bell).
+	Bell bool
 	// Supervisors names the operators (by their key's name in authorized_keys) who are supervisors.
 	Supervisors []string
 	// MaxUnauthenticated bounds the connections waiting to authenticate; 0 means DefaultMaxUnauthenticated.
@@ -66,6 +69,7 @@ func OptionsFromConfig(cfg *config.Config, getenv func(string) string) Options {
 		MaxSessions:        cfg.SSH.MaxSessions,
 		IdleTimeout:        cfg.SSH.IdleTimeout.Duration,
 		Supervisors:        slices.Clone(cfg.SSH.Supervisors),
+		Bell:               cfg.Console.Bell,
 	}
 }
 

@@ -14,8 +14,9 @@ const finalStatuses = `('` + string(record.StatusVerified) + `', '` + string(rec
 	string(record.StatusBlocked) + `')`
 
 // Purge applies the retention: attempts created before before are anonymised (anonymise true) or deleted,
-// and it returns how many attempts it changed. Attempts still placing, live or unknown are left alone, and
-// so are verifications that are still open.
+// and it returns how many attempts it changed. Attempts that may still hold a call (placing, live, or of
+// unknown outcome still being looked up: store.LiveWhere) are left alone, and so are verifications that are
+// still open; an attempt ended as unknown, its look-up over, is purged like every other finished one.
 //
 // Anonymising empties the customer's number of the attempts and their verifications, the attempts' error
 // texts and their transitions' details (free text that may quote a number), and keeps everything else for
@@ -34,9 +35,9 @@ func (s *Store) Purge(ctx context.Context, before time.Time, anonymise bool) (in
 		)
 		if anonymise {
 			res, err = tx.ExecContext(ctx, `UPDATE attempts SET number = '', error = ''
-				WHERE created_at < ? AND number != '' AND NOT `+unfinishedWhere, cut)
+				WHERE created_at < ? AND number != '' AND NOT `+liveWhere, cut)
 		} else {
-			res, err = tx.ExecContext(ctx, `DELETE FROM attempts WHERE created_at < ? AND NOT `+unfinishedWhere, cut)
+			res, err = tx.ExecContext(ctx, `DELETE FROM attempts WHERE created_at < ? AND NOT `+liveWhere, cut)
 		}
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/record"
@@ -82,6 +83,9 @@ func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, 
 	}
 	if err := s.st.UpdateAttempt(ctx, &a); err != nil {
 		s.log.Error("attempt update failed", "attempt", a.ID, "err", err)
+		if final {
+			s.keepUnsaved(a)
+		}
 	}
 	if final {
 		s.log.Info("call ended", "attempt", a.ID, "sid", a.CallSID, "status", a.Status, "outcome", a.Outcome)
@@ -118,6 +122,7 @@ func (s *Service) finish(attemptID int64, outcome record.Outcome, note string) {
 	s.addTransition(s.ctx, a.ID, string(outcome), record.SourceReconcile, note)
 	if err := s.st.UpdateAttempt(s.ctx, &a); err != nil {
 		s.log.Error("attempt update failed", "attempt", a.ID, "err", err)
+		s.keepUnsaved(a)
 	}
 	s.afterAttempt(s.ctx, a.VerificationID)
 	s.publishAttempt(s.ctx, a)
@@ -132,6 +137,9 @@ func (s *Service) afterAttempt(ctx context.Context, verificationID int64) record
 	})
 	if err != nil {
 		s.log.Error("verification update failed", "verification", verificationID, "err", err)
+		if !errors.Is(err, store.ErrNotFound) {
+			s.keepUnsettled(verificationID)
+		}
 		if v, gerr := s.st.GetVerification(ctx, verificationID); gerr == nil {
 			return *v
 		}

@@ -9,11 +9,12 @@ import (
 	"github.com/flashcall/flashcall/internal/record"
 )
 
-// The audit log records who did what, when and from where: calls placed and refused, hang-ups, code checks
-// (whether they matched, never the digits), cancels, "no call" reports, supersedes, reveals, exports,
-// purges, configuration loads, console logins and logouts, sessions ended because their key was revoked, and
-// supervisor-only actions refused to operators. Numbers in it are masked (policy.Mask). Operator is Operator.String(),
-// Remote is Operator.Remote.
+// The audit log records who did what, when and from where: calls placed and refused, numbers refused at
+// intake (the input masked), hang-ups, code checks (whether they matched, never the digits), codes served to
+// be spoken to a customer who answered (never the code), cancels, "no call" reports, supersedes, reveals,
+// exports, purges, configuration loads and reloads (authorized_keys), console logins and logouts, sessions
+// ended because their key was revoked, and supervisor-only actions refused to operators. Numbers in it are
+// masked (record.MaskNumber). Operator is Operator.String(), Remote is Operator.Remote.
 
 // ErrSupervisorOnly is what every RoleError is (errors.Is): the action is for supervisors only.
 var ErrSupervisorOnly = errors.New("for supervisors only")
@@ -95,6 +96,41 @@ func (s *Service) auditPlaced(ctx context.Context, op record.Operator, a record.
 	}
 	parts = append(parts, "from "+record.MaskCode(a.From, s.set.CodeDigits))
 	s.audit(ctx, op, record.AuditCallPlaced, a.Number, a.VerificationID, a.ID, strings.Join(parts, "; "))
+}
+
+// auditIntakeRefused records a typed number that intake refused: the input masked with record.MaskNumber
+// (never in full: it may be a real number with a typo) and quoted with record.Quote, and why.
+func (s *Service) auditIntakeRefused(ctx context.Context, op record.Operator, ne *NumberError) {
+	s.log.Info("number refused at intake", "operator", op.String(), "remote", op.Remote,
+		"input", record.MaskNumber(ne.Input), "reason", ne.Reason)
+	_ = s.audit(ctx, op, record.AuditIntakeRefused, "", 0, 0,
+		"number refused at intake: "+record.Quote(record.MaskNumber(ne.Input))+": "+ne.Reason)
+}
+
+// flashcallOperator is who the audit log names for what flashcall does by itself on behalf of a call or a
+// configuration file; remote says through which door (e.g. "rcml", "ssh").
+func flashcallOperator(remote string) record.Operator {
+	return record.Operator{Name: "flashcall", Remote: remote}
+}
+
+// auditCodeSpoken records that the document of an answered call was fetched at its own address and its code
+// served to be spoken: which attempt, verification and (masked) number, never the code or the token.
+func (s *Service) auditCodeSpoken(ctx context.Context, a *record.Attempt) error {
+	detail := "code served to be spoken to the customer who answered"
+	if a.CallSID != "" {
+		detail += " call " + a.CallSID
+	}
+	if a.Operator != "" {
+		detail += " (placed by " + a.Operator + ")"
+	}
+	return s.audit(ctx, flashcallOperator("rcml"), record.AuditCodeSpoken, a.Number, a.VerificationID, a.ID, detail)
+}
+
+// AuditConfigReloaded records that part of the configuration was read again while running; what says which
+// and what came of it, e.g. "ssh.authorized_keys /etc/flashcall/keys reread on SIGHUP: 3 keys". It must not
+// hold a number or a secret. The entry names flashcall, through remote (e.g. "ssh"), as who acted.
+func (s *Service) AuditConfigReloaded(ctx context.Context, remote, what string) error {
+	return s.audit(ctx, flashcallOperator(remote), record.AuditConfigReloaded, "", 0, 0, what)
 }
 
 // Reveal returns the full number of an attempt, for the supervisor who asks for it on purpose, and records

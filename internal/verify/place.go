@@ -42,7 +42,9 @@ func (s *Service) Place(ctx context.Context, op record.Operator, input string) (
 func (s *Service) intake(ctx context.Context, op record.Operator, input string) (policy.Number, *record.Verification, func(), error) {
 	num, err := s.ParseNumber(input)
 	if err != nil {
-		return num, nil, nil, &NumberError{Input: strings.TrimSpace(input), Reason: reasonOf(err)}
+		ne := &NumberError{Input: strings.TrimSpace(input), Reason: reasonOf(err)}
+		s.auditIntakeRefused(ctx, op, ne)
+		return num, nil, nil, ne
 	}
 	if ref := s.set.Policy.CheckNumber(num); ref != nil {
 		return num, nil, nil, s.refuse(ctx, op, num, nil, ref)

@@ -42,7 +42,9 @@ func rcmlTokenHash(token string) store.RCMLTokenHash { return sha256.Sum256([]by
 // the call whose own RCML address carries token, while that call is placing or live. A malformed token, one
 // no attempt holds, or one whose call has ended gives ok false; so does a history that cannot be read (and
 // that is logged, without the token). Only the token's SHA-256 is looked up, in the history, so any process
-// sharing it answers for calls any of them placed.
+// sharing it answers for calls any of them placed. Every code served is audited first (record.AuditCodeSpoken,
+// the attempt, its verification and the masked number; never the code or the token): when the entry cannot
+// be written, ok is false and the neutral phrase is spoken instead.
 func (s *Service) CodeFor(ctx context.Context, token string) (string, bool) {
 	if !rcml.WellFormedToken(token) {
 		return "", false
@@ -52,6 +54,10 @@ func (s *Service) CodeFor(ctx context.Context, token string) (string, bool) {
 		if !errors.Is(err, store.ErrNotFound) {
 			s.log.Error("rcml code look-up failed: the neutral phrase is spoken instead", "err", err)
 		}
+		return "", false
+	}
+	if err := s.auditCodeSpoken(ctx, a); err != nil {
+		s.log.Error("the code's fetch could not be audited: the neutral phrase is spoken instead", "attempt", a.ID, "err", err)
 		return "", false
 	}
 	return s.codeOf(a.From), true

@@ -5,13 +5,23 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/flashcall/flashcall/internal/record"
 )
 
+// lookupForgotten is how long after its look-up window ended an attempt that no process looked up (its run
+// was killed, and nothing started again for so long) is finished at Start without a request: its verification
+// expired long ago, so a look-up could only relabel history, and every one costs Start a Restcomm request
+// (the request timeout and its retries while Restcomm is down) before anything else can run.
+const lookupForgotten = 24 * time.Hour
+
 // Start reconciles attempts that a previous process left live (killed, crashed, or shut down with calls in
-// flight), re-arms expiry for open verifications, starts tracking, and runs the retention purge (then daily). It never dials: an attempt with a SID
-// is fetched by SID; one without is looked up with ListCalls by To, From and the time it was written.
+// flight), re-arms expiry for open verifications, starts tracking, and runs the retention purge (then daily).
+// It never dials: an attempt with a SID is fetched by SID; one without is looked up with ListCalls by To, From
+// and the time it was written, within the look-up window (Settings.LookupWindow) from then. An attempt
+// already ended as unknown (its look-up gave up) is not looked up again, and one whose window ended more
+// than a day before this start is ended as unknown at once, with a note, without asking Restcomm.
 func (s *Service) Start(ctx context.Context) error {
 	un, err := s.st.UnfinishedAttempts(ctx)
 	if err != nil {
@@ -19,6 +29,9 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	mine := un[:0]
 	for _, a := range un {
+		if endedUnknown(a) {
+			continue // its look-up is over for good: nothing to follow, nothing to claim
+		}
 		ok, err := s.st.ClaimTracking(ctx, a.ID, s.me, s.clk.Now(), s.trackerGone)
 		if err != nil {
 			return fmt.Errorf("claiming attempt %d: %w", a.ID, err)
@@ -30,7 +43,15 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 		mine = append(mine, a)
 	}
-	un = mine
+	// Those forgotten for so long are ended first, before anything is tracked, so no poll sees them.
+	un = mine[:0]
+	for _, a := range mine {
+		if a.CallSID == "" && s.clk.Now().Sub(a.CreatedAt) > s.set.LookupWindow+lookupForgotten {
+			s.forgetLookUp(a)
+			continue
+		}
+		un = append(un, a)
+	}
 	for _, a := range un {
 		if a.State == record.StatePlacing {
 			a.State = record.StateUnknown
@@ -78,6 +99,26 @@ func (s *Service) Start(ctx context.Context) error {
 	s.startRetention(ctx)
 	s.scheduleRenew()
 	return nil
+}
+
+// endedUnknown reports an attempt ended as unknown for good: its create's outcome was unknown and the look-up
+// for its call gave up (finish stamped its end), so no start looks it up again.
+func endedUnknown(a record.Attempt) bool {
+	return a.State == record.StateUnknown && a.CallSID == "" && !a.EndedAt.IsZero()
+}
+
+// forgetLookUp ends, as unknown and with a note, an attempt without a call whose look-up window ended long
+// before this start: nobody looked it up in time, and nobody will now.
+func (s *Service) forgetLookUp(a record.Attempt) {
+	end := a.CreatedAt.Add(s.set.LookupWindow)
+	s.log.Warn("look-up window of a create of unknown outcome ended long ago: ending it as unknown", "attempt", a.ID,
+		"window_end", end)
+	s.mu.Lock()
+	s.live[a.ID] = &tracked{attempt: a, sentAt: a.CreatedAt} // for finish, which takes it out again; not polled
+	s.mu.Unlock()
+	s.finish(a.ID, record.OutcomeUnknown, fmt.Sprintf("%s: the run that placed this call stopped before its outcome was "+
+		"known, and no run finished looking it up in Restcomm within its %s window (it ended %s), so whether it was placed is unknown: "+
+		"check Restcomm's call log before calling again", lookupGaveUp, s.set.LookupWindow, end.UTC().Format("2006-01-02 15:04 UTC")))
 }
 
 // Tracking returns the attempts the tracker follows now, oldest first: live calls, and creates of unknown

@@ -83,8 +83,10 @@ type Service struct {
 	subs             map[int]chan Event
 	nextSub          int
 	pollTimer        clock.Timer
-	renewTimer       clock.Timer // renews this process's claims on the calls it follows
-	renewedFollowing bool        // the last renewal had calls to renew
+	renewTimer       clock.Timer              // renews this process's claims on the calls it follows
+	renewedFollowing bool                     // the last renewal had calls to renew
+	unsaved          map[int64]record.Attempt // final states the history refused, written again (unsaved.go)
+	unsettled        map[int64]bool           // verifications whose settling the history refused
 	polling          bool
 	authHold         time.Time   // no polling before this after a 401
 	purge            clock.Timer // the next daily retention purge
@@ -123,6 +125,9 @@ func New(d Deps) (*Service, error) {
 	}
 	if s.PollInterval <= 0 {
 		s.PollInterval = time.Second
+	}
+	if s.LookupWindow <= 0 {
+		s.LookupWindow = LookupWindow
 	}
 	if s.MaxChecks <= 0 {
 		s.MaxChecks = 3
@@ -166,6 +171,10 @@ func New(d Deps) (*Service, error) {
 
 // Info describes the backend and call settings for the header.
 func (s *Service) Info() Info { return s.info }
+
+// LookupWindow is how long the tracker looks for the call of a create of unknown outcome before it ends the
+// attempt as unknown: Settings.LookupWindow, or the default LookupWindow.
+func (s *Service) LookupWindow() time.Duration { return s.set.LookupWindow }
 
 // Close stops polling and expiry timers. Live attempts stay recorded as live, so the next start reconciles them.
 func (s *Service) Close() {

@@ -13,11 +13,15 @@ import (
 	"github.com/flashcall/flashcall/restcomm"
 )
 
-// LookupWindow is how long after a create of unknown outcome was sent (for an attempt a killed run left
-// placing: after its write-ahead row was written) the tracker keeps looking for its call before it gives up
-// and ends the attempt as unknown for the operator; until then an empty look-up is not taken as proof that
-// nothing was placed, and the attempt keeps its number from being dialled again.
+// LookupWindow is the default of Settings.LookupWindow: how long after a create of unknown outcome was sent
+// (for an attempt a killed run left placing: after its write-ahead row was written) the tracker keeps looking
+// for its call before it gives up and ends the attempt as unknown for the operator; until then an empty
+// look-up is not taken as proof that nothing was placed, and the attempt keeps its number from being dialled
+// again. The window is bounded whether the look-ups succeed or fail.
 const LookupWindow = 5 * time.Minute
+
+// lookupGaveUp starts the note of an attempt whose look-up ended without finding its call.
+const lookupGaveUp = "the look-up gave up"
 
 // authPause is how long polling stops after Restcomm rejected the credentials, so a rotated token does not
 // turn into a storm of failing requests.
@@ -187,10 +191,13 @@ func (s *Service) lookUp(t tracked) {
 	defer cancel()
 	cands, err := s.findCalls(ctx, t.attempt, t.sentAt)
 	if err != nil {
-		if s.clk.Now().Sub(t.sentAt) > LookupWindow {
+		if s.lookupOver(t.sentAt) {
 			// The window is bounded whether or not Restcomm answers: a look-up that keeps failing must not
 			// keep an attempt (and a headless call) open for ever.
-			s.finish(t.attempt.ID, record.OutcomeUnknown, fmt.Sprintf("could not look this call up in Restcomm for %s (%v): check Restcomm's call log before calling again", LookupWindow, err))
+			err = s.masked(err, t.attempt.From, t.attempt.Number)
+			s.log.Warn("look-up of a create of unknown outcome gave up", "attempt", t.attempt.ID, "err", err)
+			s.finish(t.attempt.ID, record.OutcomeUnknown, fmt.Sprintf("%s after %s: Restcomm's call list could not be read (%v), "+
+				"so whether this call was placed is unknown: check Restcomm's call log before calling again", lookupGaveUp, s.set.LookupWindow, err))
 			return
 		}
 		s.pollFailed(t.attempt, err)
@@ -220,9 +227,16 @@ func (s *Service) lookUp(t tracked) {
 		s.apply(s.ctx, t.attempt.ID, &c, record.SourceReconcile)
 		return
 	}
-	if s.clk.Now().Sub(t.sentAt) > LookupWindow {
-		s.finish(t.attempt.ID, record.OutcomeUnknown, "no call found in Restcomm for this attempt: it was probably not placed")
+	if s.lookupOver(t.sentAt) {
+		s.log.Info("look-up of a create of unknown outcome gave up: no call found", "attempt", t.attempt.ID)
+		s.finish(t.attempt.ID, record.OutcomeUnknown, fmt.Sprintf("%s after %s: no call to this number from this caller ID "+
+			"in Restcomm's call log, so it was probably not placed", lookupGaveUp, s.set.LookupWindow))
 	}
+}
+
+// lookupOver reports whether the look-up window of a create sent at sentAt has passed.
+func (s *Service) lookupOver(sentAt time.Time) bool {
+	return s.clk.Now().Sub(sentAt) > s.set.LookupWindow
 }
 
 // clockSkew is how far Restcomm's clock may run behind ours when matching a call to the time a create was sent.

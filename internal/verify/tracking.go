@@ -70,6 +70,9 @@ func (s *Service) scheduleRenew() {
 	s.renewTimer = s.clk.AfterFunc(trackerRenew, func() {
 		// Nothing to renew while nothing is followed, except once after the last call ended, so that its
 		// claim is cleared: an idle process writes nothing.
+		if s.pendingWrites() {
+			s.flushUnsaved()
+		}
 		s.mu.Lock()
 		following := len(s.live) > 0
 		due := following || s.renewedFollowing

@@ -40,6 +40,10 @@ type Settings struct {
 	AccountSID string
 	// PollInterval is how often the tracker fetches every live call.
 	PollInterval time.Duration
+	// LookupWindow is how long after a create of unknown outcome was sent the tracker looks for its call in
+	// Restcomm (whether the look-ups succeed or fail) before it gives up and ends the attempt as unknown;
+	// zero means the default LookupWindow.
+	LookupWindow time.Duration
 	// MaxChecks is how many wrong read-backs lock a verification.
 	MaxChecks int
 	// Expiry is how long a verification stays open after it was started.

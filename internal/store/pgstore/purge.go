@@ -11,8 +11,9 @@ import (
 )
 
 // Purge applies the retention: attempts created before before are anonymised (anonymise true) or deleted,
-// and it returns how many attempts it changed. Attempts still placing, live or unknown are left alone, and
-// so are verifications that are still open.
+// and it returns how many attempts it changed. Attempts that may still hold a call (placing, live, or of
+// unknown outcome still being looked up: store.LiveWhere) are left alone, and so are verifications that are
+// still open; an attempt ended as unknown, its look-up over, is purged like every other finished one.
 //
 // Anonymising empties the customer's number of the attempts and their verifications, the attempts' error
 // texts and their transitions' details (free text that may quote a number), and keeps everything else for
@@ -30,9 +31,9 @@ func (s *Store) Purge(ctx context.Context, before time.Time, anonymise bool) (in
 		)
 		if anonymise {
 			tag, err = tx.Exec(ctx, `UPDATE attempts SET number = '', error = ''
-				WHERE created_at < $1 AND number <> '' AND NOT `+store.UnfinishedWhere, cut)
+				WHERE created_at < $1 AND number <> '' AND NOT `+store.LiveWhere, cut)
 		} else {
-			tag, err = tx.Exec(ctx, `DELETE FROM attempts WHERE created_at < $1 AND NOT `+store.UnfinishedWhere, cut)
+			tag, err = tx.Exec(ctx, `DELETE FROM attempts WHERE created_at < $1 AND NOT `+store.LiveWhere, cut)
 		}
 		if err != nil {
 			return err

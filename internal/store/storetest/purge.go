@@ -145,3 +145,67 @@ func testPurgeDeletes(t *testing.T, c *suite) {
 		t.Errorf("%d attempts left, want 2", len(rows))
 	}
 }
+
+// testPurgeEndedUnknown: an old attempt whose create's outcome stayed unknown and whose look-up gave up
+// (state unknown, ended) is anonymised or deleted like any other finished attempt, with its transitions'
+// details and its ended verification; an old one whose look-up has not ended yet (still holding its number)
+// is left alone, in both modes.
+func testPurgeEndedUnknown(t *testing.T, c *suite) {
+	for _, anonymise := range []bool{true, false} {
+		t.Run(map[bool]string{true: "anonymise", false: "delete"}[anonymise], func(t *testing.T) {
+			ctx := t.Context()
+			s := c.open(t)
+			gaveUp := record.Verification{Number: "+447400123450", CreatedAt: at(0), UpdatedAt: at(time.Hour), Status: record.StatusExpired}
+			mustCreate(t, s, &gaveUp)
+			ended := record.Attempt{VerificationID: gaveUp.ID, Number: gaveUp.Number, Country: "GB", CreatedAt: at(0),
+				EndedAt: at(5 * time.Minute), State: record.StateUnknown, Outcome: record.OutcomeUnknown,
+				Error: "the look-up gave up after 5m0s: no call to +447400123450 found"}
+			mustInsert(t, s, &ended)
+			if err := s.AddTransition(ctx, record.Transition{AttemptID: ended.ID, At: at(5 * time.Minute), Status: "unknown",
+				Source: record.SourceReconcile, Detail: ended.Error}); err != nil {
+				t.Fatal(err)
+			}
+			looking := record.Verification{Number: "+447400123451", CreatedAt: at(0), Status: record.StatusCalling}
+			mustCreate(t, s, &looking)
+			open := record.Attempt{VerificationID: looking.ID, Number: looking.Number, CreatedAt: at(0),
+				State: record.StateUnknown, Outcome: record.OutcomeUnknown, Error: "looking it up in Restcomm"}
+			mustInsert(t, s, &open)
+
+			n, err := s.Purge(ctx, at(30*24*time.Hour), anonymise)
+			if err != nil || n != 1 {
+				t.Fatalf("Purge = %d, %v; want 1 (the unknown attempt whose look-up ended)", n, err)
+			}
+			a, err := s.GetAttempt(ctx, ended.ID)
+			switch {
+			case anonymise && err != nil:
+				t.Fatalf("the anonymised attempt: %v", err)
+			case anonymise && (a.Number != "" || a.Error != "" || a.State != record.StateUnknown || a.Outcome != record.OutcomeUnknown || a.Country != "GB"):
+				t.Errorf("anonymised unknown attempt %+v: want no number or note, its state and outcome kept", a)
+			case !anonymise && err == nil:
+				t.Errorf("the ended unknown attempt is still there: %+v", a)
+			}
+			trs, _ := s.Transitions(ctx, ended.ID)
+			for _, tr := range trs {
+				if tr.Detail != "" {
+					t.Errorf("transition detail kept: %q", tr.Detail)
+				}
+			}
+			v, err := s.GetVerification(ctx, gaveUp.ID)
+			switch {
+			case anonymise && (err != nil || v.Number != ""):
+				t.Errorf("its expired verification: %+v, %v; want it anonymised", v, err)
+			case !anonymise && err == nil:
+				t.Errorf("its expired verification is still there: %+v", v)
+			}
+			if l, err := s.GetAttempt(ctx, open.ID); err != nil || l.Number != open.Number || l.Error != open.Error {
+				t.Errorf("the attempt still being looked up: %+v, %v; want it untouched", l, err)
+			}
+			if v, err := s.GetVerification(ctx, looking.ID); err != nil || v.Number != looking.Number {
+				t.Errorf("its open verification: %+v, %v; want it untouched", v, err)
+			}
+			if n, err := s.Purge(ctx, at(30*24*time.Hour), anonymise); err != nil || n != 0 {
+				t.Errorf("second Purge = %d, %v; want 0", n, err)
+			}
+		})
+	}
+}

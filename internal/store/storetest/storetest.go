@@ -89,6 +89,7 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"Export", testExport},
 		{"PurgeAnonymises", testPurgeAnonymises},
 		{"PurgeDeletes", testPurgeDeletes},
+		{"PurgeEndedUnknown", testPurgeEndedUnknown},
 		{"Tracking", testTracking},
 		{"TrackingUnderConcurrency", testTrackingConcurrent},
 	} {
