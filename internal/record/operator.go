@@ -46,12 +46,18 @@ type Operator struct {
 // IsSupervisor reports whether the operator may take the supervisor-only actions.
 func (o Operator) IsSupervisor() bool { return o.Role == RoleSupervisor }
 
+// Who is the person: the name, or "unknown" when there is none. Limits count per person, whichever key
+// they used.
+func (o Operator) Who() string {
+	if o.Name == "" {
+		return "unknown"
+	}
+	return o.Name
+}
+
 // String renders the operator as stored with attempts: the name, plus a short key fingerprint over SSH.
 func (o Operator) String() string {
-	name := o.Name
-	if name == "" {
-		name = "unknown"
-	}
+	name := o.Who()
 	if o.Fingerprint != "" {
 		fp := o.Fingerprint
 		if len(fp) > 16 {

@@ -76,12 +76,15 @@ func (f CallFilter) where(since time.Time) (string, []any) {
 	if f.Number != "" {
 		w, args = append(w, `number = ?`), append(args, f.Number)
 	}
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	if f.Prefix != "" {
-		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Prefix)
-		w, args = append(w, `number LIKE ? ESCAPE '\'`), append(args, esc+"%")
+		w, args = append(w, `number LIKE ? ESCAPE '\'`), append(args, esc.Replace(f.Prefix)+"%")
 	}
 	if f.Operator != "" {
-		w, args = append(w, `operator = ?`), append(args, f.Operator)
+		// Attempts store the operator as record.Operator.String: the name, and over SSH the key's fingerprint
+		// after it. The limit is the person's, whichever of their keys they used.
+		w = append(w, `(operator = ? OR operator LIKE ? ESCAPE '\')`)
+		args = append(args, f.Operator, esc.Replace(f.Operator)+" (%")
 	}
 	if !f.Until.IsZero() {
 		w, args = append(w, `created_at <= ?`), append(args, nanos(f.Until))

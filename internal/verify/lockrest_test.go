@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // lockVerification delivers a call to number and reads back a wrong code until the verification locks.
@@ -97,5 +98,31 @@ func TestLockRestHoldsUnderConcurrentPlacements(t *testing.T) {
 	}
 	if n := len(r.sim.CallLog()) - before; n != 0 {
 		t.Fatalf("%d calls dialled to a locked number", n)
+	}
+}
+
+// TestPerOperatorLimitIsThePersonsWhicheverKey: alice with two SSH keys has one per-operator limit, not two.
+func TestPerOperatorLimitIsThePersonsWhicheverKey(t *testing.T) {
+	r := newRig(t, withRules(t, func(ru *policy.Rules) {
+		noLimits(ru)
+		ru.PerOperator = policy.Limit{Count: 2, Window: time.Hour}
+	}))
+	laptop := record.Operator{Name: "alice", Remote: "192.0.2.1:50000", Fingerprint: "SHA256:laptopkey0000000"}
+	phone := record.Operator{Name: "alice", Remote: "192.0.2.2:50000", Fingerprint: "SHA256:phonekey00000000"}
+	bob := record.Operator{Name: "bob", Remote: "192.0.2.3:50000", Fingerprint: "SHA256:bobkey0000000000"}
+	ctx := context.Background()
+	if _, err := r.svc.Place(ctx, laptop, "+447400123450"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.svc.Place(ctx, phone, "+447400123460"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.svc.Place(ctx, phone, "+447400123470")
+	var ref *policy.Refusal
+	if !errors.As(err, &ref) || ref.Rule != policy.RulePerOperator {
+		t.Fatalf("alice's third call from her second key: %v, want a refusal by the per-operator limit", err)
+	}
+	if _, err := r.svc.Place(ctx, bob, "+447400123480"); err != nil {
+		t.Fatalf("bob is not alice: %v", err)
 	}
 }
