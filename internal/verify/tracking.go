@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -42,10 +43,23 @@ func (s *Service) trackerGone(t store.Tracker, renewed time.Time) bool {
 	return t.PID == s.me.PID || !processAlive(t.PID)
 }
 
-// processAlive reports whether a process with this PID exists on this host.
+// processAlive reports whether a process with this PID runs on this host. A zombie (killed, not yet reaped
+// by its parent) does not: it follows no call any more.
 func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	if err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		// "pid (comm) S ...": the state follows the last ')', as comm may hold anything.
+		if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) {
+			switch stat[i+2] {
+			case 'Z', 'X':
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // claimOwn records this process as the tracker of an attempt it is about to dial.

@@ -3,6 +3,7 @@ package verify
 import (
 	"os"
 	"os/exec"
+	"runtime"
 	"testing"
 	"time"
 
@@ -82,4 +83,25 @@ func TestCallsOfAGoneProcessAreTakenOver(t *testing.T) {
 			t.Fatalf("took over %d attempts of a silent process, want 1", len(got))
 		}
 	})
+}
+
+// TestZombieTrackerIsGone: a tracker killed but not yet reaped by its parent (a zombie) follows no call.
+func TestZombieTrackerIsGone(t *testing.T) {
+	cmd := exec.Command("true")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	defer cmd.Wait()
+	// Until Wait reaps it, the exited child is a zombie: wait for that state, as the parent has not reaped it.
+	deadline := time.Now().Add(10 * time.Second)
+	for processAlive(pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the exited, unreaped child %d still counts as alive", pid)
+		}
+		runtime.Gosched()
+	}
+	if !processAlive(os.Getpid()) {
+		t.Fatal("this very process counts as gone")
+	}
 }
