@@ -140,7 +140,7 @@ func (k *sshKit) start(user, keyPath string, cols, rows uint16) *sshClient {
 	k.t.Helper()
 	master, slave, err := openPTY()
 	if err != nil {
-		k.t.Skipf("cannot open a pseudo-terminal for the OpenSSH client: %v", err)
+		k.t.Fatalf("cannot open a pseudo-terminal for the OpenSSH client: %v", err)
 	}
 	if err := setWinsize(master, cols, rows); err != nil {
 		k.t.Fatal(err)

@@ -70,11 +70,12 @@ func TestWrongPasswordIsRefusedWithoutEchoingIt(t *testing.T) {
 }
 
 // TestOpenOverUnixSocket: a postgres:// URL naming a socket directory (host=/path) works as a TCP one does.
-// It runs when $FLASHCALL_TEST_POSTGRES_SOCKET_URL is set (.ci/postgres.sh sets it).
+// $FLASHCALL_TEST_POSTGRES_SOCKET_URL names it (.ci/postgres.sh sets it, as the README's test command runs).
 func TestOpenOverUnixSocket(t *testing.T) {
 	u := os.Getenv("FLASHCALL_TEST_POSTGRES_SOCKET_URL")
 	if u == "" {
-		t.Skip("$FLASHCALL_TEST_POSTGRES_SOCKET_URL is not set")
+		t.Fatal("$FLASHCALL_TEST_POSTGRES_SOCKET_URL is not set: run the tests as the README says, " +
+			"after `eval \"$(bash .ci/postgres.sh)\"`")
 	}
 	testURL(t)
 	parsed, err := url.Parse(schemaURL(t)) // a schema of its own, reached over the socket
