@@ -1,10 +1,8 @@
 package store
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -101,41 +99,7 @@ func (c *csvWriter) end() error {
 	return c.w.Error()
 }
 
-// jsonWriter writes one JSON array, an object per line.
-type jsonWriter struct {
-	w *bufio.Writer
-	n int
-}
+// jsonWriter writes export records as one JSON array, one object a line.
+type jsonWriter struct{ jsonArray }
 
-func (j *jsonWriter) begin() error {
-	_, err := j.w.WriteString("[")
-	return err
-}
-
-func (j *jsonWriter) record(r *exportRecord) error {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	sep := ",\n"
-	if j.n == 0 {
-		sep = "\n"
-	}
-	j.n++
-	if _, err := j.w.WriteString(sep); err != nil {
-		return err
-	}
-	_, err = j.w.Write(b)
-	return err
-}
-
-func (j *jsonWriter) end() error {
-	tail := "\n]\n"
-	if j.n == 0 {
-		tail = "]\n"
-	}
-	if _, err := j.w.WriteString(tail); err != nil {
-		return err
-	}
-	return j.w.Flush()
-}
+func (j *jsonWriter) record(r *exportRecord) error { return j.add(r) }

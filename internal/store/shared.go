@@ -165,7 +165,7 @@ func WriteExport(w io.Writer, o ExportOptions, rows func(yield func(*record.Hist
 	case "", "csv":
 		enc = &csvWriter{w: csv.NewWriter(w)}
 	case "json":
-		enc = &jsonWriter{w: bufio.NewWriter(w)}
+		enc = &jsonWriter{jsonArray{w: bufio.NewWriter(w)}}
 	default:
 		return fmt.Errorf("%s: unknown format %q: use csv or json", op, o.Format)
 	}
