@@ -59,6 +59,19 @@ func (c commands) place(input, number string) tea.Cmd {
 	}
 }
 
+// refusedNumberMsg says the service has audited a number the console refused; there is nothing to show.
+type refusedNumberMsg struct{}
+
+// refuseNumber has the service audit a number the console refused at intake.
+func (c commands) refuseNumber(input string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		_ = c.svc.RefuseNumber(ctx, c.op, input)
+		return refusedNumberMsg{}
+	}
+}
+
 func (c commands) retry(verificationID int64, number string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := c.ctx()

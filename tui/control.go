@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -86,7 +87,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			if m.placing {
 				return m.status.Set("a call is being placed: wait for it", noticeInfo)
 			}
-			return m.status.Set("not called: "+m.dialer.Problem(), noticeError)
+			return m.notCalled()
 		case key.Matches(msg, k.NextFocus):
 			return m.cycle(+1)
 		case key.Matches(msg, k.PrevFocus):
@@ -300,10 +301,19 @@ func (m *Model) ask(question string, yes tea.Cmd) tea.Cmd {
 func (m *Model) place() tea.Cmd {
 	n, ok := m.dialer.Number()
 	if !ok {
-		return m.status.Set("not called: "+m.dialer.Problem(), noticeError)
+		return m.notCalled()
 	}
 	m.placing = true
 	return tea.Batch(m.cmds.place(m.dialer.Value(), n.E164), m.status.Set("placing a call to "+shownNumber(n.E164)+"…", noticeInfo))
+}
+
+// notCalled says why enter placed no call and, when something was typed, has the refusal audited.
+func (m *Model) notCalled() tea.Cmd {
+	shown := m.status.Set("not called: "+m.dialer.Problem(), noticeError)
+	if strings.TrimSpace(m.dialer.Value()) == "" {
+		return shown
+	}
+	return tea.Batch(shown, m.cmds.refuseNumber(m.dialer.Value()))
 }
 
 // submitCode sends the typed digits for checking.

@@ -18,6 +18,8 @@ type Service interface {
 	Subscribe() (<-chan verify.Event, func())
 	// ParseNumber runs number intake without I/O, for the live feedback under the number input.
 	ParseNumber(input string) (policy.Number, error)
+	// RefuseNumber audits a typed number the console refused at intake itself (it never dials).
+	RefuseNumber(ctx context.Context, op record.Operator, input string) error
 	// Place starts (or retries) a verification of the number and places the flash call.
 	Place(ctx context.Context, op record.Operator, input string) (verify.Result, error)
 	// HangUp ends a live call.

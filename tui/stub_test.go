@@ -62,6 +62,11 @@ func (s *stubService) ParseNumber(input string) (policy.Number, error) {
 	return policy.ParseNumber(input, "GB")
 }
 
+func (s *stubService) RefuseNumber(_ context.Context, _ record.Operator, input string) error {
+	s.record("refuse %s", input)
+	return nil
+}
+
 func (s *stubService) Place(_ context.Context, _ record.Operator, input string) (verify.Result, error) {
 	s.record("place %s", input)
 	return s.placeRes, s.placeErr

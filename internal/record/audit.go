@@ -37,6 +37,10 @@ const (
 	AuditLogout Action = "logout"
 	// AuditKeyRevoked: a session was ended because its key was removed from, or changed in, authorized_keys.
 	AuditKeyRevoked Action = "key-revoked"
+	// AuditKeyRefused: an SSH connection offered only keys the server refused and closed without logging in
+	// (Detail: the address, the user it claimed, the fingerprints and why each was refused). Rate-limited:
+	// refusals beyond the server's budget are counted in the next entry instead of itemised.
+	AuditKeyRefused Action = "key-refused"
 	// AuditDenied: an operator asked for a supervisor-only action and was refused (Detail names it).
 	AuditDenied Action = "denied"
 	// AuditIntakeRefused: a typed number was refused at intake, before the policy, because it is not a

@@ -52,16 +52,25 @@ type connState struct {
 	pending bool // counted among the unauthenticated connections
 	authed  bool // counted among the authenticated connections
 	gone    bool // the connection has closed
+
+	everAuthed  bool      // the connection logged in at some point
+	claimed     string    // the user the client claimed (sanitized)
+	refused     []refusal // the keys refused, the first maxRefusedKeysListed
+	refusedMore int       // refused keys beyond those
 }
 
 // authorize is the public-key callback: a key of an accepted type listed in the authorized_keys file gets in
 // (the file is reread when it has changed), and so does any key of an accepted type on an anonymous demo
-// server. Refusals are logged with the claimed user, address and fingerprint. (Refusals are not written to
-// the audit log: they come from anyone on the network, and the audit log is kept for ever.)
+// server. Refusals are logged with the claimed user, address and fingerprint, and remembered on the
+// connection: one that closes without logging in is audited (see refused.go).
 func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	log := func(msg, why string) {
-		s.log.Info(msg, "ssh_user", sanitize(ctx.User(), maxUserLen), "remote", addrOf(ctx.RemoteAddr()),
-			"fingerprint", Fingerprint(key), "key_type", sanitize(key.Type(), 40), "reason", why)
+		user, fp := sanitize(ctx.User(), maxUserLen), Fingerprint(key)
+		s.log.Info(msg, "ssh_user", user, "remote", addrOf(ctx.RemoteAddr()),
+			"fingerprint", fp, "key_type", sanitize(key.Type(), 40), "reason", why)
+		if cs, ok := ctx.Value(connKey{}).(*connState); ok {
+			s.noteRefusal(cs, user, fp, why)
+		}
 	}
 	if why := checkKeyType(key); why != "" {
 		log("ssh key refused", why)
@@ -117,13 +126,15 @@ func (s *Server) admitConn(ctx ssh.Context, conn net.Conn) net.Conn {
 	context.AfterFunc(ctx, func() {
 		deadline.Stop()
 		s.mu.Lock()
-		defer s.mu.Unlock()
 		cs.gone = true
 		s.unpendLocked(cs)
 		if cs.authed {
 			cs.authed = false
 			s.authedConns--
 		}
+		s.mu.Unlock()
+		s.auditRefused(cs)
+		s.closedConns.Add(1)
 	})
 	return conn
 }
@@ -188,6 +199,7 @@ func (s *Server) authenticated(ctx ssh.Context) {
 		return
 	}
 	s.unpendLocked(cs)
+	cs.everAuthed = true
 	full := s.authedConns >= s.maxAuthed
 	if !full {
 		cs.authed = true

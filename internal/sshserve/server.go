@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/ssh"
@@ -92,6 +93,8 @@ type Server struct {
 	maxPending, maxPendingPerAddr, maxAuthed int
 	pollEvery                                time.Duration
 	drops                                    dropLog
+	refusals                                 refusedLog
+	closedConns                              atomic.Int64 // connections closed and done with, refusals audited
 
 	mu          sync.Mutex
 	closing     bool

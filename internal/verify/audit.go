@@ -107,6 +107,19 @@ func (s *Service) auditIntakeRefused(ctx context.Context, op record.Operator, ne
 		"number refused at intake: "+record.Quote(record.MaskNumber(ne.Input))+": "+ne.Reason)
 }
 
+// RefuseNumber is for a console that refused a typed number itself, from ParseNumber's live feedback,
+// without calling Place: it runs number intake on input again and, when intake refuses it, audits the refusal
+// as Place would and returns the *NumberError; a number intake accepts gives nil and is not recorded. It never
+// dials and writes nothing but the audit entry.
+func (s *Service) RefuseNumber(ctx context.Context, op record.Operator, input string) error {
+	if _, err := s.ParseNumber(input); err != nil {
+		ne := &NumberError{Input: strings.TrimSpace(input), Reason: reasonOf(err)}
+		s.auditIntakeRefused(ctx, op, ne)
+		return ne
+	}
+	return nil
+}
+
 // flashcallOperator is who the audit log names for what flashcall does by itself on behalf of a call or a
 // configuration file; remote says through which door (e.g. "rcml", "ssh").
 func flashcallOperator(remote string) record.Operator {
@@ -185,12 +198,12 @@ func (s *Service) ReadAudit(ctx context.Context, op record.Operator, q record.Au
 	return s.st.Audit(ctx, q)
 }
 
-// AuditSession records a console session's start or end: action is record.AuditLogin, record.AuditLogout
-// or record.AuditKeyRevoked, and detail says how, from where and why (it must not hold a number). Any other
+// AuditSession records a console session's start or end, or a connection refused at the door: action is
+// record.AuditLogin, record.AuditLogout, record.AuditKeyRevoked or record.AuditKeyRefused, and detail says how, from where and why (it must not hold a number). Any other
 // action is refused, so that this cannot be used to write entries the service itself vouches for.
 func (s *Service) AuditSession(ctx context.Context, op record.Operator, action record.Action, detail string) error {
 	switch action {
-	case record.AuditLogin, record.AuditLogout, record.AuditKeyRevoked:
+	case record.AuditLogin, record.AuditLogout, record.AuditKeyRevoked, record.AuditKeyRefused:
 	default:
 		return fmt.Errorf("AuditSession: %q is not a session action", action)
 	}

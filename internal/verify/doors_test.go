@@ -125,3 +125,24 @@ func TestCodeIsNotServedWhenItsFetchCannotBeAudited(t *testing.T) {
 		t.Errorf("the refusal is not logged:\n%s", r.logs.String())
 	}
 }
+
+// TestRefuseNumberAuditsOnlyRefusals: a console that refused a typed number itself has it audited exactly as
+// Place would, masked and quoted; a number intake accepts is neither audited nor dialled.
+func TestRefuseNumberAuditsOnlyRefusals(t *testing.T) {
+	r := newRig(t, nil)
+	ctx := context.Background()
+	var ne *NumberError
+	if err := r.svc.RefuseNumber(ctx, r.op, "+44 12"); !errors.As(err, &ne) {
+		t.Fatalf("RefuseNumber(+44 12) = %v, want a NumberError", err)
+	}
+	if err := r.svc.RefuseNumber(ctx, r.op, "+447400123450"); err != nil {
+		t.Fatalf("RefuseNumber of a valid number = %v", err)
+	}
+	es := r.auditOf(record.AuditIntakeRefused)
+	if len(es) != 1 || !strings.HasPrefix(es[0].Detail, `number refused at intake: "*** 12": too short`) {
+		t.Fatalf("intake-refused entries %+v, want the one refusal", es)
+	}
+	if n := len(r.auditOf(record.AuditCallPlaced)); n != 0 {
+		t.Fatalf("RefuseNumber placed %d calls", n)
+	}
+}
