@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -243,6 +244,36 @@ func TestServeOverSSH(t *testing.T) {
 	for _, want := range []string{`line=2`, `operator=alice`, `ssh_user=mallory`, `msg="ssh key refused"`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("the server log lacks %s:\n%s", want, logs)
+		}
+	}
+	// The audit export after the sessions: each operator's login and logout (with how long it lasted), and
+	// mallory's refused key.
+	auditOut, _, code := k.run(t, "", "audit", "export", "--format", "json", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("audit export: exit %d", code)
+	}
+	var entries []struct{ Operator, Action, Detail string }
+	if err := json.Unmarshal([]byte(auditOut), &entries); err != nil {
+		t.Fatalf("audit export is not JSON: %v\n%s", err, auditOut)
+	}
+	fp, err := exec.Command("ssh-keygen", "-l", "-f", mallory+".pub").CombinedOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	malloryFP := strings.Fields(string(fp))[1]
+	seen := map[string]bool{}
+	for _, e := range entries {
+		switch {
+		case e.Action == "login" || (e.Action == "logout" && strings.Contains(e.Detail, "ended after")):
+			name, _, _ := strings.Cut(e.Operator, " (") // "alice (SHA256:…)": the person and her key
+			seen[name+" "+e.Action] = true
+		case e.Action == "key-refused" && strings.Contains(e.Detail, malloryFP) && strings.Contains(e.Detail, `"mallory"`):
+			seen["mallory refused"] = true
+		}
+	}
+	for _, want := range []string{"alice login", "alice logout", "bob login", "bob logout", "mallory refused"} {
+		if !seen[want] {
+			t.Errorf("the audit export lacks %s:\n%s", want, auditOut)
 		}
 	}
 	for what, text := range map[string]string{"the log": logs, "the server's output": s.stdout.String(),
