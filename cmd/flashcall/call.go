@@ -58,7 +58,11 @@ func runCall(ctx context.Context, e env) int {
 	defer a.Close()
 	out := &callPrinter{w: e.stdout, json: *asJSON, simulated: a.Sim != nil, codeDigits: cfg.Call.CodeDigits}
 	if a.Sim != nil && !*asJSON {
-		fmt.Fprintln(e.stderr, "flashcall: no configuration: using the embedded SIMULATOR (no real phone is called)")
+		why := "no configuration"
+		if cfg.Source() != "" {
+			why = cfg.Source() + ` sets restcomm.base_url = "sim"`
+		}
+		fmt.Fprintf(e.stderr, "flashcall: %s: using the embedded SIMULATOR (no real phone is called)\n", why)
 	}
 	op := localOperator(cfg, e.getenv)
 	auditConfig(ctx, e, a, op)

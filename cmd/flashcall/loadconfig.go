@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -12,13 +14,18 @@ import (
 // non-zero exit code; warnings (a token file others can read) are printed and do not stop anything.
 func loadConfig(flagPath string, e env) (*config.Config, int) {
 	path, explicit := config.Locate(flagPath, e.getenv)
+	named, without := "--config", "leave --config out"
+	if flagPath == "" {
+		named, without = "$FLASHCALL_CONFIG", "unset $FLASHCALL_CONFIG"
+	}
 	if path == "" && explicit {
-		fmt.Fprintln(e.stderr, "flashcall: the configuration file named by --config or $FLASHCALL_CONFIG does not exist")
+		fmt.Fprintf(e.stderr, "flashcall: %s names no file: give the configuration file's path, or %s to run "+
+			"against the embedded simulator\n", named, without)
 		return nil, exitUsage
 	}
 	if path != "" && explicit {
 		if _, err := os.Stat(path); err != nil {
-			fmt.Fprintf(e.stderr, "flashcall: %v\n", err)
+			fmt.Fprintf(e.stderr, "flashcall: %s\n", missingConfig(path, named, without, err))
 			return nil, exitUsage
 		}
 	}
@@ -39,6 +46,20 @@ func loadConfig(flagPath string, e env) (*config.Config, int) {
 		fmt.Fprintf(e.stderr, "flashcall: warning: %s\n", w)
 	}
 	return cfg, exitOK
+}
+
+// missingConfig words why the configuration file that --config or $FLASHCALL_CONFIG names cannot be used,
+// without the raw stat error.
+func missingConfig(path, named, without string, err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Sprintf("the configuration file %s (named by %s) does not exist: check the path, or %s to run "+
+			"against the embedded simulator (config.example.toml lists every key)", path, named, without)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Sprintf("the configuration file %s (named by %s) cannot be read: you lack permission on it or a "+
+			"directory above it", path, named)
+	}
+	return fmt.Sprintf("the configuration file %s (named by %s) cannot be used: %v", path, named, errors.Unwrap(err))
 }
 
 // indent prefixes every line with two spaces and a dash. It is linear: a configuration with thousands of

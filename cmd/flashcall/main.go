@@ -49,6 +49,7 @@ func commands() []command {
 		{"rcml", "print the RCML document Restcomm plays when a customer answers", runRCML},
 		{"doctor", "check configuration, credentials and the RCML URL", runDoctor},
 		{"sim", "run the Restcomm simulator standalone", runSim},
+		{"version", "print flashcall's version and source revision (also --version)", runVersion},
 	}
 }
 
@@ -67,6 +68,9 @@ func run(ctx context.Context, e env) int {
 		case "help", "-h", "--help", "-help":
 			usage(e.stdout)
 			return exitOK
+		case "--version", "-version", "-V":
+			e.args = e.args[1:]
+			return runVersion(ctx, e)
 		}
 		for _, c := range commands() {
 			if e.args[0] == c.name {

@@ -89,6 +89,11 @@ func runSim(ctx context.Context, e env) int {
 	s := sim.New(sim.Options{Speed: *speed, Faults: faults, Seed: *seed, Logger: logger, Version: *version,
 		Location: loc})
 	defer s.Close()
+	if !loopbackAddr(*listen) {
+		return usageError(fs, e.stderr, "--listen %s is not a loopback address: the simulator prints its credentials "+
+			"and serves anyone who connects, so it listens on this machine only (127.0.0.1:PORT or [::1]:PORT); to "+
+			"reach it from elsewhere, tunnel to it (ssh -L 8080:127.0.0.1:8080 HOST)", *listen)
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "flashcall sim: %v (pick another --listen port)\n", err)
@@ -97,10 +102,6 @@ func runSim(ctx context.Context, e env) int {
 	var handler http.Handler = s
 	var holder *sim.Holder
 	if *hold != "" {
-		if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
-			ln.Close()
-			return usageError(fs, e.stderr, "--hold serves control endpoints: --listen must be a loopback address such as 127.0.0.1:8080")
-		}
 		holder = sim.NewHolder(s, holdOps...)
 		mux := http.NewServeMux()
 		mux.Handle(sim.ControlPrefix, holder.ControlHandler())
@@ -184,4 +185,17 @@ func parseRates(s string) (map[sim.Op]float64, error) {
 		out[op] = r
 	}
 	return out, nil
+}
+
+// loopbackAddr reports whether host:port names this machine only: "localhost" or a loopback IP address.
+func loopbackAddr(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
