@@ -307,12 +307,23 @@ func (c *Config) validateServer(ps *problems) {
 	}
 }
 
+// ReadBackMargin is the least time verify.expiry must leave after the longest ring (call.timeout): the
+// customer has to notice the missed call, find its number and read the last digits to the operator, which
+// takes well under a minute when it goes smoothly, and a minute leaves room for one retry of the read-back.
+const ReadBackMargin = time.Minute
+
 func (c *Config) validateRest(ps *problems) {
 	if m := c.Verify.MaxChecks; m < 1 || m > 10 {
 		ps.add("verify.max_checks", "is %d: allow 1 to 10 read-backs before a verification locks (3 is usual)", m)
 	}
-	if d := c.Verify.Expiry.Duration; d < 30*time.Second || d > 24*time.Hour {
+	ring := time.Duration(c.Call.Timeout) * time.Second
+	switch d := c.Verify.Expiry.Duration; {
+	case d < 30*time.Second || d > 24*time.Hour:
 		ps.add("verify.expiry", "is %s: use between 30s and 24h, e.g. \"5m\"", d)
+	case c.Call.Timeout > 0 && d < ring+ReadBackMargin:
+		ps.add("verify.expiry", "is %s, but the phone rings for up to %s (call.timeout) and the customer then needs "+
+			"time to find the missed call and read its digits back: the verification would expire as it is "+
+			"delivered; use at least %s (the ring plus %s), e.g. \"5m\"", d, ring, ring+ReadBackMargin, ReadBackMargin)
 	}
 	if s := c.Sim.Speed; !(s > 0) || s > 1000 || math.IsInf(s, 0) {
 		ps.add("sim.speed", "is %g: use a number above 0 and at most 1000 (1.0 is real time)", s)

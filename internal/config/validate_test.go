@@ -126,6 +126,8 @@ func TestValidateExplainsEachProblem(t *testing.T) {
 			"verify.max_checks", "is 11: allow 1 to 10"},
 		{"expiry", func(c *Config) { c.Verify.Expiry.Duration = 10 * time.Second },
 			"verify.expiry", "is 10s: use between 30s and 24h"},
+		{"expiry shorter than ring and read-back", func(c *Config) { c.Call.Timeout = 30; c.Verify.Expiry.Duration = 80 * time.Second },
+			"verify.expiry", "is 1m20s, but the phone rings for up to 30s (call.timeout)"},
 		{"speed", func(c *Config) { c.Sim.Speed = 0 },
 			"sim.speed", "is 0: use a number above 0"},
 		{"log level", func(c *Config) { c.Log.Level = "verbose" },
