@@ -13,7 +13,12 @@ import (
 
 // runConsole runs the operator console on this terminal.
 func runConsole(ctx context.Context, e env) int {
-	fs, cfgPath := flagSet("console", "[console] [--config PATH]", e.stderr)
+	fs, cfgPath := flagSet("console", `[console] [--config PATH]
+
+Runs the operator console in this terminal: type a number, enter calls it, the live calls and the history
+show what happens, and c reads the customer's digits back when a call was delivered. ? lists every key.
+With no configuration it runs against the embedded Restcomm simulator (said on screen); nothing reaches a
+real phone. The console of a team is flashcall serve.`, e.stderr)
 	if code, done := parseNoArgs(fs, e.args, e.stderr); done {
 		return code
 	}

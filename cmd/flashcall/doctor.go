@@ -49,7 +49,15 @@ func (o *doctorOut) printf(format string, a ...any) {
 // (exit 1, or 4 when the credentials fail, 2 when the configuration does), and "note " for what only the
 // Restcomm administrator can check.
 func runDoctor(ctx context.Context, e env) int {
-	fs, cfgPath := flagSet("doctor", "doctor [--config PATH]", e.stderr)
+	fs, cfgPath := flagSet("doctor", `doctor [--config PATH]
+
+Checks what flashcall would use, without placing a call: the configuration (file and line of each problem),
+the caller-ID pools and their guess odds, the destination policy, the history database, the Restcomm
+credentials, and the RCML document fetched as Restcomm would fetch it (status, content type, XML, length of
+the spoken text against the ring). Each line is "ok", "warn" (works, not as meant), "FAIL" (breaks calls,
+with what to do) or "note" (only the Restcomm administrator can check). Exit 0 when nothing fails, 1 when
+something does, 4 when Restcomm refuses the credentials, 2 for a broken configuration. The auth token is
+never printed.`, e.stderr)
 	if code, done := parseNoArgs(fs, e.args, e.stderr); done {
 		return code
 	}

@@ -10,7 +10,11 @@ import (
 
 // runRCML prints the flash-call RCML document built from the configuration.
 func runRCML(_ context.Context, e env) int {
-	fs, cfgPath := flagSet("rcml", "rcml [--config PATH]", e.stderr)
+	fs, cfgPath := flagSet("rcml", `rcml [--config PATH]
+
+Prints the RCML document Restcomm plays to a customer who answers the flash call (rcml.text, voice,
+language, loop), for hosting it yourself at call.rcml_url. With "{code}" in rcml.text the document printed
+carries a placeholder: the code is spoken only from flashcall's own per-call address.`, e.stderr)
 	if code, done := parseNoArgs(fs, e.args, e.stderr); done {
 		return code
 	}

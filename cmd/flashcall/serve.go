@@ -24,7 +24,13 @@ const shutdownGrace = 10 * time.Second
 // listed); SIGTERM or SIGINT tells every session and
 // shuts down, leaving calls still live recorded for reconciliation at the next start.
 func runServe(ctx context.Context, e env) int {
-	fs, cfgPath := flagSet("serve", "serve [--config PATH]", e.stderr)
+	fs, cfgPath := flagSet("serve", `serve [--config PATH]
+
+Serves the console over SSH to a team (ssh -p 2222 HOST): every session shares one history, one call list
+and one set of limits. Operators log in with the keys in ssh.authorized_keys, named by each key's comment;
+ssh.supervisors names the supervisors. The file is reread when it changes and on SIGHUP; a removed key ends
+its sessions. SIGTERM tells every session and stops; calls still live stay recorded and the next start
+follows them up. See [ssh] in config.example.toml.`, e.stderr)
 	if code, done := parseNoArgs(fs, e.args, e.stderr); done {
 		return code
 	}
