@@ -92,6 +92,7 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"PurgeEndedUnknown", testPurgeEndedUnknown},
 		{"Tracking", testTracking},
 		{"TrackingUnderConcurrency", testTrackingConcurrent},
+		{"StatRows", testStatRows},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, c) })
 	}
