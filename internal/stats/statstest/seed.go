@@ -23,7 +23,9 @@ const (
 )
 
 // at is a time on Day.
-func at(h, m int) time.Time { return Day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+func at(h, m int) time.Time {
+	return Day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+}
 
 // call is one attempt of a seeded verification.
 type call struct {
