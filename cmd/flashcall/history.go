@@ -138,12 +138,4 @@ func auditExport(ctx context.Context, st *store.Store, cfg *config.Config, e env
 }
 
 // parseSince reads --since as a local date or an RFC 3339 time.
-func parseSince(s string) (time.Time, error) {
-	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("--since %q: use YYYY-MM-DD or an RFC 3339 time such as 2026-11-26T09:00:00Z", s)
-}
+func parseSince(s string) (time.Time, error) { return parseDate("--since", s) }

@@ -45,6 +45,7 @@ func commands() []command {
 		{"serve", "serve the console to a team over SSH (ssh -p 2222 HOST)", runServe},
 		{"call", "place one flash call without the screen (scripts)", runCall},
 		{"history", "export the history: history export --format csv|json [--since DATE] [--reveal]", runHistory},
+		{"report", "the supervisor's figures over a span, by country, caller ID, operator, hour, day, line type or result", runReport},
 		{"audit", "export or verify the audit log: audit export --format csv|json [--since DATE]; audit verify", runAuditCommand},
 		{"rcml", "print the RCML document Restcomm plays when a customer answers", runRCML},
 		{"doctor", "check configuration, credentials and the RCML URL", runDoctor},
