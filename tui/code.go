@@ -22,6 +22,7 @@ type codeEntry struct {
 	expiresAt      time.Time
 	result         string
 	resultKind     noticeKind
+	hint           bool // the result is the "type all digits" hint, which goes as soon as a digit changes
 	checking       bool
 	width          int
 }
@@ -103,7 +104,7 @@ func (c codeEntry) Complete() bool { return len(c.input.Value()) == c.digits }
 
 // SetResult shows the outcome of the last check.
 func (c *codeEntry) SetResult(text string, kind noticeKind) {
-	c.result, c.resultKind = text, kind
+	c.result, c.resultKind, c.hint = text, kind, false
 }
 
 // Update takes digits only: any other character typed or pasted is dropped.
