@@ -124,7 +124,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case msg.Type == tea.KeyEnter:
 			if !m.code.checking {
 				m.code.SetResult(fmt.Sprintf("type all %d digits", m.code.digits), noticeError)
-			m.code.hint = true
+				m.code.hint = true
 			}
 			return nil
 		case key.Matches(msg, k.NextFocus):

@@ -22,8 +22,8 @@ type detailPane struct {
 	height     int
 	cache      map[int64][]record.Transition
 	failed     map[int64]string
-	seq        uint64 // ID of the newest request
-	pendingFor int64  // attempt the newest request is for, 0 when none is outstanding
+	seq        uint64       // ID of the newest request
+	pendingFor int64        // attempt the newest request is for, 0 when none is outstanding
 	want       timelineWant // what the newest request asks for
 	codeDigits int
 	loc        *time.Location

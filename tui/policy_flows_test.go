@@ -112,7 +112,7 @@ func TestFlowPremiumRateIsRefusedByType(t *testing.T) {
 	const number = "+19005550123" // a US premium-rate number
 	tm.Type(number)
 	// Said before enter: ✗, the rule that refuses it, and the line type; no "enter to call".
-	h.waitFor(tm, "✗ premium rate · refused by policy.allowed_types: premium-rate numbers")
+	h.waitFor(tm, "✗ premium-rate · refused by policy.allowed_types")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	h.waitFor(tm, "not called: refused by policy.allowed_types")
 

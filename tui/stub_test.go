@@ -157,7 +157,9 @@ func (s *stubService) Checks(_ context.Context, verificationID int64) ([]record.
 	return nil, nil
 }
 
-func (s *stubService) CheckDestination(n policy.Number) *policy.Refusal { return policy.Default().CheckNumber(n) }
+func (s *stubService) CheckDestination(n policy.Number) *policy.Refusal {
+	return policy.Default().CheckNumber(n)
+}
 
 func (s *stubService) DefaultRegion() string { return "GB" }
 

@@ -129,7 +129,9 @@ func (v verificationView) View(now time.Time, readers []string) string {
 }
 
 // bodyLen is how many body lines the view has now, for scrolling.
-func (v verificationView) bodyLen(now time.Time, readers []string) int { return len(v.body(now, readers)) }
+func (v verificationView) bodyLen(now time.Time, readers []string) int {
+	return len(v.body(now, readers))
+}
 
 // body is every line under the title.
 func (v verificationView) body(now time.Time, readers []string) []string {
