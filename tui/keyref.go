@@ -30,12 +30,14 @@ func (k KeyMap) Reference() []KeyGroup {
 	doc := func(b key.Binding, what string) KeyDoc { return KeyDoc{Keys: b.Keys(), What: what} }
 	sup := func(b key.Binding, what string) KeyDoc { return KeyDoc{Keys: b.Keys(), What: what, Supervisor: true} }
 	keys := func(what string, ks ...string) KeyDoc { return KeyDoc{Keys: ks, What: what} }
-	move := func(first, last string) []KeyDoc {
-		return []KeyDoc{
-			doc(k.Up, "up (a held key moves as many rows; the mouse wheel scrolls too)"), doc(k.Down, "down"),
-			doc(k.PageUp, "page up"), doc(k.PageDown, "page down"),
-			doc(k.Home, first), doc(k.End, last),
+	// The movement keys of a list or view, on one line: up, down, a page, the first and the last row.
+	move := func(first, last string, more ...string) []KeyDoc {
+		var ks []string
+		for _, b := range []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End} {
+			ks = append(ks, b.Keys()...)
 		}
+		return []KeyDoc{{Keys: ks, What: "move: a row, a page, " + k.Home.Keys()[1] + " to the " + first + ", " +
+			k.End.Keys()[1] + " to the " + last + " (a held key moves as many rows" + strings.Join(more, "") + ")"}}
 	}
 	return []KeyGroup{
 		{Pane: "number input", Keys: []KeyDoc{
@@ -55,7 +57,7 @@ func (k KeyMap) Reference() []KeyGroup {
 			doc(k.HangUp, "hang up the call (asks first)"),
 			doc(k.Copy, "copy the call SID to your clipboard (OSC 52)"),
 		)},
-		{Pane: "history", Keys: append(move("newest", "oldest"),
+		{Pane: "history", Keys: append(move("newest", "oldest", "; the mouse wheel scrolls too"),
 			doc(k.Details, "details: every field and the timeline of the attempt, read-backs included (d toggles them; enter opens the read-back on a delivered call's row)"),
 			doc(k.Inspect, "the verification view: every attempt, every read-back, the timeline and the countdown"),
 			doc(k.Filter, "filter the history"),
