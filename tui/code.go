@@ -25,6 +25,7 @@ type codeEntry struct {
 	hint           bool // the result is the "type all digits" hint, which goes as soon as a digit changes
 	checking       bool
 	width          int
+	plain          bool // the renderer draws no attributes: the cursor is drawn by hand (see cursor.go)
 }
 
 func newCodeEntry(st *Styles, digits int, noClipboard bool) codeEntry {
@@ -134,7 +135,7 @@ func (c codeEntry) View(now time.Time) string {
 		title += " · expires in " + elapsed(c.expiresAt.Sub(now))
 	}
 	prompt := fmt.Sprintf("  Ask the customer for the last %d digits of the number that called them.", c.digits)
-	in := "  " + c.input.View()
+	in := "  " + inputView(c.input, c.plain)
 	if c.checking {
 		in += c.styles.Muted.Render("  checking…")
 	} else if c.result != "" {

@@ -21,6 +21,7 @@ type dialer struct {
 	check  func(policy.Number) *policy.Refusal // the policy's destination rules; nil checks nothing
 	width  int
 	region string // the region national numbers are read in, "" when they need their country code
+	plain  bool   // the renderer draws no attributes: the cursor is drawn by hand (see cursor.go)
 
 	value   string        // the value last parsed
 	number  policy.Number // valid when err == nil and value != ""
@@ -133,7 +134,7 @@ func (d *dialer) reparse() {
 
 // View renders the input line and the feedback line.
 func (d dialer) View() string {
-	in := clip(d.input.View(), d.width)
+	in := clip(inputView(d.input, d.plain), d.width)
 	var fb string
 	switch {
 	case strings.TrimSpace(d.value) == "":

@@ -226,6 +226,7 @@ func New(svc Service, opts Options) *Model {
 	m.history = newHistoryTable(st, digits, m.loc, svc.ParseNumber)
 	m.detail = newDetailPane(st, digits, m.loc)
 	m.code = newCodeEntry(st, digits, opts.DisableClipboard)
+	m.dialer.plain, m.code.plain = plainProfile(m.renderer), plainProfile(m.renderer)
 	m.waiting = newWaitingList(st)
 	m.drafts = map[int64]string{}
 	m.filter = newFilterBar(st, opts.DisableClipboard)
