@@ -298,6 +298,8 @@ func (m *Model) typing() bool {
 	switch m.focus {
 	case focusInput, focusCode, focusFilter:
 		return true
+	case focusAudit:
+		return m.audit.Filtering()
 	}
 	return false
 }
@@ -456,7 +458,13 @@ func (m *Model) keysFor(f focus) {
 		k.Back.SetHelp("esc", "close code entry")
 		return
 	case focusAudit:
-		// Read-only: moving and closing is all there is.
+		if m.audit.Filtering() {
+			k.ApplyFilter.SetEnabled(true)
+			k.ClearFilter.SetEnabled(true)
+			return
+		}
+		// Read-only: moving, filtering and closing is all there is.
+		k.Filter.SetEnabled(len(m.audit.entries) > 0)
 		n := m.audit.Len()
 		for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
 			b.SetEnabled(n > 1)

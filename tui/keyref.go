@@ -82,6 +82,7 @@ func (k KeyMap) Reference() []KeyGroup {
 			keys("close the list", "w", "esc"),
 		)},
 		{Pane: "audit log", Keys: append(move("newest", "oldest"),
+			keys("filter: entries holding every word typed (operator, action, number end, SID, detail); enter keeps it, esc drops it", "/"),
 			keys("close the log", "A", "esc"),
 		)},
 		{Pane: "questions", Keys: []KeyDoc{

@@ -233,6 +233,7 @@ func New(svc Service, opts Options) *Model {
 	m.status = newStatusBar(st, opts.NoticeTTL)
 	m.help = newHelpView(st)
 	m.audit = newAuditView(st, m.loc)
+	m.audit.plain = plainProfile(m.renderer)
 	m.inspect = newVerificationView(st, digits, m.loc)
 	m.team = newTeamView(st, m.loc)
 	if m.seat != nil {

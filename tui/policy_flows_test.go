@@ -53,7 +53,7 @@ func TestFlowRevealIsAuditedAndShowsOneRow(t *testing.T) {
 	}
 
 	tm.Send(runes("A"))
-	h.waitFor(tm, "Audit log (2 newest)", `/reveal +\+44\*{7}450 number reveal/`, "call-placed")
+	h.waitFor(tm, "Audit log (2 newest)", `/reveal +\+44\*{7}450 number re/`, "call-placed")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
 	h.waitFor(tm, "▶ History (1)")
 
