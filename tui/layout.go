@@ -196,6 +196,12 @@ func (m *Model) areaLines(now time.Time) []string {
 	case focusPresence:
 		return pad(splitLines(m.team.View(m.members, m.seatID(), m.seat == nil, now)), area)
 	}
+	if !m.ready {
+		// The history and the live calls are still on their way (a slow database, or a service still
+		// reaching Restcomm): say so rather than show an empty table.
+		return pad([]string{sectionTitle(&m.styles, "History", false, m.width),
+			m.styles.Muted.Render(clip("  connecting… loading the history and the live calls", m.width))}, area)
+	}
 	hist := pad(splitLines(m.history.View(now)), m.lay.historyH)
 	if !m.detailVisible() {
 		return pad(hist, area)

@@ -246,7 +246,7 @@ func (m *Model) verificationChanged(v record.Verification) tea.Cmd {
 	}
 	if prev.Status == v.Status {
 		if v.Status == record.StatusAwaitingCode && m.waiting.Has(v.ID) {
-			m.waiting.Add(v) // a later expiry
+			m.waiting.Add(v, false) // a later expiry
 		}
 		if m.code.open && m.code.verificationID == v.ID && !v.ExpiresAt.IsZero() {
 			m.code.expiresAt = v.ExpiresAt
@@ -263,6 +263,11 @@ func (m *Model) verificationChanged(v record.Verification) tea.Cmd {
 	case v.Status == record.StatusAwaitingCode && m.mine[v.ID]:
 		return m.delivered(v)
 	case v.Status == record.StatusNotDelivered && m.mine[v.ID]:
+		if m.unreachable(v.ID) {
+			// Calling again will not help a number the network cannot place a call to.
+			return m.status.Set(fmt.Sprintf("the call to %s could not reach the phone%s: check the number with the customer before calling again",
+				shownNumber(v.Number), m.lastOutcome(v.ID)), noticeError)
+		}
 		return m.status.Set(fmt.Sprintf("the call to %s was not delivered%s: r (in the history) calls again",
 			shownNumber(v.Number), m.lastOutcome(v.ID)), noticeError)
 	case v.Status.Final() && m.code.open && m.code.verificationID == v.ID:
@@ -276,7 +281,8 @@ func (m *Model) verificationChanged(v record.Verification) tea.Cmd {
 // delivered queues the notice of a delivered call and rings the bell. Whatever has the keyboard keeps it:
 // the operator may be typing the next number, or reading back another customer's code.
 func (m *Model) delivered(v record.Verification) tea.Cmd {
-	if !m.waiting.Add(v) {
+	r, _ := m.history.LatestOf(v.ID)
+	if !m.waiting.Add(v, r.Outcome == record.OutcomeAnswered) {
 		return nil
 	}
 	if m.bell {
@@ -302,6 +308,13 @@ func (m *Model) newlyStale(a record.Attempt) tea.Cmd {
 	}
 	return m.status.Set(fmt.Sprintf("the call to %s cannot be followed: %s; it shows its last known state, marked stale",
 		shownNumber(a.Number), staleReason(a.Error, a.Number)), noticeError)
+}
+
+// unreachable reports whether the newest attempt of a verification failed in a way calling again does not
+// mend: Restcomm could not place the call, or does not know it (a wrong or unallocated number).
+func (m *Model) unreachable(verificationID int64) bool {
+	r, ok := m.history.LatestOf(verificationID)
+	return ok && (r.Outcome == record.OutcomeFailed || r.Outcome == record.OutcomeNotFound)
 }
 
 // lastOutcome describes the newest attempt of a verification, e.g. " (busy)".
@@ -449,6 +462,11 @@ func (m *Model) placed(msg placedMsg) tea.Cmd {
 		number := msg.number
 		if number == "" {
 			number = msg.res.Attempt.Number
+		}
+		var ref *policy.Refusal
+		if errors.As(msg.err, &ref) && !msg.retry && !msg.supersede && m.dialer.Value() == msg.input {
+			// The status bar says what was refused and why; the next number must not be typed onto this one.
+			m.dialer.Reset()
 		}
 		return tea.Batch(append(cmds, m.status.Set(placeError(msg.err, number), noticeError))...)
 	}
