@@ -33,6 +33,7 @@ type liveList struct {
 	focused    bool
 	codeDigits int
 	timeout    int
+	speed      float64 // the simulator's speed factor: ring time is counted in its time, as the Timeout is
 }
 
 func newLiveList(st *Styles, codeDigits, timeout int) liveList {
@@ -219,6 +220,9 @@ func (l liveList) row(i int, now time.Time) string {
 	case !c.ringSince.IsZero():
 		// Restcomm ends the call at the Timeout: a counter past it would only say that news stopped coming.
 		d := now.Sub(c.ringSince)
+		if l.speed > 0 {
+			d = time.Duration(float64(d) * l.speed)
+		}
 		if l.timeout > 0 {
 			d = min(d, time.Duration(l.timeout)*time.Second)
 		}

@@ -223,6 +223,9 @@ func New(svc Service, opts Options) *Model {
 	m.dialer.check = svc.CheckDestination
 	m.dialer.SetRegion(svc.DefaultRegion())
 	m.live = newLiveList(st, digits, m.info.Timeout)
+	if m.info.Simulated && m.info.SimSpeed > 0 {
+		m.live.speed = m.info.SimSpeed
+	}
 	m.history = newHistoryTable(st, digits, m.loc, svc.ParseNumber)
 	m.detail = newDetailPane(st, digits, m.loc)
 	m.code = newCodeEntry(st, digits, opts.DisableClipboard)

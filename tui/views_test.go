@@ -16,6 +16,7 @@ import (
 
 	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/verify"
 )
 
 // TestVerificationViewFromAnyRow: i on a history row opens its verification (attempts, read-backs by whom,
@@ -316,5 +317,27 @@ func TestCursorUnderNoColor(t *testing.T) {
 	typeText(m, "0740")
 	if !strings.Contains(m.View(), "Number 0740"+reverseVideo(" ")) {
 		t.Fatalf("no cursor after the digits:\n%q", strings.Split(m.View(), "\n")[2])
+	}
+}
+
+// TestRingTimeAtAFastSimulator: at sim speed ×10 the header says how long the ring really lasts, and the
+// live row counts the ring in the simulator's time against the Timeout.
+func TestRingTimeAtAFastSimulator(t *testing.T) {
+	stub := newStub()
+	stub.info.Timeout, stub.info.SimSpeed = 60, 10
+	now := testStart
+	m := New(stub, Options{Operator: record.Operator{Name: "alice"}, Renderer: asciiRenderer(),
+		Now: func() time.Time { return now }, Location: time.UTC})
+	m.Update(tea.WindowSizeMsg{Width: 130, Height: 24})
+	m.Update(startedMsg{})
+	if v := m.View(); !strings.Contains(v, "ring 60s (6s at sim speed ×10)") {
+		t.Fatalf("header:\n%s", strings.Split(v, "\n")[0])
+	}
+	a, _ := placeMine(m, 1, testNumber)
+	a.Status, a.UpdatedAt = "ringing", a.UpdatedAt.Add(time.Second)
+	m.Update(eventMsg{ev: verify.Event{Kind: verify.EventAttempt, Attempt: a, At: now}})
+	now = now.Add(3 * time.Second)
+	if rows := linesWith(m.View(), "ring 0:30/60s"); len(rows) != 1 {
+		t.Fatalf("3 s of a ×10 ring read:\n%s", m.View())
 	}
 }
