@@ -85,8 +85,13 @@ func TestEnterCodeFromTheHistory(t *testing.T) {
 	if !strings.Contains(m.View(), "type all 4 digits") {
 		t.Fatal("enter with 2 digits does not say what is missing")
 	}
+	typeText(m, "3")
+	if strings.Contains(m.View(), "type all 4 digits") {
+		t.Fatal("the hint about the missing digits stays after another digit")
+	}
 	send(m, keyEsc)
-	if m.code.open || m.Focus() != "input" {
+	// The keyboard goes back where the read-back was opened from, not to the number input.
+	if m.code.open || m.Focus() != "history" {
 		t.Fatalf("esc: code open %v, focus %s", m.code.open, m.Focus())
 	}
 }

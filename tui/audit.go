@@ -15,10 +15,23 @@ func (m *Model) openAudit() tea.Cmd {
 	return tea.Batch(m.setFocus(focusAudit), m.cmds.audit(seq, auditLimit))
 }
 
-// auditKey handles the keys of the audit log view: it scrolls and closes, nothing else.
+// auditKey handles the keys of the audit log view: it scrolls, filters (/) and closes, nothing else.
 func (m *Model) auditKey(msg tea.KeyMsg) tea.Cmd {
 	k := &m.keys
+	if m.audit.Filtering() {
+		switch {
+		case key.Matches(msg, k.ApplyFilter):
+			m.audit.StopFilter(false)
+			return nil
+		case key.Matches(msg, k.ClearFilter):
+			m.audit.StopFilter(true)
+			return nil
+		}
+		return m.audit.UpdateFilter(msg)
+	}
 	switch {
+	case key.Matches(msg, k.Filter):
+		return m.audit.StartFilter()
 	case key.Matches(msg, k.Up):
 		m.audit.Move(-1)
 	case key.Matches(msg, k.Down):

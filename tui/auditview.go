@@ -5,6 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/flashcall/flashcall/internal/record"
 )
 
@@ -18,6 +21,9 @@ type auditView struct {
 	styles  *Styles
 	loc     *time.Location
 	entries []record.AuditEntry // newest first
+	shown   []int               // the entries the filter keeps, as indexes into entries
+	filter  textinput.Model     // the filter (/): words every shown entry holds
+	typing  bool                // the filter input has the keyboard
 	seq     uint64              // ID of the newest load
 	loading bool
 	err     string
@@ -26,10 +32,68 @@ type auditView struct {
 	width   int
 	height  int // lines, title and footer included
 	focused bool
+	plain   bool // the renderer draws no attributes: the filter's cursor is drawn by hand
 }
 
 func newAuditView(st *Styles, loc *time.Location) auditView {
-	return auditView{styles: st, loc: loc}
+	in := newTextInput(st, "Filter audit ", "operator, action, number end, SID, words…")
+	in.CharLimit = 80
+	return auditView{styles: st, loc: loc, filter: in}
+}
+
+// refilter recomputes the entries shown: those that hold every word of the filter, case-insensitively, in
+// their operator, remote, action, masked number, IDs or detail.
+func (a *auditView) refilter() {
+	words := strings.Fields(strings.ToLower(a.filter.Value()))
+	a.shown = a.shown[:0]
+	for i, e := range a.entries {
+		if len(words) > 0 {
+			hay := strings.ToLower(strings.Join([]string{e.Operator, e.Remote, string(e.Action), auditText(e, true)}, " "))
+			ok := true
+			for _, w := range words {
+				if !strings.Contains(hay, w) {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+		}
+		a.shown = append(a.shown, i)
+	}
+	a.clamp()
+}
+
+// Filtering reports whether the filter input has the keyboard.
+func (a auditView) Filtering() bool { return a.typing }
+
+// StartFilter gives the filter input the keyboard.
+func (a *auditView) StartFilter() tea.Cmd {
+	a.typing = true
+	return a.filter.Focus()
+}
+
+// StopFilter takes the keyboard from the filter input; clear drops the filter too.
+func (a *auditView) StopFilter(clear bool) {
+	a.typing = false
+	a.filter.Blur()
+	if clear {
+		a.filter.Reset()
+		a.refilter()
+	}
+}
+
+// UpdateFilter passes a key to the filter input and filters again when its text changed.
+func (a *auditView) UpdateFilter(msg tea.Msg) tea.Cmd {
+	before := a.filter.Value()
+	var cmd tea.Cmd
+	a.filter, cmd = a.filter.Update(msg)
+	if a.filter.Value() != before {
+		a.cursor, a.offset = 0, 0
+		a.refilter()
+	}
+	return cmd
 }
 
 // auditFooter is the lines under the table that show the selected entry in full, where there is room.
@@ -55,11 +119,20 @@ func (a *auditView) Focus() { a.focused = true }
 // Blur takes the keyboard away.
 func (a *auditView) Blur() { a.focused = false }
 
-// Len is the number of entries loaded.
-func (a auditView) Len() int { return len(a.entries) }
+// Len is the number of entries shown (loaded and kept by the filter).
+func (a auditView) Len() int { return len(a.shown) }
 
-// pageRows is how many entries fit between the title and column header and the footer.
-func (a auditView) pageRows() int { return max(1, a.height-2-a.footerLines()) }
+// pageRows is how many entries fit between the title and column header and the footer (and the filter
+// line, while there is a filter).
+func (a auditView) pageRows() int { return max(1, a.height-2-a.footerLines()-a.filterLines()) }
+
+// filterLines is 1 while the filter is being typed or holds text, 0 otherwise.
+func (a auditView) filterLines() int {
+	if a.typing || a.filter.Value() != "" {
+		return 1
+	}
+	return 0
+}
 
 // Reload starts a new load and returns its ID; the entries shown so far stay until it arrives.
 func (a *auditView) Reload() uint64 {
@@ -82,16 +155,16 @@ func (a *auditView) Loaded(msg auditMsg) bool {
 	a.err = ""
 	a.entries = msg.entries
 	a.cursor, a.offset = 0, 0
-	a.clamp()
+	a.refilter()
 	return true
 }
 
 // Selected returns the entry under the cursor.
 func (a auditView) Selected() (record.AuditEntry, bool) {
-	if a.cursor < 0 || a.cursor >= len(a.entries) {
+	if a.cursor < 0 || a.cursor >= len(a.shown) {
 		return record.AuditEntry{}, false
 	}
-	return a.entries[a.cursor], true
+	return a.entries[a.shown[a.cursor]], true
 }
 
 // Move moves the cursor by delta entries.
@@ -104,11 +177,11 @@ func (a *auditView) Move(delta int) {
 func (a *auditView) Top() { a.cursor = 0; a.clamp() }
 
 // Bottom jumps to the oldest entry loaded.
-func (a *auditView) Bottom() { a.cursor = len(a.entries) - 1; a.clamp() }
+func (a *auditView) Bottom() { a.cursor = len(a.shown) - 1; a.clamp() }
 
 // clamp keeps the cursor on an entry and on screen.
 func (a *auditView) clamp() {
-	n := len(a.entries)
+	n := len(a.shown)
 	a.cursor = min(max(a.cursor, 0), max(n-1, 0))
 	page := a.pageRows()
 	if a.cursor < a.offset {
@@ -124,13 +197,14 @@ func (a *auditView) clamp() {
 // They narrow on smaller screens (the footer shows the selected entry whole), and the remote column goes
 // when the screen is narrower still.
 func (a auditView) auditCols() (timeW, opW, remoteW, actionW int) {
+	// The action column fits the longest action ("no-call-reported", "config-reloaded") at every width.
 	switch {
 	case a.width >= 110:
 		return 14, 12, 21, 16
 	case a.width >= 70:
-		return 14, 8, 12, 12
+		return 14, 8, 12, 16
 	}
-	return 14, 8, 0, 12
+	return 14, 8, 0, 16
 }
 
 // View renders the title, the column header, the visible entries and the selected entry in full.
@@ -138,7 +212,10 @@ func (a auditView) View() string {
 	if a.height <= 0 {
 		return ""
 	}
-	title := fmt.Sprintf("Audit log (%d newest) · read-only · esc to close", len(a.entries))
+	title := fmt.Sprintf("Audit log (%d newest) · read-only · / filter · esc to close", len(a.entries))
+	if a.filter.Value() != "" {
+		title = fmt.Sprintf("Audit log (%d of %d newest) · read-only · / filter · esc to close", len(a.shown), len(a.entries))
+	}
 	if a.loading {
 		title = "Audit log · loading… · read-only · esc to close"
 	}
@@ -159,9 +236,11 @@ func (a auditView) View() string {
 		lines = append(lines, a.styles.Bad.Render(clip("  could not load the audit log: "+a.err, a.width)))
 	case len(a.entries) == 0 && !a.loading:
 		lines = append(lines, a.styles.Muted.Render(clip("  no audit entries yet", a.width)))
+	case len(a.shown) == 0 && !a.loading:
+		lines = append(lines, a.styles.Muted.Render(clip("  no entry holds "+record.Quote(a.filter.Value()), a.width)))
 	}
-	for i := a.offset; i < len(a.entries) && i < a.offset+page; i++ {
-		e := a.entries[i]
+	for i := a.offset; i < len(a.shown) && i < a.offset+page; i++ {
+		e := a.entries[a.shown[i]]
 		line := cells(e.At.In(a.loc).Format("01-02 15:04:05"), orDash(e.Operator), orDash(e.Remote), string(e.Action), auditText(e, false))
 		if i == a.cursor {
 			line = fit("> "+line, a.width)
@@ -176,7 +255,10 @@ func (a auditView) View() string {
 		lines = append(lines, line)
 	}
 	footer := a.footerLines()
-	lines = pad(lines, a.height-footer)
+	lines = pad(lines, a.height-footer-a.filterLines())
+	if a.filterLines() > 0 {
+		lines = append(lines, clip(inputView(a.filter, a.plain), a.width))
+	}
 	if e, ok := a.Selected(); ok && footer > 0 {
 		full := fmt.Sprintf("%s · %s from %s · %s: %s", stamp(e.At, a.loc), orDash(e.Operator), orDash(e.Remote), string(e.Action), auditText(e, true))
 		wrapped := wrapMax(full, a.width-2, footer)

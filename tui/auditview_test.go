@@ -59,7 +59,7 @@ func TestAuditViewIsReadOnlyAndRefreshedWhenOpened(t *testing.T) {
 
 	// Nothing in it acts: every action key is off, and pressing them reaches no service.
 	before := len(stub.Calls())
-	for _, b := range []string{"c", "h", "r", "n", "x", "S", "v", "/", "d"} {
+	for _, b := range []string{"c", "h", "r", "n", "x", "S", "v", "d", "i", "y"} {
 		send(m, runes(b))
 	}
 	send(m, keyEnter, keyTab)
@@ -67,7 +67,7 @@ func TestAuditViewIsReadOnlyAndRefreshedWhenOpened(t *testing.T) {
 		t.Fatalf("keys in the audit view: focus %s, calls %v", m.Focus(), stub.Calls()[before:])
 	}
 	for _, h := range enabledHelp(m.Keys()) {
-		if !slices.Contains([]string{"A close audit log", "esc back", "? help", "q quit"}, h) {
+		if !slices.Contains([]string{"/ filter", "A close audit log", "esc back", "? help", "q quit"}, h) {
 			t.Errorf("the audit view offers %q", h)
 		}
 	}
@@ -108,5 +108,41 @@ func TestAuditViewFitsTheWindow(t *testing.T) {
 		if len(lines) != size[1] {
 			t.Fatalf("%dx%d: %d lines", size[0], size[1], len(lines))
 		}
+	}
+}
+
+// TestAuditViewFilters: / filters the loaded entries by every word typed (operator, action, number end,
+// IDs, detail), the title says how many of how many are shown, enter keeps the filter, esc in it drops it,
+// and the action column holds the longest action whole at 80 columns.
+func TestAuditViewFilters(t *testing.T) {
+	stub := newStub()
+	stub.audit = auditEntries(30)
+	stub.audit[3].Action, stub.audit[3].Operator, stub.audit[3].Detail = record.AuditNoCall, "bob", "the customer got no call"
+	m, _ := awaitingModel(t, stub)
+	m.Update(await[auditMsg](t, send(m, runes("A"))))
+	if !strings.Contains(m.View(), "no-call-reported ") {
+		t.Fatalf("the action column cuts no-call-reported:\n%s", m.View())
+	}
+	send(m, runes("/"))
+	typeText(m, "bob no-call")
+	if m.audit.Len() != 1 || !strings.Contains(m.View(), "Audit log (1 of 30 newest)") {
+		t.Fatalf("filter: %d shown\n%s", m.audit.Len(), m.View())
+	}
+	send(m, keyEnter)
+	if m.audit.Filtering() || m.audit.Len() != 1 {
+		t.Fatal("enter did not keep the filter")
+	}
+	send(m, runes("/"), keyEsc)
+	if m.audit.Len() != 30 || m.Focus() != "audit" {
+		t.Fatalf("esc in the filter: %d shown, focus %s", m.audit.Len(), m.Focus())
+	}
+	send(m, runes("/"))
+	typeText(m, "#17 ")
+	if m.audit.Len() != 1 {
+		t.Fatalf("filter by ID: %d shown", m.audit.Len())
+	}
+	send(m, runes("/"), runes("zzz"))
+	if !strings.Contains(m.View(), "no entry holds") {
+		t.Fatalf("an empty result says nothing:\n%s", m.View())
 	}
 }

@@ -22,8 +22,10 @@ type codeEntry struct {
 	expiresAt      time.Time
 	result         string
 	resultKind     noticeKind
+	hint           bool // the result is the "type all digits" hint, which goes as soon as a digit changes
 	checking       bool
 	width          int
+	plain          bool // the renderer draws no attributes: the cursor is drawn by hand (see cursor.go)
 }
 
 func newCodeEntry(st *Styles, digits int, noClipboard bool) codeEntry {
@@ -103,7 +105,7 @@ func (c codeEntry) Complete() bool { return len(c.input.Value()) == c.digits }
 
 // SetResult shows the outcome of the last check.
 func (c *codeEntry) SetResult(text string, kind noticeKind) {
-	c.result, c.resultKind = text, kind
+	c.result, c.resultKind, c.hint = text, kind, false
 }
 
 // Update takes digits only: any other character typed or pasted is dropped.
@@ -133,7 +135,7 @@ func (c codeEntry) View(now time.Time) string {
 		title += " · expires in " + elapsed(c.expiresAt.Sub(now))
 	}
 	prompt := fmt.Sprintf("  Ask the customer for the last %d digits of the number that called them.", c.digits)
-	in := "  " + c.input.View()
+	in := "  " + inputView(c.input, c.plain)
 	if c.checking {
 		in += c.styles.Muted.Render("  checking…")
 	} else if c.result != "" {

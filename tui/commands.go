@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"io"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -144,12 +145,53 @@ func (c commands) reportNoCall(verificationID int64, number string) tea.Cmd {
 	}
 }
 
-func (c commands) timeline(req uint64, attemptID int64) tea.Cmd {
+// timeline loads an attempt's transitions and, for an attempt of a verification, the read-backs made while it
+// was the verification's newest attempt (from its creation until the next attempt's, when until is set), so
+// the timeline shows read-backs among the call's steps.
+func (c commands) timeline(req uint64, w timelineWant) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := c.ctx()
 		defer cancel()
-		items, err := c.svc.Timeline(ctx, attemptID)
-		return timelineMsg{req: req, attemptID: attemptID, items: items, err: err}
+		items, err := c.svc.Timeline(ctx, w.attemptID)
+		if err == nil && w.verificationID != 0 {
+			var checks []record.Check
+			checks, err = c.svc.Checks(ctx, w.verificationID)
+			var mine []record.Check
+			for _, ch := range checks {
+				if !ch.At.Before(w.since) && (w.until.IsZero() || ch.At.Before(w.until)) {
+					mine = append(mine, ch)
+				}
+			}
+			items = timelineOf(items, mine)
+		}
+		return timelineMsg{req: req, attemptID: w.attemptID, items: items, err: err}
+	}
+}
+
+// inspect loads a verification for the verification view.
+func (c commands) inspect(seq uint64, verificationID int64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		v, err := c.svc.Inspect(ctx, verificationID)
+		return inspectMsg{seq: seq, verificationID: verificationID, view: v, err: err}
+	}
+}
+
+// copyNumber fetches an attempt's number for the clipboard (the service audits the copy first), then
+// writes it to the terminal's clipboard.
+func (c commands) copyNumber(attemptID int64, out io.Writer) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		number, err := c.svc.CopyNumber(ctx, c.op, attemptID)
+		if err != nil {
+			return copiedMsg{err: err}
+		}
+		if err := writeClipboard(out, number); err != nil {
+			return copiedMsg{err: err}
+		}
+		return copiedMsg{what: "the number " + record.MaskNumber(number) + " (audited)"}
 	}
 }
 
@@ -158,4 +200,25 @@ func timelineAfter(req uint64, attemptID int64) tea.Cmd {
 	return tea.Tick(timelineDebounce, func(time.Time) tea.Msg {
 		return timelineDueMsg{req: req, attemptID: attemptID}
 	})
+}
+
+// timelineWant is the attempt whose timeline the detail pane wants, with what it takes to pick out the
+// read-backs that belong to it.
+type timelineWant struct {
+	attemptID      int64
+	verificationID int64
+	since, until   time.Time // the read-backs of the attempt are those made from since until until (zero: now)
+}
+
+// expiryOf loads a verification's expiry, for the countdown of a read-back this session did not start.
+func (c commands) expiryOf(verificationID int64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		v, err := c.svc.Inspect(ctx, verificationID)
+		if err != nil {
+			return expiryMsg{verificationID: verificationID}
+		}
+		return expiryMsg{verificationID: verificationID, expiresAt: v.Verification.ExpiresAt}
+	}
 }

@@ -19,6 +19,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.keyRun(msg)
 	}
 	k := &m.keys
+	if m.seat != nil {
+		m.seat.Touch()
+	}
 	if key.Matches(msg, k.ForceQuit) {
 		return m.requestQuit()
 	}
@@ -52,10 +55,26 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return m.setFocus(m.back)
 		case key.Matches(msg, k.Quit):
 			return m.requestQuit()
+		case key.Matches(msg, k.Up):
+			m.scrollHelp(-1)
+		case key.Matches(msg, k.Down):
+			m.scrollHelp(+1)
+		case key.Matches(msg, k.PageUp):
+			m.scrollHelp(-m.help.page())
+		case key.Matches(msg, k.PageDown):
+			m.scrollHelp(+m.help.page())
+		case key.Matches(msg, k.Home):
+			m.scrollHelp(-1 << 30)
+		case key.Matches(msg, k.End):
+			m.scrollHelp(1 << 30)
 		}
 		return nil
 	case focusAudit:
 		return m.auditKey(msg)
+	case focusVerification:
+		return m.verificationKey(msg)
+	case focusPresence:
+		return m.teamKey(msg)
 	case focusFilter:
 		switch {
 		case key.Matches(msg, k.ApplyFilter):
@@ -106,6 +125,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case msg.Type == tea.KeyEnter:
 			if !m.code.checking {
 				m.code.SetResult(fmt.Sprintf("type all %d digits", m.code.digits), noticeError)
+				m.code.hint = true
 			}
 			return nil
 		case key.Matches(msg, k.NextFocus):
@@ -115,10 +135,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Back):
 			m.code.Close()
 			m.relayout()
-			return m.setFocus(focusInput)
+			return m.setFocus(m.codeReturn())
 		}
+		before := m.code.Value()
 		var cmd tea.Cmd
 		m.code, cmd = m.code.Update(msg)
+		if m.code.Value() != before && m.code.hint {
+			// "type all 4 digits" was about the digits before this key.
+			m.code.SetResult("", noticeInfo)
+		}
 		return cmd
 	case focusLive:
 		if cmd, done := m.supervisorOnly(msg); done {
@@ -130,6 +155,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		case key.Matches(msg, k.Down):
 			m.live.Move(+1)
+			return nil
+		case key.Matches(msg, k.PageUp):
+			m.live.Move(-m.live.height)
+			return nil
+		case key.Matches(msg, k.PageDown):
+			m.live.Move(+m.live.height)
 			return nil
 		case key.Matches(msg, k.Home):
 			m.live.Top()
@@ -212,6 +243,10 @@ func (m *Model) actionKey(msg tea.KeyMsg, attemptID, verificationID int64) (tea.
 	}
 	shown := shownNumber(number)
 	switch {
+	case key.Matches(msg, k.Inspect):
+		return m.openVerification(verificationID), true
+	case key.Matches(msg, k.Copy):
+		return m.copyRow(attemptID), true
 	case key.Matches(msg, k.EnterCode):
 		return m.openCode(verificationID, number, time.Time{}), true
 	case key.Matches(msg, k.HangUp):
@@ -251,6 +286,8 @@ func (m *Model) globalKey(msg tea.KeyMsg) tea.Cmd {
 		return m.setFocus(focusHelp)
 	case key.Matches(msg, k.Audit):
 		return m.openAudit()
+	case key.Matches(msg, k.Team):
+		return m.openTeam()
 	case key.Matches(msg, k.Quit):
 		return m.requestQuit()
 	}
@@ -262,6 +299,8 @@ func (m *Model) typing() bool {
 	switch m.focus {
 	case focusInput, focusCode, focusFilter:
 		return true
+	case focusAudit:
+		return m.audit.Filtering()
 	}
 	return false
 }
@@ -395,6 +434,14 @@ func (m *Model) keysFor(f focus) {
 		k.Back.SetEnabled(true)
 		k.Back.SetHelp("esc", "close help")
 		k.Quit.SetEnabled(true)
+		for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
+			b.SetEnabled(len(m.helpBody()) > m.help.page())
+		}
+		k.Home.SetHelp("home/g", "top")
+		k.End.SetHelp("end/G", "bottom")
+		return
+	case focusVerification, focusPresence:
+		m.viewKeys(f)
 		return
 	case focusFilter:
 		k.ApplyFilter.SetEnabled(true)
@@ -421,7 +468,13 @@ func (m *Model) keysFor(f focus) {
 		k.Back.SetHelp("esc", "close code entry")
 		return
 	case focusAudit:
-		// Read-only: moving and closing is all there is.
+		if m.audit.Filtering() {
+			k.ApplyFilter.SetEnabled(true)
+			k.ClearFilter.SetEnabled(true)
+			return
+		}
+		// Read-only: moving, filtering and closing is all there is.
+		k.Filter.SetEnabled(len(m.audit.entries) > 0)
 		n := m.audit.Len()
 		for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
 			b.SetEnabled(n > 1)
@@ -443,11 +496,14 @@ func (m *Model) keysFor(f focus) {
 	k.Quit.SetEnabled(true)
 	k.Audit.SetEnabled(m.isSupervisor())
 	k.Audit.SetHelp("A", "audit log")
+	k.Team.SetEnabled(true)
 	switch f {
 	case focusLive:
 		for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Home, &k.End} {
 			b.SetEnabled(m.live.Len() > 1)
 		}
+		k.PageUp.SetEnabled(m.live.Len() > m.live.height)
+		k.PageDown.SetEnabled(m.live.Len() > m.live.height)
 		// The live calls run oldest first, the history newest first.
 		k.Home.SetHelp("home/g", "oldest")
 		k.End.SetHelp("end/G", "newest")
@@ -456,6 +512,7 @@ func (m *Model) keysFor(f focus) {
 		if a, ok := m.live.Selected(); ok {
 			r, _ := m.history.Row(a.ID)
 			m.enableActions(isLive(a), a.VerificationID, r.VerificationStatus, a.Number)
+			m.copyKeys(a.ID, a.CallSID)
 			if m.waits(a.VerificationID) {
 				k.Details.SetHelp("d", m.keys.Details.Help().Desc)
 				k.EnterCode.SetHelp("c/enter", "enter code")
@@ -471,6 +528,7 @@ func (m *Model) keysFor(f focus) {
 		m.detailsHelp()
 		if r, ok := m.history.Selected(); ok {
 			m.enableActions(isLive(r.Attempt), r.VerificationID, r.VerificationStatus, r.Number)
+			m.copyKeys(r.ID, r.CallSID)
 			if m.waits(r.VerificationID) {
 				// Enter opens the waiting read-back; d still shows the details.
 				k.Details.SetHelp("d", m.keys.Details.Help().Desc)
@@ -499,6 +557,7 @@ func (m *Model) detailsHelp() {
 // enableActions turns on the actions that apply to an attempt and its verification.
 func (m *Model) enableActions(live bool, verificationID int64, status record.Status, number string) {
 	k := &m.keys
+	k.Inspect.SetEnabled(verificationID != 0)
 	if verificationID == 0 || m.busy[verificationID] {
 		k.HangUp.SetEnabled(live)
 		return

@@ -22,8 +22,9 @@ type detailPane struct {
 	height     int
 	cache      map[int64][]record.Transition
 	failed     map[int64]string
-	seq        uint64 // ID of the newest request
-	pendingFor int64  // attempt the newest request is for, 0 when none is outstanding
+	seq        uint64       // ID of the newest request
+	pendingFor int64        // attempt the newest request is for, 0 when none is outstanding
+	want       timelineWant // what the newest request asks for
 	codeDigits int
 	loc        *time.Location
 }
@@ -40,7 +41,8 @@ func (d *detailPane) SetSize(w, h int) { d.width, d.height = w, h }
 
 // Want asks for an attempt's timeline; it returns the debounce tick when the timeline is neither cached nor
 // already on its way.
-func (d *detailPane) Want(attemptID int64) tea.Cmd {
+func (d *detailPane) Want(w timelineWant) tea.Cmd {
+	attemptID := w.attemptID
 	if attemptID == 0 || d.pendingFor == attemptID {
 		return nil
 	}
@@ -49,6 +51,7 @@ func (d *detailPane) Want(attemptID int64) tea.Cmd {
 	}
 	d.seq++
 	d.pendingFor = attemptID
+	d.want = w
 	return timelineAfter(d.seq, attemptID)
 }
 
@@ -57,7 +60,7 @@ func (d *detailPane) Due(msg timelineDueMsg, c commands) tea.Cmd {
 	if msg.req != d.seq || msg.attemptID != d.pendingFor {
 		return nil
 	}
-	return c.timeline(msg.req, msg.attemptID)
+	return c.timeline(msg.req, d.want)
 }
 
 // Loaded stores a reply, unless a newer request has been made since.

@@ -18,15 +18,19 @@ type dialer struct {
 	styles *Styles
 	input  textinput.Model
 	parse  func(string) (policy.Number, error)
+	check  func(policy.Number) *policy.Refusal // the policy's destination rules; nil checks nothing
 	width  int
+	region string // the region national numbers are read in, "" when they need their country code
+	plain  bool   // the renderer draws no attributes: the cursor is drawn by hand (see cursor.go)
 
-	value  string        // the value last parsed
-	number policy.Number // valid when err == nil and value != ""
-	err    error
+	value   string        // the value last parsed
+	number  policy.Number // valid when err == nil and value != ""
+	err     error
+	refusal *policy.Refusal // the destination rule that refuses the parsed number, nil when none does
 }
 
 func newDialer(st *Styles, parse func(string) (policy.Number, error), noClipboard bool) dialer {
-	ti := newTextInput(st, "Number ", "+44 7400 123456, or a national number")
+	ti := newTextInput(st, "Number ", "+44 7400 123456")
 	ti.CharLimit = 40
 	if noClipboard {
 		ti.KeyMap.Paste.SetEnabled(false)
@@ -54,6 +58,17 @@ func newTextInput(st *Styles, prompt, placeholder string) textinput.Model {
 	return ti
 }
 
+// SetRegion words the placeholder for the numbers the service reads: national ones only when it has a
+// default region to read them in.
+func (d *dialer) SetRegion(region string) {
+	d.region = region
+	if region != "" {
+		d.input.Placeholder = "+44 7400 123456, or a national number (" + region + ")"
+	} else {
+		d.input.Placeholder = "+44 7400 123456 (with the country code)"
+	}
+}
+
 // SetSize sets the width of the input and its feedback line.
 func (d *dialer) SetSize(w int) {
 	d.width = w
@@ -75,9 +90,10 @@ func (d *dialer) Reset() {
 	d.reparse()
 }
 
-// Number returns the parsed number and whether the input holds a dialable one.
+// Number returns the parsed number and whether the input holds a dialable one: valid, and not refused by
+// the policy's destination rules.
 func (d dialer) Number() (policy.Number, bool) {
-	return d.number, d.value != "" && d.err == nil
+	return d.number, d.value != "" && d.err == nil && d.refusal == nil
 }
 
 // Problem explains why the typed number cannot be dialled, "" when it can or nothing is typed.
@@ -87,6 +103,9 @@ func (d dialer) Problem() string {
 	}
 	if d.err != nil {
 		return reason(d.err)
+	}
+	if d.refusal != nil {
+		return d.refusal.Error()
 	}
 	return ""
 }
@@ -103,22 +122,36 @@ func (d dialer) Update(msg tea.Msg) (dialer, tea.Cmd) {
 
 func (d *dialer) reparse() {
 	d.value = d.input.Value()
-	d.number, d.err = policy.Number{}, nil
+	d.number, d.err, d.refusal = policy.Number{}, nil, nil
 	if strings.TrimSpace(d.value) == "" || d.parse == nil {
 		return
 	}
 	d.number, d.err = d.parse(d.value)
+	if d.err == nil && d.check != nil {
+		d.refusal = d.check(d.number)
+	}
 }
 
 // View renders the input line and the feedback line.
 func (d dialer) View() string {
-	in := clip(d.input.View(), d.width)
+	in := clip(inputView(d.input, d.plain), d.width)
 	var fb string
 	switch {
 	case strings.TrimSpace(d.value) == "":
-		fb = d.styles.Muted.Render(clip("  international (+CC…) or national number, enter to call", d.width))
+		hint := "  international number (+CC…), enter to call"
+		if d.region != "" {
+			hint = "  international (+CC…) or national number, enter to call"
+		}
+		fb = d.styles.Muted.Render(clip(hint, d.width))
 	case d.err != nil:
 		fb = d.styles.Bad.Render(clip("  ✗ "+reason(d.err), d.width))
+	case d.refusal != nil:
+		// Said before enter: the rule that refuses it, and what kind of number it is.
+		text := "  ✗ " + d.refusal.Error()
+		if t := strings.ReplaceAll(string(d.number.Type), "_", " "); t != "" {
+			text = "  ✗ " + t + " · " + d.refusal.Error()
+		}
+		fb = d.styles.Bad.Render(clip(text, d.width))
 	default:
 		n := d.number
 		parts := []string{"✓ " + orDash(n.E164)}

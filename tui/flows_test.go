@@ -112,7 +112,11 @@ func TestFlowFailed(t *testing.T) {
 	const number = "+447400123458"
 	h.dial(tm, number)
 	h.advance(flowPollInterval) // fails without ringing after 200 ms
-	h.waitFor(tm, "not delivered (failed)", "/failed +not-delivered/", "Live calls (0)")
+	// Calling again would not mend it: the operator is told to check the number, not to press r.
+	seen := h.waitFor(tm, "could not reach the phone (failed): check the number", "with the customer before calling again", "/failed +not-delivered/", "Live calls (0)")
+	if strings.Contains(seen, "r (in the history) calls again") {
+		t.Fatal("a number the call could not reach is offered a retry")
+	}
 
 	m := h.finish(tm)
 	if r := row(t, m, number); r.Outcome != "failed" || r.RingingSeen {
@@ -128,7 +132,10 @@ func TestFlowAnsweredStillAsksForTheDigits(t *testing.T) {
 	h.advance(3 * flowPollInterval) // answered after about 2 s of ringing
 	h.waitFor(tm, "in-progress")
 	h.advance(time.Minute) // the RCML message is spoken, then the call completes
-	h.readBack(tm, number, "/completed +awaiting-code/", "Live calls (0)")
+	// Worded as what it was: answered, not missed.
+	h.waitFor(tm, record.MaskNumber(number)+" answered: press c to enter the code", "/completed +awaiting-code/", "Live calls (0)")
+	tm.Send(runes("c"))
+	h.waitFor(tm, "Read-back for "+record.MaskNumber(number), askPrompt)
 
 	tm.Type(h.code(number))
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})

@@ -43,7 +43,7 @@ func (h header) View() string {
 		backend,
 		fmt.Sprintf("pool %s", groupDigits(h.info.PoolSize)),
 		"guess " + h.info.GuessOdds,
-		fmt.Sprintf("ring %ds", h.info.Timeout),
+		ringText(h.info),
 		fmt.Sprintf("code %d digits", h.info.CodeDigits),
 		"operator " + h.operator,
 	}
@@ -52,6 +52,18 @@ func (h header) View() string {
 		return line
 	}
 	return line + "\n" + h.styles.Banner.Render(clip("! "+h.banner, h.width))
+}
+
+// ringText is the ring Timeout for the header. A simulator running faster than real time rings for a
+// fraction of it, which is said too: "ring 60s (6s at sim speed ×10)".
+func ringText(info verify.Info) string {
+	text := fmt.Sprintf("ring %ds", info.Timeout)
+	if s := info.SimSpeed; info.Simulated && s > 0 && s != 1 {
+		wall := strconv.FormatFloat(float64(info.Timeout)/s, 'f', 1, 64)
+		wall = strings.TrimSuffix(wall, ".0")
+		text += fmt.Sprintf(" (%ss at sim speed ×%s)", wall, strconv.FormatFloat(s, 'g', -1, 64))
+	}
+	return text
 }
 
 // groupDigits writes n with thousands separators: 10000 is "10,000".

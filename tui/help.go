@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
@@ -9,7 +11,9 @@ import (
 // helpView renders the help line and the full help from the key map. Its styles come from the session's
 // renderer, not from the help bubble's defaults.
 type helpView struct {
-	model help.Model
+	model  help.Model
+	height int // body lines of the full help
+	offset int // first body line of the full help shown
 }
 
 func newHelpView(st *Styles) helpView {
@@ -69,36 +73,85 @@ func (h helpView) ShortView(k KeyMap) string {
 	return clip(m.ShortHelpView(append(shown, must...)), h.model.Width)
 }
 
-// FullView is every binding that works now, in columns.
-func (h helpView) FullView(k KeyMap) string {
-	return h.model.FullHelpView(k.FullHelp())
+// SetHeight sets how many lines the full help's body may take under its title.
+func (h *helpView) SetHeight(n int) { h.height = max(n, 1) }
+
+// page is how many body lines the full help shows at once.
+func (h helpView) page() int { return max(h.height, 1) }
+
+// scrollTo moves the full help to offset, within a body of n lines.
+func (h *helpView) scrollTo(offset, n int) {
+	h.offset = min(max(offset, 0), max(n-h.page(), 0))
 }
 
-// guideLines is the reference under the full help: every key of the console by where it works, since the
-// columns above list only what works in the pane the help was opened from. Supervisor-only keys are listed
-// for supervisors; an operator is told of them by supervisorNote.
-func (h helpView) guideLines(st *Styles, supervisor bool) []string {
-	w := h.model.Width
-	rows := [][2]string{
-		{"Number", "type a number, enter calls it · esc clears · ? help while empty · c opens a delivered call's read-back"},
-		{"Read-back", "type the digits the customer reads, enter checks them · esc closes"},
-		{"Live calls", "↑↓ or j k, g G move · c or enter: read-back of a delivered call · h hang up · d details"},
-		{"History", "↑↓ or j k, pgup pgdn, g G move · enter details (the read-back on a delivered call's row) · / filter · c code · h hang up · r retry · n got no call · x cancel"},
-		{"Anywhere", "tab and shift+tab move between panes · q quits outside the text inputs, ctrl+c everywhere: with calls live or a read-back half-typed, they ask first"},
+// referenceLines is the full help's body: every key of every pane, grouped by pane, wrapped to the width.
+// Supervisor-only keys are listed for supervisors; an operator is told of them by supervisorNote.
+func (h helpView) referenceLines(st *Styles, k KeyMap, supervisor bool) []string {
+	w := max(h.model.Width, 20)
+	keyW := 14
+	if w < 70 {
+		keyW = 10
 	}
-	if supervisor {
-		rows = append(rows, [2]string{"Supervisor", "v reveal a number · A audit log · S fresh verification"})
+	out := []string{st.Title.Render(clip("  Every key, by where it works", w))}
+	if !supervisor {
+		for _, l := range wrapMax(supervisorNote, w-2, 3) {
+			out = append(out, st.Muted.Render("  "+l))
+		}
 	}
-	const labelW = 12
-	out := []string{"", st.Title.Render(clip("  Every key, by where it works", w))}
-	for _, r := range rows {
-		for i, l := range wrapMax(r[1], w-labelW-3, 3) {
-			label := ""
-			if i == 0 {
-				label = r[0]
+	for _, g := range k.Reference() {
+		out = append(out, st.Title.Render(clip("  "+g.Pane, w)))
+		for _, d := range g.Keys {
+			if d.Supervisor && !supervisor {
+				continue
 			}
-			out = append(out, clip("  "+st.HelpKey.Render(fit(label, labelW))+" "+st.HelpDesc.Render(l), w))
+			what := d.What
+			if d.Supervisor {
+				what += " (supervisors)"
+			}
+			keys := keysText(d.Keys)
+			desc := wrapMax(what, max(w-keyW-5, 10), 6)
+			if ansi.StringWidth(keys) > keyW {
+				// A long key list takes its own line.
+				out = append(out, clip("    "+st.HelpKey.Render(keys), w))
+				keys = ""
+			}
+			for i, l := range desc {
+				label := ""
+				if i == 0 {
+					label = keys
+				}
+				out = append(out, clip("    "+st.HelpKey.Render(fit(label, keyW))+" "+st.HelpDesc.Render(l), w))
+			}
 		}
 	}
 	return out
+}
+
+// helpBody is the full help's body for this session.
+func (m *Model) helpBody() []string {
+	return m.help.referenceLines(&m.styles, DefaultKeyMap(), m.isSupervisor())
+}
+
+// scrollHelp moves the full help by delta lines.
+func (m *Model) scrollHelp(delta int) {
+	m.help.scrollTo(m.help.offset+delta, len(m.helpBody()))
+}
+
+// helpLines is the full help as drawn: the title, with what is above and below, and the body lines in view.
+func (m *Model) helpLines() []string {
+	body := m.helpBody()
+	page := m.help.page()
+	off := min(max(m.help.offset, 0), max(len(body)-page, 0))
+	title := "Keys (? or esc to close)"
+	if len(body) > page {
+		title += " · ↑↓ pgup pgdn"
+	}
+	if off > 0 {
+		title += fmt.Sprintf(" · ↑ %d more", off)
+	}
+	if below := len(body) - off - page; below > 0 {
+		title += fmt.Sprintf(" · ↓ %d more", below)
+	}
+	out := []string{m.styles.FocusedTitle.Render(clip("▶ "+title, m.width))}
+	return append(out, body[off:min(off+page, len(body))]...)
 }

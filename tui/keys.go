@@ -38,6 +38,14 @@ type KeyMap struct {
 	Reveal key.Binding
 	// Audit opens and closes the read-only audit log view.
 	Audit key.Binding
+	// Inspect opens (and closes) the verification view of the selected row: every attempt, every
+	// read-back, the timeline and the countdown.
+	Inspect key.Binding
+	// Team opens (and closes) the list of who is connected (flashcall serve).
+	Team key.Binding
+	// Copy copies the selected row's call SID, or its number while revealed (supervisors, audited), to the
+	// terminal's clipboard (OSC 52).
+	Copy key.Binding
 	// Yes and No answer the confirm dialog.
 	Yes, No key.Binding
 	// Help shows or hides the full help; it works in the number input too while nothing is typed.
@@ -73,6 +81,9 @@ func DefaultKeyMap() KeyMap {
 		Supersede:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "fresh verification")),
 		Reveal:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal number")),
 		Audit:       key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "audit log")),
+		Inspect:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "verification")),
+		Team:        key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "who is connected")),
+		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy SID")),
 		Yes:         key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:          key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -89,7 +100,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		k.Yes, k.No,
 		k.Call, k.SubmitCode, k.ApplyFilter, k.ClearFilter,
 		k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal,
-		k.Details, k.Filter, k.Audit,
+		k.Details, k.Inspect, k.Filter, k.Copy, k.Audit, k.Team,
 		k.NextFocus, k.Back,
 	}, k.essentials()...)
 }
@@ -109,7 +120,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Call, k.SubmitCode, k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Details, k.Filter, k.ApplyFilter, k.ClearFilter, k.Audit, k.NextFocus, k.PrevFocus, k.Back},
+		{k.Details, k.Inspect, k.Filter, k.ApplyFilter, k.ClearFilter, k.Copy, k.Audit, k.Team, k.NextFocus, k.PrevFocus, k.Back},
 		{k.Yes, k.No, k.Help, k.Quit, k.ForceQuit},
 	}
 }
@@ -119,6 +130,6 @@ func (k *KeyMap) all() []*key.Binding {
 	return []*key.Binding{
 		&k.Call, &k.NextFocus, &k.PrevFocus, &k.Back, &k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End,
 		&k.Details, &k.Filter, &k.ApplyFilter, &k.ClearFilter, &k.EnterCode, &k.SubmitCode, &k.HangUp,
-		&k.Retry, &k.NoCall, &k.Cancel, &k.Supersede, &k.Reveal, &k.Audit, &k.Yes, &k.No, &k.Help, &k.Quit, &k.ForceQuit,
+		&k.Retry, &k.NoCall, &k.Cancel, &k.Supersede, &k.Reveal, &k.Audit, &k.Inspect, &k.Team, &k.Copy, &k.Yes, &k.No, &k.Help, &k.Quit, &k.ForceQuit,
 	}
 }

@@ -57,10 +57,7 @@ func (m *Model) relayout() {
 	// The status bar first: how many lines a long notice takes depends on the width.
 	m.status.SetSize(w)
 	m.filter.SetSize(w)
-	l := layout{liveRows: 2, statusH: m.bottomHeight()}
-	if h >= tallHeight {
-		l.liveRows = 4
-	}
+	l := layout{liveRows: m.liveRows(), statusH: m.bottomHeight()}
 	// One line per waiting read-back, up to an eighth of the screen (the last line counts the rest).
 	m.waiting.SetSize(w, max(1, min(6, h/8)))
 	l.noticeH = m.noticeHeight()
@@ -97,12 +94,21 @@ func (m *Model) relayout() {
 	m.history.SetSize(l.historyW, l.historyH)
 	m.detail.SetSize(l.detailW, l.detailH)
 	m.audit.SetSize(w, l.areaH)
+	m.inspect.SetSize(w, l.areaH)
+	m.team.SetSize(w, l.areaH)
 	m.help.SetSize(w)
+	m.help.SetHeight(max(l.areaH-1, 1))
+}
+
+// liveRows is how many call lines the live pane takes: one per live call, at least one (for "no calls in
+// progress"), and with its title at most half the screen; more calls than that scroll.
+func (m *Model) liveRows() int {
+	return min(max(m.live.Len(), 1), max(m.height/2-1, 1))
 }
 
 // noticeHeight is how many lines the delivered-call notices take: one per waiting read-back but the one open
 // in the code entry, within the layout's bound.
-func (m *Model) noticeHeight() int { return m.waiting.Height(m.openReadBack()) }
+func (m *Model) noticeHeight() int { return m.waiting.Height(m.openReadBack()) + m.teamHeight() }
 
 // openReadBack is the verification whose read-back the code entry shows, 0 when it is closed.
 func (m *Model) openReadBack() int64 {
@@ -151,7 +157,17 @@ func (m *Model) View() string {
 	lines = append(lines, splitLines(m.dialer.View())...)
 	lines = append(lines, splitLines(m.live.View(now))...)
 	if m.lay.noticeH > 0 {
-		lines = append(lines, pad(splitLines(m.waiting.View(now, m.openReadBack())), m.lay.noticeH)...)
+		team := m.teamText()
+		n := m.lay.noticeH
+		if team != "" {
+			n--
+		}
+		if n > 0 {
+			lines = append(lines, pad(splitLines(m.waiting.View(now, m.openReadBack())), n)...)
+		}
+		if team != "" {
+			lines = append(lines, m.styles.Warn.Render(clip(team, m.width)))
+		}
 	}
 	if m.code.open {
 		lines = append(lines, splitLines(m.code.View(now))...)
@@ -172,13 +188,19 @@ func (m *Model) areaLines(now time.Time) []string {
 		return pad(splitLines(m.audit.View()), area)
 	}
 	if m.focus == focusHelp {
-		out := []string{m.styles.FocusedTitle.Render(clip("▶ Keys (? or esc to close)", m.width))}
-		out = append(out, splitLines(m.help.FullView(m.fullKeys))...)
-		if !m.isSupervisor() {
-			out = append(out, "", m.styles.Muted.Render(clip(supervisorNote, m.width)))
-		}
-		out = append(out, m.help.guideLines(&m.styles, m.isSupervisor())...)
-		return pad(out, area)
+		return pad(m.helpLines(), area)
+	}
+	switch m.pane() {
+	case focusVerification:
+		return pad(splitLines(m.inspect.View(now, m.readersOf(m.inspect.id))), area)
+	case focusPresence:
+		return pad(splitLines(m.team.View(m.members, m.seatID(), m.seat == nil, now)), area)
+	}
+	if !m.ready {
+		// The history and the live calls are still on their way (a slow database, or a service still
+		// reaching Restcomm): say so rather than show an empty table.
+		return pad([]string{sectionTitle(&m.styles, "History", false, m.width),
+			m.styles.Muted.Render(clip("  connecting… loading the history and the live calls", m.width))}, area)
 	}
 	hist := pad(splitLines(m.history.View(now)), m.lay.historyH)
 	if !m.detailVisible() {

@@ -27,11 +27,13 @@ type liveList struct {
 	spinning   bool
 	calls      []liveCall // oldest first
 	cursor     int
+	first      int // the first call on screen: the pane scrolls to keep the cursor in view
 	width      int
 	height     int // lines for calls, not counting the title
 	focused    bool
 	codeDigits int
 	timeout    int
+	speed      float64 // the simulator's speed factor: ring time is counted in its time, as the Timeout is
 }
 
 func newLiveList(st *Styles, codeDigits, timeout int) liveList {
@@ -147,13 +149,21 @@ func (l *liveList) Move(delta int) {
 }
 
 // Top and Bottom put the cursor on the oldest and the newest call.
-func (l *liveList) Top() { l.cursor = 0 }
+func (l *liveList) Top() { l.cursor = 0; l.clampCursor() }
 
 // Bottom puts the cursor on the newest call.
-func (l *liveList) Bottom() { l.cursor = max(len(l.calls)-1, 0) }
+func (l *liveList) Bottom() { l.cursor = max(len(l.calls)-1, 0); l.clampCursor() }
 
 func (l *liveList) clampCursor() {
 	l.cursor = min(max(l.cursor, 0), max(len(l.calls)-1, 0))
+	// Scroll as little as keeps the cursor in view, and never leave empty lines under the last call.
+	if l.cursor < l.first {
+		l.first = l.cursor
+	}
+	if l.cursor >= l.first+l.height {
+		l.first = l.cursor - l.height + 1
+	}
+	l.first = min(max(l.first, 0), max(len(l.calls)-l.height, 0))
 }
 
 // Selected returns the call under the cursor.
@@ -166,21 +176,21 @@ func (l liveList) Selected() (record.Attempt, bool) {
 
 // View renders the title and the call lines; it always takes 1+height lines.
 func (l liveList) View(now time.Time) string {
+	first := min(max(l.first, 0), max(len(l.calls)-l.height, 0))
 	title := fmt.Sprintf("Live calls (%d)", len(l.calls))
+	// What is scrolled out is said in the title, so no call line (nor its ring timer) is ever cut for it.
+	if first > 0 {
+		title += fmt.Sprintf(" · ↑ %d more", first)
+	}
+	if below := len(l.calls) - first - l.height; below > 0 {
+		title += fmt.Sprintf(" · ↓ %d more", below)
+	}
 	lines := []string{sectionTitle(l.styles, title, l.focused, l.width)}
 	if len(l.calls) == 0 {
 		lines = append(lines, l.styles.Muted.Render(clip("  no calls in progress", l.width)))
 	}
-	// Keep the cursor visible when there are more calls than lines.
-	first := 0
-	if l.cursor >= l.height {
-		first = l.cursor - l.height + 1
-	}
 	for i := first; i < len(l.calls) && len(lines) < 1+l.height; i++ {
 		lines = append(lines, l.row(i, now))
-	}
-	if more := len(l.calls) - first - l.height; more > 0 && len(lines) > 1 {
-		lines[len(lines)-1] = clip(lines[len(lines)-1], max(0, l.width-12)) + l.styles.Muted.Render(fmt.Sprintf(" +%d more", more))
 	}
 	for len(lines) < 1+l.height {
 		lines = append(lines, "")
@@ -210,6 +220,9 @@ func (l liveList) row(i int, now time.Time) string {
 	case !c.ringSince.IsZero():
 		// Restcomm ends the call at the Timeout: a counter past it would only say that news stopped coming.
 		d := now.Sub(c.ringSince)
+		if l.speed > 0 {
+			d = time.Duration(float64(d) * l.speed)
+		}
 		if l.timeout > 0 {
 			d = min(d, time.Duration(l.timeout)*time.Second)
 		}

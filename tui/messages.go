@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"time"
+
+	"github.com/flashcall/flashcall/internal/presence"
 	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
@@ -95,3 +98,30 @@ type clearNoticeMsg struct{ id uint64 }
 
 // unsubscribedMsg follows the end of the subscription on quit.
 type unsubscribedMsg struct{}
+
+// inspectMsg is the reply to Inspect; seq identifies the request so an older load never replaces a newer one.
+type inspectMsg struct {
+	seq            uint64
+	verificationID int64
+	view           verify.VerificationView
+	err            error
+}
+
+// copiedMsg reports a copy to the clipboard: what was copied, in words, or why nothing was.
+type copiedMsg struct {
+	what string
+	err  error
+}
+
+// presenceMsg is one event from the presence hub.
+type presenceMsg struct{ ev presence.Event }
+
+// presenceClosedMsg says the seat has left the hub: presence updates ended.
+type presenceClosedMsg struct{}
+
+// expiryMsg carries the expiry of a verification this session has not followed (a colleague's), for the
+// countdown of its read-back.
+type expiryMsg struct {
+	verificationID int64
+	expiresAt      time.Time
+}

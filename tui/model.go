@@ -25,6 +25,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/flashcall/flashcall/internal/presence"
 	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
@@ -59,6 +60,10 @@ type Options struct {
 	// Served says the session is one of several on a shared service (flashcall serve): the service outlives
 	// the session, so quitting leaves live calls to the server rather than to the next start.
 	Served bool
+	// Presence is the session's seat among the consoles of one server (flashcall serve): who is connected,
+	// whose read-back is open, and the read-backs the others check. Nil for a console alone. The caller
+	// joined it and leaves it.
+	Presence presence.Seat
 }
 
 // focus says which part of the screen has the keyboard. A key goes to the focused part first; single-letter
@@ -74,6 +79,8 @@ const (
 	focusConfirm
 	focusHelp
 	focusAudit
+	focusVerification
+	focusPresence
 )
 
 // String names the focus, for tests and logs.
@@ -95,6 +102,10 @@ func (f focus) String() string {
 		return "help"
 	case focusAudit:
 		return "audit"
+	case focusVerification:
+		return "verification"
+	case focusPresence:
+		return "presence"
 	}
 	return "unknown"
 }
@@ -139,6 +150,15 @@ type Model struct {
 	help    helpView
 	confirm confirmDialog
 	audit   auditView
+	inspect verificationView // the verification view (i)
+	team    teamView         // who is connected (w)
+
+	viewBack focus // where the verification view and the presence screen return to
+	codeBack focus // where the keyboard was when the read-back was opened: it returns there
+
+	seat      presence.Seat     // this session on the server's presence hub; nil alone
+	members   []presence.Member // everyone connected, as last reported
+	readingAt int64             // the read-back last reported to the hub
 
 	events      <-chan verify.Event
 	unsubscribe func()
@@ -163,7 +183,8 @@ type Model struct {
 // New builds a console session on a service. It does no I/O: the subscription and the history load run
 // from Init.
 func New(svc Service, opts Options) *Model {
-	m := &Model{svc: svc, keys: DefaultKeyMap(), renderer: opts.Renderer, bell: opts.Bell, served: opts.Served}
+	m := &Model{svc: svc, keys: DefaultKeyMap(), renderer: opts.Renderer, bell: opts.Bell, served: opts.Served,
+		seat: opts.Presence}
 	if m.renderer == nil {
 		m.renderer = lipgloss.DefaultRenderer()
 	}
@@ -199,16 +220,28 @@ func New(svc Service, opts Options) *Model {
 	st := &m.styles
 	m.header = header{styles: st, info: m.info, operator: opts.Operator.String(), banner: banner}
 	m.dialer = newDialer(st, svc.ParseNumber, opts.DisableClipboard)
+	m.dialer.check = svc.CheckDestination
+	m.dialer.SetRegion(svc.DefaultRegion())
 	m.live = newLiveList(st, digits, m.info.Timeout)
+	if m.info.Simulated && m.info.SimSpeed > 0 {
+		m.live.speed = m.info.SimSpeed
+	}
 	m.history = newHistoryTable(st, digits, m.loc, svc.ParseNumber)
 	m.detail = newDetailPane(st, digits, m.loc)
 	m.code = newCodeEntry(st, digits, opts.DisableClipboard)
+	m.dialer.plain, m.code.plain = plainProfile(m.renderer), plainProfile(m.renderer)
 	m.waiting = newWaitingList(st)
 	m.drafts = map[int64]string{}
 	m.filter = newFilterBar(st, opts.DisableClipboard)
 	m.status = newStatusBar(st, opts.NoticeTTL)
 	m.help = newHelpView(st)
 	m.audit = newAuditView(st, m.loc)
+	m.audit.plain = plainProfile(m.renderer)
+	m.inspect = newVerificationView(st, digits, m.loc)
+	m.team = newTeamView(st, m.loc)
+	if m.seat != nil {
+		m.members = m.seat.Members()
+	}
 	m.busy = map[int64]bool{}
 	m.mine = map[int64]bool{}
 	m.verifs = map[int64]record.Verification{}
@@ -218,9 +251,9 @@ func New(svc Service, opts Options) *Model {
 	return m
 }
 
-// Init subscribes to the service's events and loads the history.
+// Init loads the history and starts reading the presence hub's events (over flashcall serve).
 func (m *Model) Init() tea.Cmd {
-	return m.cmds.start()
+	return tea.Batch(m.cmds.start(), waitForPresence(m.presenceEvents()))
 }
 
 // Close ends the event subscription. Call it after the program has returned (it is safe to call twice, and
@@ -237,7 +270,7 @@ func (m *Model) Close() {
 func (m *Model) Keys() KeyMap { return m.keys }
 
 // Focus names the part of the screen that has the keyboard: input, code, live, history, filter, confirm,
-// help or audit (the audit log view).
+// help, audit (the audit log view), verification (the verification view) or presence (who is connected).
 func (m *Model) Focus() string { return m.focus.String() }
 
 // setFocus moves the keyboard to f, blurring the rest.
@@ -248,6 +281,8 @@ func (m *Model) setFocus(f focus) tea.Cmd {
 	m.history.Blur()
 	m.filter.Blur()
 	m.audit.Blur()
+	m.inspect.Blur()
+	m.team.Blur()
 	m.focus = f
 	switch f {
 	case focusInput:
@@ -262,6 +297,12 @@ func (m *Model) setFocus(f focus) tea.Cmd {
 		return m.filter.Focus(m.history.filter.text)
 	case focusAudit:
 		m.audit.Focus()
+	case focusVerification:
+		m.inspect.Focus()
+	case focusPresence:
+		m.team.Focus()
+	case focusHelp:
+		m.help.offset = 0
 	}
 	return nil
 }

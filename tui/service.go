@@ -48,6 +48,18 @@ type Service interface {
 	// Supersede starts a fresh verification of the number, marking the open one superseded (audited), and
 	// places its first call. Only a supervisor may (anyone else gets a *verify.RoleError).
 	Supersede(ctx context.Context, op record.Operator, number string) (verify.Result, error)
+	// Inspect returns a verification with its attempts, read-backs and transitions, for the verification view.
+	Inspect(ctx context.Context, verificationID int64) (verify.VerificationView, error)
+	// Checks returns a verification's read-backs (who, when, right or wrong), for the detail pane's timeline.
+	Checks(ctx context.Context, verificationID int64) ([]record.Check, error)
+	// CheckDestination applies the policy's destination rules to a parsed number without I/O: the refusal
+	// Place would give, or nil. The number input says ✗ with it before enter.
+	CheckDestination(n policy.Number) *policy.Refusal
+	// DefaultRegion is the region national numbers are read in, "" when numbers need their country code.
+	DefaultRegion() string
+	// CopyNumber returns an attempt's full number for a supervisor copying it, after auditing the copy (a
+	// *verify.RoleError for anyone else).
+	CopyNumber(ctx context.Context, op record.Operator, attemptID int64) (string, error)
 }
 
 // The service must keep satisfying the interface the console is written against.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -134,6 +135,51 @@ func (s *stubService) ReadAudit(_ context.Context, _ record.Operator, q record.A
 func (s *stubService) Supersede(_ context.Context, _ record.Operator, number string) (verify.Result, error) {
 	s.record("supersede %s", number)
 	return s.superRes, s.superErr
+}
+
+func (s *stubService) Inspect(_ context.Context, verificationID int64) (verify.VerificationView, error) {
+	s.record("inspect %d", verificationID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out verify.VerificationView
+	for _, r := range s.rows {
+		if r.VerificationID != verificationID {
+			continue
+		}
+		out.Verification = record.Verification{ID: verificationID, Number: r.Number, Country: r.Country, Operator: r.Operator,
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Status: r.VerificationStatus, Checks: r.Checks, MaxChecks: r.MaxChecks}
+		out.Attempts = append([]record.Attempt{r.Attempt}, out.Attempts...)
+		out.Transitions = append(out.Transitions, s.timeline[r.ID]...)
+	}
+	if out.Verification.ID == 0 {
+		return out, store.ErrNotFound
+	}
+	return out, nil
+}
+
+func (s *stubService) Checks(_ context.Context, verificationID int64) ([]record.Check, error) {
+	s.record("checks %d", verificationID)
+	return nil, nil
+}
+
+func (s *stubService) CheckDestination(n policy.Number) *policy.Refusal {
+	return policy.Default().CheckNumber(n)
+}
+
+func (s *stubService) DefaultRegion() string { return "GB" }
+
+func (s *stubService) CopyNumber(_ context.Context, op record.Operator, attemptID int64) (string, error) {
+	s.record("copy %d", attemptID)
+	if !op.IsSupervisor() {
+		return "", &verify.RoleError{What: "copying a customer's number", Operator: op.String()}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, ok := s.revealed[attemptID]
+	if !ok {
+		return "", verify.ErrAnonymised
+	}
+	return n, nil
 }
 
 // makeRows builds n history rows, newest first as the service returns them, cycling through the states a

@@ -40,6 +40,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.live, c = m.live.Update(msg)
 		add(c)
 	case secondTickMsg:
+		if m.focus == focusPresence && m.seat != nil {
+			m.members = m.seat.Members() // idle times
+		}
 		if m.counting() && !m.quitting {
 			add(secondTick())
 		} else {
@@ -86,6 +89,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.hideRevealAfter(msg)
 	case auditMsg:
 		m.audit.Loaded(msg)
+	case inspectMsg:
+		m.inspect.Loaded(msg)
+	case expiryMsg:
+		if m.code.open && m.code.verificationID == msg.verificationID && !msg.expiresAt.IsZero() {
+			m.code.expiresAt = msg.expiresAt
+		}
+	case copiedMsg:
+		add(m.copied(msg))
+	case presenceMsg:
+		add(m.presenceEvent(msg.ev))
+		add(waitForPresence(m.presenceEvents()))
+	case presenceClosedMsg:
+		// The seat has left the hub: the session is ending.
 	case clearNoticeMsg:
 		m.status.Clear(msg.id)
 	case unsubscribedMsg:
@@ -96,24 +112,39 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	// Wanting a cached or already requested timeline costs nothing, so this is safe after every message.
 	if r, ok, _ := m.detailRow(); ok && r.ID != 0 && m.detailVisible() {
-		add(m.detail.Want(r.ID))
+		add(m.detail.Want(m.timelineWant(r)))
 	}
 	if m.counting() && !m.ticking && !m.quitting {
 		m.ticking = true
 		add(secondTick())
 	}
 	m.keepRevealOnSelection()
-	// A long notice or question, or another waiting read-back, takes more lines than before: lay out again
-	// only then.
-	if m.bottomHeight() != m.lay.statusH || m.noticeHeight() != m.lay.noticeH {
+	m.reportReadBack()
+	// A long notice or question, another waiting read-back, a colleague's read-back or another live call
+	// takes more lines than before: lay out again only then.
+	if m.bottomHeight() != m.lay.statusH || m.noticeHeight() != m.lay.noticeH || m.liveRows() != m.lay.liveRows {
 		m.relayout()
 	}
 	m.updateKeys()
 	return m, tea.Batch(cmds...)
 }
 
-// counting reports whether a countdown is on screen: the code panel's or a waiting read-back's.
-func (m *Model) counting() bool { return m.code.open || m.waiting.Len() > 0 }
+// counting reports whether a countdown is on screen: the code panel's, a waiting read-back's, the
+// verification view's; or the presence screen's idle times.
+func (m *Model) counting() bool {
+	return m.code.open || m.waiting.Len() > 0 || (m.focus == focusVerification && m.inspect.counting()) ||
+		m.focus == focusPresence
+}
+
+// timelineWant is what the detail pane asks for a row: its transitions, and the read-backs made while it
+// was its verification's newest attempt.
+func (m *Model) timelineWant(r record.HistoryRow) timelineWant {
+	w := timelineWant{attemptID: r.ID, verificationID: r.VerificationID, since: r.CreatedAt}
+	if latest, ok := m.history.LatestOf(r.VerificationID); ok && latest.ID != r.ID && latest.CreatedAt.After(r.CreatedAt) {
+		w.until = latest.CreatedAt
+	}
+	return w
+}
 
 // selectedAttempt is the attempt under the history cursor, 0 for none.
 func (m *Model) selectedAttempt() int64 {
@@ -171,9 +202,12 @@ func (m *Model) applyEvent(ev verify.Event) tea.Cmd {
 		if m.focus == focusLive && m.live.Len() == 0 {
 			m.setFocus(focusHistory)
 		}
-		return tea.Batch(c, stale, m.verificationChanged(ev.Verification))
+		return tea.Batch(c, stale, m.reloadInspect(ev.Attempt.VerificationID), m.verificationChanged(ev.Verification))
 	case verify.EventVerification:
-		return m.verificationChanged(ev.Verification)
+		if r, ok := m.history.LatestOf(ev.Verification.ID); ok {
+			m.detail.Invalidate(r.ID) // a read-back or a "no call" is a step of its timeline
+		}
+		return tea.Batch(m.reloadInspect(ev.Verification.ID), m.verificationChanged(ev.Verification))
 	case verify.EventNotice:
 		if ev.Notice == "" {
 			return nil
@@ -212,7 +246,7 @@ func (m *Model) verificationChanged(v record.Verification) tea.Cmd {
 	}
 	if prev.Status == v.Status {
 		if v.Status == record.StatusAwaitingCode && m.waiting.Has(v.ID) {
-			m.waiting.Add(v) // a later expiry
+			m.waiting.Add(v, false) // a later expiry
 		}
 		if m.code.open && m.code.verificationID == v.ID && !v.ExpiresAt.IsZero() {
 			m.code.expiresAt = v.ExpiresAt
@@ -229,6 +263,11 @@ func (m *Model) verificationChanged(v record.Verification) tea.Cmd {
 	case v.Status == record.StatusAwaitingCode && m.mine[v.ID]:
 		return m.delivered(v)
 	case v.Status == record.StatusNotDelivered && m.mine[v.ID]:
+		if m.unreachable(v.ID) {
+			// Calling again will not help a number the network cannot place a call to.
+			return m.status.Set(fmt.Sprintf("the call to %s could not reach the phone%s: check the number with the customer before calling again",
+				shownNumber(v.Number), m.lastOutcome(v.ID)), noticeError)
+		}
 		return m.status.Set(fmt.Sprintf("the call to %s was not delivered%s: r (in the history) calls again",
 			shownNumber(v.Number), m.lastOutcome(v.ID)), noticeError)
 	case v.Status.Final() && m.code.open && m.code.verificationID == v.ID:
@@ -242,7 +281,8 @@ func (m *Model) verificationChanged(v record.Verification) tea.Cmd {
 // delivered queues the notice of a delivered call and rings the bell. Whatever has the keyboard keeps it:
 // the operator may be typing the next number, or reading back another customer's code.
 func (m *Model) delivered(v record.Verification) tea.Cmd {
-	if !m.waiting.Add(v) {
+	r, _ := m.history.LatestOf(v.ID)
+	if !m.waiting.Add(v, r.Outcome == record.OutcomeAnswered) {
 		return nil
 	}
 	if m.bell {
@@ -270,6 +310,13 @@ func (m *Model) newlyStale(a record.Attempt) tea.Cmd {
 		shownNumber(a.Number), staleReason(a.Error, a.Number)), noticeError)
 }
 
+// unreachable reports whether the newest attempt of a verification failed in a way calling again does not
+// mend: Restcomm could not place the call, or does not know it (a wrong or unallocated number).
+func (m *Model) unreachable(verificationID int64) bool {
+	r, ok := m.history.LatestOf(verificationID)
+	return ok && (r.Outcome == record.OutcomeFailed || r.Outcome == record.OutcomeNotFound)
+}
+
 // lastOutcome describes the newest attempt of a verification, e.g. " (busy)".
 func (m *Model) lastOutcome(verificationID int64) string {
 	r, ok := m.history.LatestOf(verificationID)
@@ -291,6 +338,12 @@ func (m *Model) openCode(verificationID int64, number string, expiresAt time.Tim
 		expiresAt = m.verifs[verificationID].ExpiresAt
 	}
 	same := wasOpen && m.code.verificationID == verificationID
+	if m.focus != focusCode && m.focus != focusConfirm && m.focus != focusHelp {
+		m.codeBack = m.focus
+	}
+	if expiresAt.IsZero() && m.inspect.id == verificationID {
+		expiresAt = m.inspect.data.Verification.ExpiresAt
+	}
 	m.code.Open(verificationID, number, expiresAt)
 	if d, ok := m.drafts[verificationID]; ok && !same {
 		m.code.input.SetValue(d)
@@ -300,7 +353,12 @@ func (m *Model) openCode(verificationID int64, number string, expiresAt time.Tim
 	if !wasOpen {
 		m.relayout()
 	}
-	return m.setFocus(focusCode)
+	var load tea.Cmd
+	if m.code.expiresAt.IsZero() {
+		// A colleague's verification: this session has not seen it, so its countdown comes from the store.
+		load = m.cmds.expiryOf(verificationID)
+	}
+	return tea.Batch(m.setFocus(focusCode), load)
 }
 
 // nextReadBack is c from the number input: back to the read-back already open, or the oldest one waiting.
@@ -331,13 +389,16 @@ func (m *Model) hideCode() {
 	m.code.Close()
 	m.relayout()
 	if m.focus == focusCode {
-		m.setFocus(focusInput)
+		m.setFocus(m.codeReturn())
 	}
 	if m.back == focusCode {
-		m.back = focusInput
+		m.back = m.codeReturn()
 	}
 	if m.auditBack == focusCode {
-		m.auditBack = focusInput
+		m.auditBack = m.codeReturn()
+	}
+	if m.viewBack == focusCode {
+		m.viewBack = m.codeReturn()
 	}
 }
 
@@ -402,6 +463,11 @@ func (m *Model) placed(msg placedMsg) tea.Cmd {
 		if number == "" {
 			number = msg.res.Attempt.Number
 		}
+		var ref *policy.Refusal
+		if errors.As(msg.err, &ref) && !msg.retry && !msg.supersede && m.dialer.Value() == msg.input {
+			// The status bar says what was refused and why; the next number must not be typed onto this one.
+			m.dialer.Reset()
+		}
 		return tea.Batch(append(cmds, m.status.Set(placeError(msg.err, number), noticeError))...)
 	}
 	// Clear the number only if it is still the one that was placed: the operator may have typed the next one
@@ -463,6 +529,10 @@ func (m *Model) checked(msg checkedMsg) tea.Cmd {
 		}
 	}
 	open := m.code.open && m.code.verificationID == msg.verificationID
+	if msg.err == nil {
+		// The others see it at once; the service's event reloads this session's own views.
+		m.announceCheck(msg.res)
+	}
 	switch {
 	case msg.err == nil && msg.res.Verified:
 		if open {

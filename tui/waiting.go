@@ -24,6 +24,7 @@ type waitingCode struct {
 	verificationID int64
 	number         string
 	expiresAt      time.Time
+	answered       bool // the customer picked up (and heard the code, or saw the caller ID): no missed call
 }
 
 // waitingList holds the waiting read-backs in the order their calls were delivered: oldest first, which is
@@ -43,15 +44,15 @@ func (w *waitingList) SetSize(width, maxLines int) {
 }
 
 // Add queues a delivered verification, or updates its expiry when it is queued already; it reports whether
-// the verification is new to the queue.
-func (w *waitingList) Add(v record.Verification) bool {
+// the verification is new to the queue. answered says the customer picked the call up.
+func (w *waitingList) Add(v record.Verification, answered bool) bool {
 	if i := w.index(v.ID); i >= 0 {
 		if !v.ExpiresAt.IsZero() {
 			w.items[i].expiresAt = v.ExpiresAt
 		}
 		return false
 	}
-	w.items = append(w.items, waitingCode{verificationID: v.ID, number: v.Number, expiresAt: v.ExpiresAt})
+	w.items = append(w.items, waitingCode{verificationID: v.ID, number: v.Number, expiresAt: v.ExpiresAt, answered: answered})
 	return true
 }
 
@@ -125,6 +126,10 @@ func (w waitingList) View(now time.Time, except int64) string {
 // get shorter before the countdown is cut.
 func (w waitingList) line(c waitingCode, now time.Time) string {
 	head := "! " + shownNumber(c.number) + " delivered: "
+	if c.answered {
+		// Not a missed call: the customer picked up, and reads back what they heard or saw.
+		head = "! " + shownNumber(c.number) + " answered: "
+	}
 	left, short := "", ""
 	if !c.expiresAt.IsZero() {
 		if d := c.expiresAt.Sub(now); d > 0 {

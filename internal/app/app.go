@@ -189,7 +189,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 		set.StatusCallbackURL = public + "/status/"
 	}
 	set.AccountSID = sid
-	info := verify.Info{Simulated: cfg.UsesSimulator(), Backend: "SIMULATOR", AccountSID: record.MaskSID(sid)}
+	info := verify.Info{Simulated: cfg.UsesSimulator(), Backend: "SIMULATOR", AccountSID: record.MaskSID(sid), SimSpeed: cfg.Sim.Speed}
 	if !info.Simulated {
 		info.Backend = verify.HostOf(base)
 	}

@@ -31,13 +31,15 @@ func (s *Server) consoleSession(op record.Operator, r *lipgloss.Renderer) (tea.M
 	if s.anonymous {
 		banner = DemoBanner
 	}
+	// The session's seat on the presence hub: the others see it from now until the session ends.
+	seat := s.presence.Join(op)
 	m := tui.New(s.svc, tui.Options{
 		Operator: op, Renderer: r, Banner: banner, DisableClipboard: true,
 		Location: s.opts.Location, HistoryLimit: s.opts.HistoryLimit,
-		Bell: s.opts.Bell, Served: true,
+		Bell: s.opts.Bell, Served: true, Presence: seat,
 	})
 	// The console subscribes in New, so Close ends its subscription even when the session drops first.
-	return m, m.Close
+	return m, func() { m.Close(); seat.Leave() }
 }
 
 // program builds a session's program: the session's input pump, its renderer, its model behind a panic

@@ -17,6 +17,7 @@ import (
 
 	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/config"
+	"github.com/flashcall/flashcall/internal/presence"
 	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/tui"
 )
@@ -59,6 +60,9 @@ type Options struct {
 	// KeyPollInterval is how often the authorized_keys file is checked for removed keys; 0 means
 	// DefaultKeyPollInterval.
 	KeyPollInterval time.Duration
+	// Presence is the hub every session joins, so each sees who is connected, whose read-back is open and
+	// the read-backs the others check; nil means an in-process hub of this server's sessions.
+	Presence presence.Hub
 }
 
 // OptionsFromConfig fills Options from the [ssh] table; the caller adds the service (and logger, clock).
@@ -89,6 +93,7 @@ type Server struct {
 	newSession sessionFactory // builds each session's model; replaced by tests
 	auditor    sessionAuditor // the service's session audit, nil when it has none
 	supervisor map[string]bool
+	presence   presence.Hub // every session's seat; see Options.Presence
 
 	maxPending, maxPendingPerAddr, maxAuthed int
 	pollEvery                                time.Duration
@@ -148,6 +153,9 @@ func New(o Options) (*Server, error) {
 	}
 	if s.clk == nil {
 		s.clk = clock.Real()
+	}
+	if s.presence = o.Presence; s.presence == nil {
+		s.presence = presence.NewLocal(s.clk)
 	}
 	s.simulated = o.Service.Info().Simulated
 	if o.AllowAnonymous && !s.simulated {

@@ -128,6 +128,9 @@ type Info struct {
 	MaxChecks int
 	// Expiry is how long a verification stays open.
 	Expiry time.Duration
+	// SimSpeed is the embedded simulator's speed factor (sim.speed) when Simulated: every simulated delay,
+	// the ring Timeout included, lasts 1/SimSpeed of its time. 0 or 1 is real time.
+	SimSpeed float64
 }
 
 // Sentinel errors the screens match with errors.Is.
