@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -38,16 +40,41 @@ func (h header) View() string {
 	if h.info.AccountSID != "" && !h.info.Simulated {
 		backend += " " + h.info.AccountSID
 	}
-	parts := []string{
-		"flashcall",
-		backend,
-		fmt.Sprintf("pool %s", groupDigits(h.info.PoolSize)),
-		"guess " + h.info.GuessOdds,
-		ringText(h.info),
-		fmt.Sprintf("code %d digits", h.info.CodeDigits),
-		"operator " + h.operator,
+	// The parts in screen order, each with its rank: when the line is too narrow the highest rank goes
+	// first, so the backend (real or simulated) and who is logged in stay on screen at any width.
+	type part struct {
+		text string
+		rank int
 	}
-	line := h.styles.Header.Render(fit(" "+strings.Join(parts, " · "), h.width))
+	parts := []part{
+		{"flashcall", 0},
+		{backend, 0},
+		{fmt.Sprintf("pool %s", groupDigits(h.info.PoolSize)), 4},
+		{"guess " + h.info.GuessOdds, 3},
+		{ringText(h.info), 2},
+		{fmt.Sprintf("code %d digits", h.info.CodeDigits), 5},
+		{"operator " + h.operator, 1},
+	}
+	join := func() string {
+		texts := make([]string, len(parts))
+		for i, p := range parts {
+			texts[i] = p.text
+		}
+		return " " + strings.Join(texts, " · ")
+	}
+	for lipgloss.Width(join()) > h.width {
+		drop := -1
+		for i, p := range parts {
+			if p.rank > 0 && (drop < 0 || p.rank > parts[drop].rank) {
+				drop = i
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		parts = append(parts[:drop], parts[drop+1:]...)
+	}
+	line := h.styles.Header.Render(fit(join(), h.width))
 	if h.banner == "" {
 		return line
 	}
