@@ -116,3 +116,23 @@ func TestWindowBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestSeriesFillsEmptyBuckets: every hour of the seeded day is a bucket, those without attempts zero.
+func TestSeriesFillsEmptyBuckets(t *testing.T) {
+	s := seeded(t)
+	f, err := stats.Compute(context.Background(), s, statstest.Day, statstest.Day.AddDate(0, 0, 1), stats.Options{
+		By: []stats.Dimension{stats.ByHour}, CodeDigits: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := stats.Series(f, stats.ByHour, time.UTC)
+	if len(rows) != 24 || rows[0].Key != "2026-11-30 00:00" || rows[23].Key != "2026-11-30 23:00" {
+		t.Fatalf("%d buckets from %v", len(rows), rows)
+	}
+	if rows[10].Verifications != 2 || rows[10].Verified != 2 || rows[3] != (stats.Row{Key: "2026-11-30 03:00"}) {
+		t.Errorf("10:00 %+v, 03:00 %+v", rows[10], rows[3])
+	}
+	if stats.Series(f, stats.ByDay, time.UTC) != nil || stats.Series(f, stats.ByCountry, time.UTC) != nil {
+		t.Error("a series of a breakdown not computed, or not of time")
+	}
+}
