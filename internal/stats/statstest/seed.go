@@ -8,8 +8,14 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/record"
-	"github.com/flashcall/flashcall/internal/verify"
 )
+
+// Writer is the part of a history engine the seed writes through (verify.Store has it).
+type Writer interface {
+	CreateVerification(ctx context.Context, v *record.Verification) error
+	InsertAttempt(ctx context.Context, a *record.Attempt) error
+	RecordBlocked(ctx context.Context, v *record.Verification, a *record.Attempt) error
+}
 
 // Day is the window the seeded history is counted over: 2026-11-30 in UTC. The seed also writes a
 // verification created the day before (whose call falls in the window) and one the day after.
@@ -47,7 +53,7 @@ type call struct {
 //	V8 GB bob    13:00 cli3 live                         calling
 //
 // bob's operator string carries his key's fingerprint, as an SSH session's does.
-func Seed(t testing.TB, s verify.Store) {
+func Seed(t testing.TB, s Writer) {
 	t.Helper()
 	ctx := context.Background()
 	const alice, bob = "alice", "bob (SHA256:AbCdEfGhI)"
