@@ -103,9 +103,6 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return m.nextReadBack()
 		case msg.Type == tea.KeyEnter:
 			// Enter with nothing dialable: say why instead of doing nothing.
-			if m.placing {
-				return m.status.Set("a call is being placed: wait for it", noticeInfo)
-			}
 			return m.notCalled()
 		case key.Matches(msg, k.NextFocus):
 			return m.cycle(+1)
@@ -336,14 +333,19 @@ func (m *Model) ask(question string, yes tea.Cmd) tea.Cmd {
 	return m.setFocus(focusConfirm)
 }
 
-// place starts a call to the typed number.
+// place starts a call to the typed number and empties the field at once, so that the next number can be
+// typed (and placed) while this create is on its way: an operator working through a queue never waits for
+// Restcomm, and a number is never typed onto the previous one. What becomes of the call, refusals included,
+// the status bar and the live calls say.
 func (m *Model) place() tea.Cmd {
 	n, ok := m.dialer.Number()
 	if !ok {
 		return m.notCalled()
 	}
-	m.placing = true
-	return tea.Batch(m.cmds.place(m.dialer.Value(), n.E164), m.status.Set("placing a call to "+shownNumber(n.E164)+"…", noticeInfo))
+	input := m.dialer.Value()
+	m.dialer.Reset()
+	m.placing++
+	return tea.Batch(m.cmds.place(input, n.E164), m.status.Set("placing a call to "+shownNumber(n.E164)+"…", noticeInfo))
 }
 
 // notCalled says why enter placed no call and, when something was typed, has the refusal audited.
@@ -449,7 +451,7 @@ func (m *Model) keysFor(f focus) {
 		return
 	case focusInput:
 		_, dialable := m.dialer.Number()
-		k.Call.SetEnabled(dialable && !m.placing)
+		k.Call.SetEnabled(dialable)
 		k.NextFocus.SetEnabled(multiPane)
 		k.PrevFocus.SetEnabled(multiPane)
 		k.Back.SetEnabled(m.dialer.Value() != "")

@@ -84,6 +84,13 @@ func (d *dialer) Blur() { d.input.Blur() }
 // Value is the text typed.
 func (d dialer) Value() string { return d.input.Value() }
 
+// SetValue puts text into the input, the cursor at its end.
+func (d *dialer) SetValue(text string) {
+	d.input.SetValue(text)
+	d.input.CursorEnd()
+	d.reparse()
+}
+
 // Reset empties the input.
 func (d *dialer) Reset() {
 	d.input.Reset()

@@ -166,7 +166,7 @@ type Model struct {
 	quitting    bool
 	ticking     bool // the one-second tick runs while the code panel shows a countdown
 
-	placing bool                          // a Place from the number input is in flight
+	placing int                           // Places from the number input in flight
 	busy    map[int64]bool                // verifications with an action in flight
 	mine    map[int64]bool                // verifications this session started or retried
 	verifs  map[int64]record.Verification // verifications of this session, as last reported

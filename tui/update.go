@@ -437,7 +437,7 @@ func (m *Model) placed(msg placedMsg) tea.Cmd {
 	if msg.retry || msg.supersede {
 		delete(m.busy, msg.verificationID)
 	} else {
-		m.placing = false
+		m.placing = max(m.placing-1, 0)
 	}
 	if msg.supersede && msg.err == nil {
 		// The superseded verification is not this session's to follow any more: no notices about it.
@@ -464,16 +464,13 @@ func (m *Model) placed(msg placedMsg) tea.Cmd {
 			number = msg.res.Attempt.Number
 		}
 		var ref *policy.Refusal
-		if errors.As(msg.err, &ref) && !msg.retry && !msg.supersede && m.dialer.Value() == msg.input {
-			// The status bar says what was refused and why; the next number must not be typed onto this one.
-			m.dialer.Reset()
+		if !msg.retry && !msg.supersede && !errors.As(msg.err, &ref) && m.dialer.Value() == "" {
+			// A call that could not be placed for now (a call to the number still live, Restcomm or the
+			// history failing) gets its number back to try again, unless the operator has started the next
+			// one. A policy refusal does not: it would be refused again.
+			m.dialer.SetValue(msg.input)
 		}
 		return tea.Batch(append(cmds, m.status.Set(placeError(msg.err, number), noticeError))...)
-	}
-	// Clear the number only if it is still the one that was placed: the operator may have typed the next one
-	// while the create was on its way.
-	if !msg.retry && !msg.supersede && m.dialer.Value() == msg.input {
-		m.dialer.Reset()
 	}
 	a := msg.res.Attempt
 	n, from := shownNumber(a.Number), record.MaskCode(a.From, m.code.digits)

@@ -137,6 +137,31 @@ func (s *Session) Wait(pattern string, timeout time.Duration) string {
 	}
 }
 
+// Watch calls done with the screen now and again whenever the program writes (or every 100 ms, so that a
+// screen drawn before the FIFO reader attached is read too) until done returns true, failing the test with
+// the last screen after timeout. It is for tests that must see every screen of a fast-changing console, not
+// just a final one.
+func (s *Session) Watch(timeout time.Duration, what string, done func(screen string) bool) {
+	s.t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		screen := s.Screen()
+		if done(screen) {
+			return
+		}
+		select {
+		case <-s.changed:
+		case <-tick.C:
+		case <-deadline.C:
+			s.t.Fatalf("%s: not within %s (%s); the screen shows:\n%s", what, timeout, s.state(), screen)
+			return
+		}
+	}
+}
+
 // WaitExit waits until the program in the pane has exited, failing the test after timeout.
 func (s *Session) WaitExit(timeout time.Duration) {
 	s.t.Helper()

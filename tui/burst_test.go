@@ -1,0 +1,53 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/flashcall/flashcall/internal/policy"
+)
+
+// TestNumbersTypedWhilePlacing: enter empties the field at once, so numbers typed and entered while earlier
+// creates are on their way are each placed, none typed onto another; the replies coming back later touch
+// nothing the operator is typing.
+func TestNumbersTypedWhilePlacing(t *testing.T) {
+	stub := newStub()
+	m := newUnitModel(t, stub, 100, 30)
+	var pending []placedMsg
+	for _, n := range []string{"+447400123450", "+447400123461", "+447400123472"} {
+		typeText(m, n)
+		if !m.keys.Call.Enabled() {
+			t.Fatalf("enter is not offered for %s while %d creates are in flight", n, m.placing)
+		}
+		pending = append(pending, await[placedMsg](t, send(m, keyEnter)))
+		if v := m.dialer.Value(); v != "" {
+			t.Fatalf("the field still holds %q after enter", v)
+		}
+	}
+	typeText(m, "+4474")
+	for _, p := range pending {
+		m.Update(p)
+	}
+	if got := strings.Join(stub.Calls(), ","); got != "place +447400123450,place +447400123461,place +447400123472" {
+		t.Fatalf("calls %s", got)
+	}
+	if m.dialer.Value() != "+4474" || m.placing != 0 {
+		t.Fatalf("after the replies: field %q, %d in flight", m.dialer.Value(), m.placing)
+	}
+}
+
+// TestRefusedNumberIsNotGivenBack: a number the policy refused is not put back into the field (it would be
+// refused again, and the next number typed onto it); the status bar says why.
+func TestRefusedNumberIsNotGivenBack(t *testing.T) {
+	stub := newStub()
+	stub.placeErr = &policy.Refusal{Rule: "policy.limit_per_number", Reason: "3 calls to this number in 10m"}
+	m := newUnitModel(t, stub, 100, 30)
+	typeText(m, "+447400123450")
+	m.Update(await[placedMsg](t, send(m, keyEnter)))
+	if v := m.dialer.Value(); v != "" {
+		t.Fatalf("a refused number was given back: %q", v)
+	}
+	if !strings.Contains(m.status.Text(), "limit_per_number") {
+		t.Fatalf("status %q does not name the rule", m.status.Text())
+	}
+}
