@@ -20,6 +20,7 @@
 package tui
 
 import (
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -64,6 +65,10 @@ type Options struct {
 	// whose read-back is open, and the read-backs the others check. Nil for a console alone. The caller
 	// joined it and leaves it.
 	Presence presence.Seat
+	// Warnings are the configuration's warnings (a token file others can read, a listen address on every
+	// interface…): the console shows them on its status bar at start, where an operator sees them, instead
+	// of on a terminal the alternate screen hides.
+	Warnings []string
 }
 
 // focus says which part of the screen has the keyboard. A key goes to the focused part first; single-letter
@@ -166,10 +171,11 @@ type Model struct {
 	quitting    bool
 	ticking     bool // the one-second tick runs while the code panel shows a countdown
 
-	placing int                           // Places from the number input in flight
-	busy    map[int64]bool                // verifications with an action in flight
-	mine    map[int64]bool                // verifications this session started or retried
-	verifs  map[int64]record.Verification // verifications of this session, as last reported
+	warnings []string                      // the configuration's warnings, shown at start
+	placing  int                           // Places from the number input in flight
+	busy     map[int64]bool                // verifications with an action in flight
+	mine     map[int64]bool                // verifications this session started or retried
+	verifs   map[int64]record.Verification // verifications of this session, as last reported
 
 	revealSeq uint64 // ID of the newest reveal request; a reply or a hide tick with another ID is stale
 	revealFor int64  // attempt whose reveal is in flight, 0 for none
@@ -184,7 +190,7 @@ type Model struct {
 // from Init.
 func New(svc Service, opts Options) *Model {
 	m := &Model{svc: svc, keys: DefaultKeyMap(), renderer: opts.Renderer, bell: opts.Bell, served: opts.Served,
-		seat: opts.Presence}
+		seat: opts.Presence, warnings: opts.Warnings}
 	if m.renderer == nil {
 		m.renderer = lipgloss.DefaultRenderer()
 	}
@@ -253,7 +259,12 @@ func New(svc Service, opts Options) *Model {
 
 // Init loads the history and starts reading the presence hub's events (over flashcall serve).
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.cmds.start(), waitForPresence(m.presenceEvents()))
+	cmds := []tea.Cmd{m.cmds.start(), waitForPresence(m.presenceEvents())}
+	if n := len(m.warnings); n > 0 {
+		text := "warning: " + strings.Join(m.warnings, "; warning: ")
+		cmds = append(cmds, m.status.Set(text, noticeError))
+	}
+	return tea.Batch(cmds...)
 }
 
 // Close ends the event subscription. Call it after the program has returned (it is safe to call twice, and

@@ -22,7 +22,7 @@ real phone. The console of a team is flashcall serve.`, e.stderr)
 	if code, done := parseNoArgs(fs, e.args, e.stderr); done {
 		return code
 	}
-	cfg, code := loadConfig(*cfgPath, e)
+	cfg, code := loadConfigQuiet(*cfgPath, e)
 	if cfg == nil {
 		return code
 	}
@@ -34,7 +34,7 @@ real phone. The console of a team is flashcall serve.`, e.stderr)
 	defer a.Close()
 	op := localOperator(cfg, e.getenv)
 	auditConfig(ctx, e, a, op)
-	m := tui.New(a.Service, tui.Options{Operator: op, Bell: cfg.Console.Bell})
+	m := tui.New(a.Service, tui.Options{Operator: op, Bell: cfg.Console.Bell, Warnings: cfg.Warnings()})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {

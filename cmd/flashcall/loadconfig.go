@@ -13,6 +13,17 @@ import (
 // loadConfig finds, loads and validates the configuration. On failure it prints why to stderr and returns a
 // non-zero exit code; warnings (a token file others can read) are printed and do not stop anything.
 func loadConfig(flagPath string, e env) (*config.Config, int) {
+	cfg, code := loadConfigQuiet(flagPath, e)
+	if cfg != nil {
+		for _, w := range cfg.Warnings() {
+			fmt.Fprintf(e.stderr, "flashcall: warning: %s\n", w)
+		}
+	}
+	return cfg, code
+}
+
+// loadConfigQuiet is loadConfig without printing the warnings, for the console, which shows them on screen.
+func loadConfigQuiet(flagPath string, e env) (*config.Config, int) {
 	path, explicit := config.Locate(flagPath, e.getenv)
 	named, without := "--config", "leave --config out"
 	if flagPath == "" {
@@ -41,9 +52,6 @@ func loadConfig(flagPath string, e env) (*config.Config, int) {
 		}
 		fmt.Fprintf(e.stderr, "flashcall: %s has problems:\n%v\n", where, indent(err.Error()))
 		return nil, exitUsage
-	}
-	for _, w := range cfg.Warnings() {
-		fmt.Fprintf(e.stderr, "flashcall: warning: %s\n", w)
 	}
 	return cfg, exitOK
 }

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/tmuxtest"
 )
 
 // TestMissingConfigIsExplained: a --config or $FLASHCALL_CONFIG naming a file that is not there says which
@@ -44,4 +47,22 @@ func TestSimListensOnLoopbackOnly(t *testing.T) {
 			t.Errorf("sim --listen %s: exit %d, %q", addr, code, stderr)
 		}
 	}
+}
+
+// TestConsoleShowsWarnings: the configuration's warnings appear on the console's screen, where the operator
+// looks, not on a terminal the console's alternate screen hides.
+func TestConsoleShowsWarnings(t *testing.T) {
+	h := newHome(t)
+	cfg := h.fastConfig(t, "")
+	body, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Credentials beside base_url = "sim" are warned about: they are not used.
+	withSID := strings.Replace(string(body), "[restcomm]\n", "[restcomm]\naccount_sid = \"AC0123456789abcdef0123456789abcdef\"\n", 1)
+	if err := os.WriteFile(cfg, []byte(withSID), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := tmuxtest.Start(t, 200, 30, h.env, binary, "--config", cfg)
+	s.Wait(`warning: restcomm credentials are set but restcomm\.base_url is "sim"`, 15*time.Second)
 }
