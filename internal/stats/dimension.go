@@ -14,6 +14,7 @@ type Dimension string
 // The breakdowns.
 const (
 	ByCountry  Dimension = "country"
+	ByPrefix   Dimension = "prefix"
 	ByCLI      Dimension = "cli"
 	ByOperator Dimension = "operator"
 	ByLineType Dimension = "line-type"
@@ -23,6 +24,8 @@ const (
 )
 
 // Dimensions lists every breakdown, in the order `flashcall report --by` documents them.
+// ByPrefix is not among them: a prefix with a masked number's last digits is nearly the whole number, so
+// prefixes are for the alarms, which must name the range they act on, and not for reports.
 var Dimensions = []Dimension{ByCountry, ByCLI, ByOperator, ByHour, ByDay, ByLineType, ByResult}
 
 // ParseDimension reads a --by value, with an error that lists what is accepted.
@@ -38,6 +41,10 @@ func ParseDimension(s string) (Dimension, error) {
 	}
 	return "", fmt.Errorf("%s is not a breakdown: use one of %s", record.Quote(s), strings.Join(names, ", "))
 }
+
+// PrefixHidden is how many trailing digits a prefix leaves out: a prefix is the number less its last 4
+// digits, the range of 10,000 numbers a carrier or a fraud ring works on (what the alarms watch).
+const PrefixHidden = 4
 
 // Label is the heading of the dimension's key column.
 func (d Dimension) Label() string {
@@ -60,6 +67,10 @@ func (d Dimension) key(r *record.StatRow, codeDigits int, loc *time.Location) st
 	switch d {
 	case ByCountry:
 		k = r.Country
+	case ByPrefix:
+		if n := len(r.Number); n > PrefixHidden {
+			k = r.Number[:n-PrefixHidden]
+		}
 	case ByCLI:
 		if r.From != "" {
 			k = record.MaskCode(r.From, codeDigits)
