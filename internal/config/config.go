@@ -35,6 +35,8 @@ type Config struct {
 	SSH SSHConfig `toml:"ssh"`
 	// Policy is the [policy] table: the fraud controls every call must pass.
 	Policy PolicyConfig `toml:"policy"`
+	// Alarms is the [alarms] table: what the service watches in its own figures and does about it.
+	Alarms AlarmsConfig `toml:"alarms"`
 
 	// source is the file Load read ("" when none); sourceMode its permission bits; tokenInFile reports
 	// whether that file holds a non-empty auth token. They feed Warnings. fileToken is that token, kept
@@ -186,6 +188,7 @@ func Default() *Config {
 		Log:     LogConfig{Level: "info"},
 		Console: ConsoleConfig{Supervisor: true, Bell: true},
 		SSH:     defaultSSH(),
+		Alarms:  defaultAlarms(),
 		Policy:  defaultPolicy(),
 	}
 }
