@@ -54,6 +54,11 @@ const (
 	// authorized_keys file, on SIGHUP or when it changed (Detail: the file, how many keys, which operators'
 	// keys were added or removed).
 	AuditConfigReloaded Action = "config-reloaded"
+	// AuditAlarmRaised: the service's own figures raised an alarm (Detail: what, with the figures and the
+	// thresholds, and what was done about it).
+	AuditAlarmRaised Action = "alarm-raised"
+	// AuditAlarmCleared: an alarm's condition no longer holds (Detail: which).
+	AuditAlarmCleared Action = "alarm-cleared"
 )
 
 // AuditEntry is one line of the append-only audit log: who did what, when, from where. It never holds a full

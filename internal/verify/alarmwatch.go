@@ -1,0 +1,129 @@
+package verify
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/alarms"
+	"github.com/flashcall/flashcall/internal/clock"
+	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/stats"
+)
+
+// AlarmWatch evaluates the alarms (alarms.Evaluate) over the service's own history at a fixed interval: an
+// alarm whose condition starts to hold is raised (logged, audited, told to every screen as a notice), one
+// whose condition stops is cleared the same way, and Active lists what holds now.
+type AlarmWatch struct {
+	s     *Service
+	set   alarms.Settings
+	every time.Duration
+
+	eval   sync.Mutex // one evaluation at a time, so an alarm is raised once
+	mu     sync.Mutex
+	active map[string]alarms.Alarm
+	timer  clock.Timer
+	closed bool
+}
+
+// WatchAlarms starts evaluating the alarms every interval (the first time at once, in the background) until
+// the service closes or Stop is called.
+func (s *Service) WatchAlarms(set alarms.Settings, every time.Duration) *AlarmWatch {
+	w := &AlarmWatch{s: s, set: set, every: every, active: map[string]alarms.Alarm{}}
+	w.mu.Lock()
+	w.timer = s.clk.AfterFunc(0, w.tick)
+	w.mu.Unlock()
+	context.AfterFunc(s.ctx, w.Stop)
+	return w
+}
+
+// Stop ends the watch.
+func (w *AlarmWatch) Stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.closed = true
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+}
+
+// Active returns the alarms that hold now, in a stable order.
+func (w *AlarmWatch) Active() []alarms.Alarm {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]alarms.Alarm, 0, len(w.active))
+	for _, a := range w.active {
+		out = append(out, a)
+	}
+	sortAlarms(out)
+	return out
+}
+
+// tick evaluates once and arms the next evaluation.
+func (w *AlarmWatch) tick() {
+	w.Evaluate(w.s.ctx)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.closed {
+		w.timer = w.s.clk.AfterFunc(w.every, w.tick)
+	}
+}
+
+// Evaluate judges the figures now: the window ending now against the baseline before it. It raises and
+// clears alarms, and returns what holds. A history that cannot be read leaves the alarms as they were.
+func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
+	w.eval.Lock()
+	defer w.eval.Unlock()
+	now := w.s.clk.Now()
+	start := now.Add(-w.set.Window)
+	cur, err := w.s.Figures(ctx, start, now, alarms.Dimensions, time.UTC)
+	if err != nil {
+		w.s.log.Error("alarms not evaluated: the history could not be read", "err", err)
+		return w.Active()
+	}
+	base, err := w.s.Figures(ctx, start.Add(-w.set.Baseline), start, []stats.Dimension{stats.ByCountry, stats.ByPrefix}, time.UTC)
+	if err != nil {
+		w.s.log.Error("alarms not evaluated: the history could not be read", "err", err)
+		return w.Active()
+	}
+	found := alarms.Evaluate(cur, base, w.set)
+	holds := make(map[string]alarms.Alarm, len(found))
+	for _, a := range found {
+		holds[a.ID()] = a
+	}
+	w.mu.Lock()
+	var raised, cleared []alarms.Alarm
+	for id, a := range holds {
+		if _, ok := w.active[id]; !ok {
+			raised = append(raised, a)
+		}
+	}
+	for id, a := range w.active {
+		if _, ok := holds[id]; !ok {
+			cleared = append(cleared, a)
+		}
+	}
+	w.active = holds
+	w.mu.Unlock()
+	sortAlarms(raised)
+	sortAlarms(cleared)
+	op := flashcallOperator("alarms")
+	for _, a := range raised {
+		w.s.log.Warn("alarm raised", "alarm", a.ID(), "detail", a.Detail)
+		w.s.audit(ctx, op, record.AuditAlarmRaised, "", 0, 0, a.Detail)
+		w.s.publish(Event{Kind: EventNotice, Notice: "ALARM: " + a.Detail, Err: true})
+	}
+	for _, a := range cleared {
+		w.s.log.Info("alarm cleared", "alarm", a.ID())
+		w.s.audit(ctx, op, record.AuditAlarmCleared, "", 0, 0, "no longer holds: "+a.ID())
+		w.s.publish(Event{Kind: EventNotice, Notice: "alarm cleared: " + a.ID()})
+	}
+	return found
+}
+
+// sortAlarms orders alarms by their ID.
+func sortAlarms(as []alarms.Alarm) {
+	slices.SortFunc(as, func(a, b alarms.Alarm) int { return strings.Compare(a.ID(), b.ID()) })
+}
