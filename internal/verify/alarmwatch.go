@@ -17,9 +17,10 @@ import (
 // alarm whose condition starts to hold is raised (logged, audited, told to every screen as a notice), one
 // whose condition stops is cleared the same way, and Active lists what holds now.
 type AlarmWatch struct {
-	s     *Service
-	set   alarms.Settings
-	every time.Duration
+	s      *Service
+	set    alarms.Settings
+	every  time.Duration
+	notify AlarmNotifier
 
 	eval   sync.Mutex // one evaluation at a time, so an alarm is raised once
 	mu     sync.Mutex
@@ -28,10 +29,16 @@ type AlarmWatch struct {
 	closed bool
 }
 
+// AlarmNotifier is told of every alarm raised ("raised") and cleared ("cleared"), e.g. an alarms.Webhook.
+// Send must not block.
+type AlarmNotifier interface {
+	Send(event string, a alarms.Alarm, at time.Time)
+}
+
 // WatchAlarms starts evaluating the alarms every interval (the first time at once, in the background) until
-// the service closes or Stop is called.
-func (s *Service) WatchAlarms(set alarms.Settings, every time.Duration) *AlarmWatch {
-	w := &AlarmWatch{s: s, set: set, every: every, active: map[string]alarms.Alarm{}}
+// the service closes or Stop is called; notify, when not nil, is told of each alarm raised and cleared.
+func (s *Service) WatchAlarms(set alarms.Settings, every time.Duration, notify AlarmNotifier) *AlarmWatch {
+	w := &AlarmWatch{s: s, set: set, every: every, notify: notify, active: map[string]alarms.Alarm{}}
 	w.mu.Lock()
 	w.timer = s.clk.AfterFunc(0, w.tick)
 	w.mu.Unlock()
@@ -114,11 +121,17 @@ func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
 		w.s.log.Warn("alarm raised", "alarm", a.ID(), "detail", a.Detail)
 		w.s.audit(ctx, op, record.AuditAlarmRaised, "", 0, 0, a.Detail)
 		w.s.publish(Event{Kind: EventNotice, Notice: "ALARM: " + a.Detail, Err: true})
+		if w.notify != nil {
+			w.notify.Send("raised", a, now)
+		}
 	}
 	for _, a := range cleared {
 		w.s.log.Info("alarm cleared", "alarm", a.ID())
 		w.s.audit(ctx, op, record.AuditAlarmCleared, "", 0, 0, "no longer holds: "+a.ID())
 		w.s.publish(Event{Kind: EventNotice, Notice: "alarm cleared: " + a.ID()})
+		if w.notify != nil {
+			w.notify.Send("cleared", a, now)
+		}
 	}
 	return found
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,7 +36,8 @@ func TestAlarmRaisedOnceThenCleared(t *testing.T) {
 		}
 	}
 	set := alarms.Settings{Window: time.Hour, Baseline: 24 * time.Hour, MinCalls: 20, AnsweredRate: 0.2}
-	w := r.svc.WatchAlarms(set, time.Hour) // evaluated here by hand: the clock is the test's
+	sent := &notified{}
+	w := r.svc.WatchAlarms(set, time.Hour, sent) // evaluated here by hand: the clock is the test's
 	w.Evaluate(ctx)
 	w.Evaluate(ctx)
 	raised := r.auditOf(record.AuditAlarmRaised)
@@ -68,4 +70,20 @@ func TestAlarmRaisedOnceThenCleared(t *testing.T) {
 	if n := len(r.auditOf(record.AuditAlarmRaised)); n != 2 {
 		t.Errorf("%d alarm-raised entries after clearing, want still 2", n)
 	}
+	if got := strings.Join(sent.events, ","); got != "raised answered-rate all all,raised answered-rate country GB,"+
+		"cleared answered-rate all all,cleared answered-rate country GB" {
+		t.Errorf("notified %s", got)
+	}
+}
+
+// notified records what an AlarmWatch told its notifier.
+type notified struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (n *notified) Send(event string, a alarms.Alarm, _ time.Time) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.events = append(n.events, event+" "+a.ID())
 }
