@@ -89,6 +89,7 @@ func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, 
 	}
 	if final {
 		s.log.Info("call ended", "attempt", a.ID, "sid", a.CallSID, "status", a.Status, "outcome", a.Outcome)
+		s.observer().CallEnded(a.Country, a.Outcome)
 		s.afterAttempt(ctx, a.VerificationID)
 	}
 	s.publishAttempt(ctx, a)
@@ -124,6 +125,7 @@ func (s *Service) finish(attemptID int64, outcome record.Outcome, note string) {
 		s.log.Error("attempt update failed", "attempt", a.ID, "err", err)
 		s.keepUnsaved(a)
 	}
+	s.observer().CallEnded(a.Country, outcome)
 	s.afterAttempt(s.ctx, a.VerificationID)
 	s.publishAttempt(s.ctx, a)
 }

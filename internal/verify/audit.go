@@ -89,6 +89,7 @@ func (s *Service) auditPlaced(ctx context.Context, op record.Operator, a record.
 	switch {
 	case createErr == nil:
 		parts = append(parts, "call "+a.CallSID)
+		s.observer().CallPlaced(a.Country)
 	case a.State == record.StateUnknown:
 		parts = append(parts, "outcome unknown: "+createErr.Error())
 	default:

@@ -80,6 +80,7 @@ func (s *Service) Check(ctx context.Context, op record.Operator, verificationID 
 		s.stopExpiry(nv.ID)
 	}
 	s.log.Info("code checked", "verification", nv.ID, "operator", op.String(), "ok", match)
+	s.observer().CodeChecked(match)
 	s.audit(ctx, op, record.AuditCodeChecked, nv.Number, nv.ID, 0, checkDetail(match, *nv))
 	s.publish(Event{Kind: EventVerification, Verification: *nv})
 	return CheckResult{Verified: match, ChecksLeft: max(0, nv.MaxChecks-nv.Checks), Verification: *nv}, nil

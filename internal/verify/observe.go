@@ -15,6 +15,14 @@ type Observer interface {
 	Refused(rule string)
 }
 
+// observer is the settings' Observer, or one that observes nothing.
+func (s *Service) observer() Observer {
+	if s.set.Observer == nil {
+		return nopObserver{}
+	}
+	return s.set.Observer
+}
+
 // nopObserver observes nothing.
 type nopObserver struct{}
 

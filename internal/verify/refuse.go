@@ -41,6 +41,7 @@ func (s *Service) refuse(ctx context.Context, op record.Operator, num policy.Num
 	if err := s.st.RecordBlocked(ctx, &v, &a); err != nil {
 		s.log.Error("blocked attempt not recorded", "rule", ref.Rule, "err", err)
 	}
+	s.observer().Refused(ref.Rule)
 	s.log.Info("call refused", "rule", ref.Rule, "number", record.MaskNumber(num.E164), "operator", op.String(),
 		"remote", op.Remote, "attempt", a.ID)
 	s.audit(ctx, op, record.AuditRefusal, num.E164, v.ID, a.ID, msg)

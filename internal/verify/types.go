@@ -57,6 +57,8 @@ type Settings struct {
 	Retention time.Duration
 	// RetentionDelete deletes older attempts instead of anonymising them.
 	RetentionDelete bool
+	// Observer is told of calls placed and ended, read-backs and refusals (the metrics); nil: nobody.
+	Observer Observer
 }
 
 // EventKind says what an Event reports.
