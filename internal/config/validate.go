@@ -47,6 +47,7 @@ func (c *Config) Validate() error {
 	c.validateSSH(&ps)
 	c.validatePolicy(&ps)
 	c.validateRetention(&ps)
+	c.validateHistoryURL(&ps)
 	r := c.redactor()
 	ps = ps.capped()
 	errs := make([]error, len(ps))

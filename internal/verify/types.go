@@ -57,6 +57,11 @@ type Settings struct {
 	Retention time.Duration
 	// RetentionDelete deletes older attempts instead of anonymising them.
 	RetentionDelete bool
+	// Shared makes the service work beside the other processes that share its history (feed.go,
+	// takeover.go): it publishes their changes to its subscribers, takes over the calls of trackers gone
+	// silent, stops following calls whose lease it lost, and records a heartbeat. Every command sets it;
+	// without it a service sees and follows only what it placed or found at Start.
+	Shared bool
 }
 
 // EventKind says what an Event reports.
@@ -128,6 +133,8 @@ type Info struct {
 	MaxChecks int
 	// Expiry is how long a verification stays open.
 	Expiry time.Duration
+	// Version is the flashcall version, recorded with the instance's heartbeat.
+	Version string
 }
 
 // Sentinel errors the screens match with errors.Is.
