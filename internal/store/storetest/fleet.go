@@ -119,3 +119,29 @@ func testInstances(t *testing.T, c *suite) {
 		t.Errorf("after a week: %+v", got)
 	}
 }
+
+// testPlacementRecordsTracker: a placement naming its tracker is claimed in the same transaction, so a
+// process starting meanwhile cannot take over the attempt about to be dialled.
+func testPlacementRecordsTracker(t *testing.T, c *suite) {
+	ctx := t.Context()
+	s := c.open(t)
+	me := store.Tracker{Owner: "placer", Host: "h1", PID: 10}
+	v := record.Verification{Number: "+447400123450", Status: record.StatusCalling, CreatedAt: at(0)}
+	a := record.Attempt{Number: v.Number, CreatedAt: at(0)}
+	if err := s.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Attempt: &a, Tracker: &me, TrackedAt: at(0)},
+		func(context.Context, store.LimitQuerier) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var asked store.Tracker
+	ok, err := s.ClaimTracking(ctx, a.ID, store.Tracker{Owner: "starter", Host: "h2", PID: 20}, at(time.Second),
+		func(tr store.Tracker, _ time.Time) bool { asked = tr; return false })
+	if err != nil || ok {
+		t.Fatalf("a starting process claimed the attempt being placed: %v %v", ok, err)
+	}
+	if asked != me {
+		t.Errorf("the tracker recorded with the placement is %+v, want %+v", asked, me)
+	}
+	if held, err := s.TrackedBy(ctx, "placer"); err != nil || !slices.Equal(held, []int64{a.ID}) {
+		t.Errorf("TrackedBy(placer) = %v, %v", held, err)
+	}
+}

@@ -82,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"TrackingUnderConcurrency", testTrackingConcurrent},
 		{"ChangedSince", testChangedSince},
 		{"Instances", testInstances},
+		{"PlacementRecordsTracker", testPlacementRecordsTracker},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, c) })
 	}

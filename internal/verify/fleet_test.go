@@ -1,0 +1,159 @@
+package verify
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+func shared(s *Settings) { s.Shared = true }
+
+// drain returns the events waiting on ch.
+func drain(ch <-chan Event) []Event {
+	var out []Event
+	for {
+		select {
+		case ev := <-ch:
+			out = append(out, ev)
+		default:
+			return out
+		}
+	}
+}
+
+// attemptEvents returns the states published for attempt id, in order.
+func attemptEvents(evs []Event, id int64) []record.Attempt {
+	var out []record.Attempt
+	for _, ev := range evs {
+		if ev.Kind == EventAttempt && ev.Attempt.ID == id {
+			out = append(out, ev.Attempt)
+		}
+	}
+	return out
+}
+
+// TestFeedShowsAnotherProcessesCall: a call placed by one process appears live in another's subscription
+// within one poll interval, with its state changes, and ends there; the other's Live lists it meanwhile, and
+// no event is published twice.
+func TestFeedShowsAnotherProcessesCall(t *testing.T) {
+	r := newRig(t, shared)
+	b := r.secondProcess(shared)
+	events, stop := b.Subscribe()
+	defer stop()
+	res := r.place("+447400123450") // ends in 0: rings until the timeout
+	r.clk.Advance(time.Second)      // one poll interval
+	got := attemptEvents(drain(events), res.Attempt.ID)
+	if len(got) == 0 || !liveReport(got[len(got)-1]) {
+		t.Fatalf("the other process was not shown the call within one poll interval: %+v", got)
+	}
+	if live := b.Live(); len(live) != 1 || live[0].ID != res.Attempt.ID {
+		t.Fatalf("the other process's Live = %+v", live)
+	}
+	if len(b.Tracking()) != 0 {
+		t.Fatal("the other process follows a call it did not place")
+	}
+	var all []record.Attempt
+	all = append(all, got...)
+	for range 40 {
+		r.advance(time.Second)
+		all = append(all, attemptEvents(drain(events), res.Attempt.ID)...)
+	}
+	last := all[len(all)-1]
+	if last.State != record.StateEnded || last.Outcome == "" {
+		t.Fatalf("the other process was not shown the end: %+v", last)
+	}
+	for i := 1; i < len(all); i++ {
+		if sameReport(all[i], all[i-1]) {
+			t.Errorf("event %d repeats the one before: %+v", i, all[i])
+		}
+	}
+	if len(b.Live()) != 0 {
+		t.Errorf("the ended call is still live on the other process: %+v", b.Live())
+	}
+	stored := r.attempt(res.Attempt.ID)
+	if !sameReport(stored, last) {
+		t.Errorf("the last event %+v is not the stored attempt %+v", last, stored)
+	}
+}
+
+// kill stops a service as SIGKILL would: no release of its claims, no final write.
+func kill(s *Service) {
+	s.mu.Lock()
+	s.closed = true
+	if s.pollTimer != nil {
+		s.pollTimer.Stop()
+	}
+	if s.renewTimer != nil {
+		s.renewTimer.Stop()
+	}
+	s.mu.Unlock()
+	s.fleet.stop()
+	s.cancel()
+	s.wg.Wait()
+}
+
+// TestRunningProcessTakesOverACallWhoseTrackerDied: the process that placed a call dies while it rings
+// (on another host: only the stale bound tells); a running process takes the call over within trackerStale
+// plus one renewal, never dials, and follows it to its true end.
+func TestRunningProcessTakesOverACallWhoseTrackerDied(t *testing.T) {
+	ring := func(s *Settings) { s.Shared, s.Timeout = true, 60 }
+	r := newRig(t, ring)
+	r.svc.me.Host = "another-host"
+	b := r.secondProcess(ring)
+	res := r.place("+447400123450")
+	r.advance(2 * time.Second)
+	kill(r.svc)
+	calls := r.sim.CallLog()
+	r.advance(trackerStale)
+	if len(b.Tracking()) != 0 {
+		t.Fatalf("taken over before the stale bound: %+v", b.Tracking())
+	}
+	r.advance(trackerRenew + time.Second)
+	if tr := b.Tracking(); len(tr) != 1 || tr[0].ID != res.Attempt.ID {
+		t.Fatalf("not taken over within %s: %+v", trackerStale+trackerRenew, tr)
+	}
+	for range 60 {
+		r.advance(time.Second)
+	}
+	a := r.attempt(res.Attempt.ID)
+	if a.State != record.StateEnded || a.Outcome != record.OutcomeDelivered {
+		t.Fatalf("the taken-over call ended %s/%s, want its true outcome", a.State, a.Outcome)
+	}
+	if got := r.sim.CallLog(); len(got) != len(calls) {
+		t.Fatalf("the takeover dialled: %d calls, had %d", len(got), len(calls))
+	}
+}
+
+// TestLostLeaseStopsTracking: a process whose call's lease another has taken stops following (polling,
+// writing) it at its next renewal; one that cannot renew at all stops before the stale bound.
+func TestLostLeaseStopsTracking(t *testing.T) {
+	r := newRig(t, shared)
+	res := r.place("+447400123450")
+	thief := store.Tracker{Owner: "thief", Host: "elsewhere", PID: 1}
+	ok, err := r.st.ClaimTracking(context.Background(), res.Attempt.ID, thief, r.clk.Now(),
+		func(store.Tracker, time.Time) bool { return true })
+	if err != nil || !ok {
+		t.Fatalf("steal: %v %v", ok, err)
+	}
+	// The thief is alive: it renews every second.
+	step := func(d time.Duration) {
+		for ; d > 0; d -= time.Second {
+			r.advance(time.Second)
+			if err := r.st.RenewTracking(context.Background(), "thief", r.clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	step(trackerRenew + time.Second)
+	if len(r.svc.Tracking()) != 0 {
+		t.Fatalf("still following a call whose lease was taken: %+v", r.svc.Tracking())
+	}
+	before := r.attempt(res.Attempt.ID)
+	step(20 * time.Second)
+	if after := r.attempt(res.Attempt.ID); !sameReport(before, after) {
+		t.Fatalf("wrote a call it no longer holds: %+v -> %+v", before, after)
+	}
+}
