@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/flashcall/flashcall/internal/tmuxtest"
+	"github.com/flashcall/flashcall/restcomm/sim"
+)
+
+// The end-to-end tests of several `flashcall serve` instances on one PostgreSQL history, driven with the
+// real OpenSSH client in tmux against a standalone `flashcall sim` as the Restcomm backend.
+
+// fleet is two served instances on one history, and the operator key both accept.
+type fleet struct {
+	kit      *sshKit
+	sim      string // the simulator's address
+	url      string // the history's URL
+	a, b     *served
+	key      string // the private key of the operator "alice"
+	cfgs     [2]string
+}
+
+// needSSHAndTmux skips when the OpenSSH client or tmux is missing, as the other SSH end-to-end tests do.
+func needSSHAndTmux(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"ssh", "ssh-keygen"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed: install openssh-client to run the SSH end-to-end test", tool)
+		}
+	}
+	if !tmuxtest.Available() {
+		t.Skip("tmux is not installed: install it (apt-get install tmux) to run the SSH end-to-end test")
+	}
+}
+
+// startFleet starts the simulator and two `flashcall serve` on one fresh PostgreSQL schema; callKeys and
+// policy go into every instance's [call] and [policy] tables.
+func startFleet(t *testing.T, callKeys, policy string) *fleet {
+	t.Helper()
+	needSSHAndTmux(t)
+	f := &fleet{kit: &sshKit{home: newHome(t)}, url: pgSchema(t)}
+	k := f.kit
+	k.knownHosts = filepath.Join(k.dir, "known_hosts")
+	f.key = k.key(t, "alice")
+	pub, err := os.ReadFile(f.key + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := filepath.Join(k.dir, "authorized_keys")
+	if err := os.WriteFile(keys, pub, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.sim = startSim(t, k.home)
+	for i, name := range []string{"a", "b"} {
+		extra := pgHistory(f.url) + "[ssh]\nlisten = \"127.0.0.1:0\"\nauthorized_keys = \"" + keys + "\"\nhost_key = \"" +
+			filepath.Join(k.dir, name+"_host_key") + "\"\nmax_sessions = 60\n" + policy
+		cfg := k.simBackend(t, f.sim, sim.DefaultAuthToken, callKeys, extra)
+		named := filepath.Join(k.dir, name+".toml")
+		if err := os.Rename(cfg, named); err != nil {
+			t.Fatal(err)
+		}
+		f.cfgs[i] = named
+	}
+	createHistory(t, k.home, f.cfgs[0])
+	f.a = startServe(t, k.home, f.cfgs[0])
+	f.b = startServe(t, k.home, f.cfgs[1])
+	return f
+}
+
+// session opens a console on s as alice, at 160x30, and waits for it.
+func (f *fleet) session(t *testing.T, s *served) *tmuxtest.Session {
+	t.Helper()
+	c := tmuxtest.Start(t, 160, 30, f.kit.env, f.kit.sshArgs(s, "alice", "-i", f.key)...)
+	c.Wait(`operator alice`, 30*time.Second)
+	return c
+}
+
+// attemptOf reads one attempt's state and outcome from the history.
+func attemptOf(t *testing.T, u, number string) (state, outcome string, n int) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	err = conn.QueryRow(context.Background(), `SELECT coalesce(max(state), ''), coalesce(max(outcome), ''), count(*)
+		FROM attempts WHERE number = $1`, number).Scan(&state, &outcome, &n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return state, outcome, n
+}
+
+// TestFleetLiveAcrossInstancesAndTakeover: a call placed in a session on instance A shows live, ringing, in a
+// session on instance B. Then A is killed (SIGKILL) while the call rings: B takes the call over (same host:
+// A's PID is gone), follows it without dialling, and it ends in its true outcome (rang out: a missed call
+// delivered), not left live.
+func TestFleetLiveAcrossInstancesAndTakeover(t *testing.T) {
+	f := startFleet(t, "timeout = 20\npoll_interval = \"500ms\"\n", noLimits)
+	onA, onB := f.session(t, f.a), f.session(t, f.b)
+	const number = "+447400123450" // ends in 0: rings until the timeout
+	onA.Type(number)
+	onA.Wait(`United Kingdom`, 10*time.Second)
+	onA.Keys("Enter")
+	onA.Wait(`\+44\S*450.*ringing`, 20*time.Second)
+	onB.Wait(`\+44\S*450.*ringing`, 20*time.Second)
+	if state, _, n := attemptOf(t, f.url, number); n != 1 || state != "live" {
+		t.Fatalf("history: %d attempts, state %q; want one live", n, state)
+	}
+
+	if err := f.a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-f.a.exited
+	waitFor(t, 30*time.Second, "instance B to take the call over", func() bool {
+		return strings.Contains(f.b.stderr.String(), "taking over a call whose tracker is gone")
+	})
+	waitFor(t, 60*time.Second, "the taken-over call to end", func() bool {
+		state, _, _ := attemptOf(t, f.url, number)
+		return state == "ended"
+	})
+	state, outcome, n := attemptOf(t, f.url, number)
+	if n != 1 || state != "ended" || outcome != "delivered" {
+		t.Errorf("history: %d attempts, %s/%s; want one, ended delivered (it rang out)", n, state, outcome)
+	}
+	if calls := countSimCalls(t, f.sim, number); calls != 1 {
+		t.Errorf("the simulator received %d calls, want 1: the takeover must not dial", calls)
+	}
+	waitFor(t, 20*time.Second, "B's session to drop the ended call from the live list", func() bool {
+		return !strings.Contains(onB.Screen(), "ringing")
+	})
+}
+
+// TestFleetLimitsHoldAcrossInstances: fifty operators' sessions, half on each instance, press Enter at
+// once: twenty-five dial one number (it rings for a minute), twenty-five each dial a number of its own in the
+// same range (they fail at once). The simulator's call log holds exactly one call to the shared number (one
+// live call per number, across instances) and exactly limit_per_prefix calls into the range.
+func TestFleetLimitsHoldAcrossInstances(t *testing.T) {
+	const perPrefix = 6
+	f := startFleet(t, "timeout = 60\npoll_interval = \"500ms\"\n",
+		fmt.Sprintf("[policy]\nlimit_per_number = \"off\"\nlimit_per_prefix = \"%d/1h\"\nlimit_per_operator = \"off\"\n"+
+			"limit_global = \"off\"\ncooldown_after = 0\n", perPrefix))
+	const shared = "+447400123450"
+	numbers := make([]string, 50)
+	for i := range numbers {
+		numbers[i] = shared
+		if i%2 == 1 {
+			numbers[i] = fmt.Sprintf("+4474001%02d%d8", 20+i/10, i%10) // +44740012xxx8: same range, fails at once
+		}
+	}
+	sessions := make([]*tmuxtest.Session, len(numbers))
+	// Connect in small batches: the server bounds unauthenticated connections per address.
+	for start := 0; start < len(sessions); start += 5 {
+		var wg sync.WaitGroup
+		for i := start; i < min(start+5, len(sessions)); i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				srv := f.a
+				if i >= len(sessions)/2 {
+					srv = f.b
+				}
+				sessions[i] = f.session(t, srv)
+				sessions[i].Type(numbers[i])
+			}()
+		}
+		wg.Wait()
+	}
+	for i, s := range sessions {
+		s.Wait(`United Kingdom`, 20*time.Second)
+		_ = i
+	}
+	var wg sync.WaitGroup
+	for _, s := range sessions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.Keys("Enter")
+		}()
+	}
+	wg.Wait()
+	// Every request is decided once the audit log holds a placement or a refusal for each.
+	waitFor(t, 3*time.Minute, "every one of the 50 requests to be placed or refused", func() bool {
+		return decisions(t, f.url) >= len(numbers)
+	})
+	if got := countSimCalls(t, f.sim, shared); got != 1 {
+		t.Errorf("the simulator received %d calls to the shared number, want exactly 1 (one live call per number)", got)
+	}
+	inRange := 0
+	for _, c := range simCalls(t, f.sim, "") {
+		if strings.HasPrefix(strings.TrimPrefix(c.To, "+"), "44740012") {
+			inRange++
+		}
+	}
+	if inRange != perPrefix {
+		t.Errorf("the simulator received %d calls into the range, want exactly limit_per_prefix = %d", inRange, perPrefix)
+	}
+}
+
+// decisions counts the placements and refusals in the audit log.
+func decisions(t *testing.T, u string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM audit WHERE action IN ('call-placed', 'refusal')`).
+		Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
