@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/record"
@@ -15,11 +17,18 @@ func (s *Store) ChangedSince(ctx context.Context, since time.Time) (Changes, err
 	var c Changes
 	var err error
 	after := sinceNanos(since)
-	c.Attempts, err = s.attempts(ctx, "read changed attempts", `SELECT `+attemptColumns+` FROM attempts a
-		WHERE a.`+unfinishedWhere+` OR a.updated_at >= ? ORDER BY a.created_at, a.id`, after)
+	// Two indexed selects (the unfinished attempts' partial index, attempts_by_update), merged here: an OR,
+	// a UNION or an ORDER BY over both makes the engine scan the table.
+	if c.Attempts, err = s.attempts(ctx, "read changed attempts", `SELECT `+attemptColumns+` FROM attempts a
+		WHERE `+unfinishedWhere); err != nil {
+		return c, err
+	}
+	updated, err := s.attempts(ctx, "read changed attempts", `SELECT `+attemptColumns+` FROM attempts a
+		WHERE a.updated_at >= ?`, after)
 	if err != nil {
 		return c, err
 	}
+	c.Attempts = MergeAttempts(c.Attempts, updated)
 	rows, err := s.r.QueryContext(ctx, `SELECT `+verificationColumns+` FROM verifications WHERE updated_at >= ?
 		ORDER BY updated_at, id`, after)
 	if err != nil {
@@ -38,8 +47,8 @@ func (s *Store) ChangedSince(ctx context.Context, since time.Time) (Changes, err
 		return c, s.wrap("read changed verifications", err)
 	}
 	trs, err := s.r.QueryContext(ctx, `SELECT t.id, t.attempt_id, t.at, t.status, t.source, t.detail
-		FROM attempts a JOIN transitions t ON t.attempt_id = a.id
-		WHERE a.`+unfinishedWhere+` AND t.source = ? AND t.at >= ? ORDER BY t.at, t.id`, record.SourceCallback, after)
+		FROM transitions t WHERE t.attempt_id IN (SELECT id FROM attempts WHERE `+unfinishedWhere+`)
+		AND t.source = ? AND t.at >= ? ORDER BY t.at, t.id`, record.SourceCallback, after)
 	if err != nil {
 		return c, s.wrap("read recorded callbacks", err)
 	}
@@ -59,4 +68,25 @@ func (s *Store) ChangedSince(ctx context.Context, since time.Time) (Changes, err
 		return c, s.wrap("read recorded callbacks", err)
 	}
 	return c, nil
+}
+
+// MergeAttempts returns the attempts of both lists, each once, oldest first (by creation, then ID).
+func MergeAttempts(a, b []record.Attempt) []record.Attempt {
+	seen := make(map[int64]bool, len(a))
+	for _, x := range a {
+		seen[x.ID] = true
+	}
+	for _, x := range b {
+		if !seen[x.ID] {
+			a = append(a, x)
+			seen[x.ID] = true
+		}
+	}
+	slices.SortFunc(a, func(x, y record.Attempt) int {
+		if c := x.CreatedAt.Compare(y.CreatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.ID, y.ID)
+	})
+	return a
 }
