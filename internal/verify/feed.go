@@ -276,6 +276,14 @@ func (s *Service) foreignLive() []record.Attempt {
 	return out
 }
 
+// foreignAttempt returns a live attempt another process follows, as last read.
+func (s *Service) foreignAttempt(id int64) (record.Attempt, bool) {
+	s.fleet.mu.Lock()
+	defer s.fleet.mu.Unlock()
+	a, ok := s.fleet.foreign[id]
+	return a, ok
+}
+
 // forwardedPrefix starts the detail of a callback transition recorded by a process that does not follow the
 // call, for the one that does: "forwarded seq=N sid=SID".
 const forwardedPrefix = "forwarded "

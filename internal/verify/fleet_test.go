@@ -2,6 +2,9 @@ package verify
 
 import (
 	"context"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,6 +44,7 @@ func attemptEvents(evs []Event, id int64) []record.Attempt {
 func TestFeedShowsAnotherProcessesCall(t *testing.T) {
 	r := newRig(t, shared)
 	b := r.secondProcess(shared)
+	b.me.Host = "other-host" // in one test binary both share a PID, which would make each think the other gone
 	events, stop := b.Subscribe()
 	defer stop()
 	res := r.place("+447400123450") // ends in 0: rings until the timeout
@@ -52,14 +56,14 @@ func TestFeedShowsAnotherProcessesCall(t *testing.T) {
 	if live := b.Live(); len(live) != 1 || live[0].ID != res.Attempt.ID {
 		t.Fatalf("the other process's Live = %+v", live)
 	}
-	if len(b.Tracking()) != 0 {
-		t.Fatal("the other process follows a call it did not place")
-	}
 	var all []record.Attempt
 	all = append(all, got...)
 	for range 40 {
 		r.advance(time.Second)
 		all = append(all, attemptEvents(drain(events), res.Attempt.ID)...)
+		if len(b.Tracking()) != 0 {
+			t.Fatal("the other process follows a call it did not place, whose tracker is alive")
+		}
 	}
 	last := all[len(all)-1]
 	if last.State != record.StateEnded || last.Outcome == "" {
@@ -155,5 +159,97 @@ func TestLostLeaseStopsTracking(t *testing.T) {
 	step(20 * time.Second)
 	if after := r.attempt(res.Attempt.ID); !sameReport(before, after) {
 		t.Fatalf("wrote a call it no longer holds: %+v -> %+v", before, after)
+	}
+}
+
+// TestCallbackAtAnotherProcessIsApplied: Restcomm sends a call's status callback to a process that does not
+// follow the call (any instance behind the public URL): it is recorded in the history, and the process that
+// follows the call merges it from there within one poll interval, once.
+func TestCallbackAtAnotherProcessIsApplied(t *testing.T) {
+	r := newCallbackRig(t)
+	r.svc.Close()
+	set := defaultSettings()
+	// The feed looks as often as the poller: its first look, armed at Start, comes before the first poll, and
+	// before the verification expires (5 minutes).
+	set.PollInterval = 2 * time.Minute
+	set.StatusCallbackURL = callbackBase
+	set.AccountSID = r.sim.AccountSID()
+	set.Shared = true
+	r.svc = r.newService(set, r.calls)
+	other := r.secondProcess(func(s *Settings) {
+		s.Shared, s.StatusCallbackURL, s.AccountSID = true, callbackBase, r.sim.AccountSID()
+	})
+	other.me.Host = "other-host" // in one test binary both share a PID, which would make each think the other gone
+	mux := http.NewServeMux()
+	mux.Handle(CallbackPattern, other.CallbackHandler())
+	r.mux = mux // callbacks reach the other process only
+	res := r.place("+447400123450")
+	u, err := url.Parse(r.calls.last())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := r.post(u.Path, r.event(res.Attempt.CallSID, "ringing", "1")); code != http.StatusNoContent {
+		t.Fatalf("callback at the other process: HTTP %d", code)
+	}
+	if code := r.post(u.Path, r.event(res.Attempt.CallSID, "ringing", "1")); code != http.StatusNoContent {
+		t.Fatalf("duplicate callback at the other process: HTTP %d", code)
+	}
+	if len(other.Tracking()) != 0 {
+		t.Fatal("the other process started following the call")
+	}
+	forwarded := 0
+	trs, err := r.st.Transitions(context.Background(), res.Attempt.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range trs {
+		if tr.Source == record.SourceCallback && strings.HasPrefix(tr.Detail, forwardedPrefix) {
+			forwarded++
+		}
+	}
+	if forwarded != 2 {
+		t.Fatalf("%d callbacks recorded for the tracker, want 2 (the duplicate too: the tracker drops it)", forwarded)
+	}
+	merged := 0
+	r.svc.fleet.mu.Lock()
+	before := len(r.svc.fleet.merged)
+	r.svc.fleet.mu.Unlock()
+	r.clk.Advance(2 * time.Minute)
+	r.svc.fleet.mu.Lock()
+	merged = len(r.svc.fleet.merged) - before
+	r.svc.fleet.mu.Unlock()
+	if merged != 2 {
+		t.Fatalf("the tracker merged %d recorded callbacks, want 2 read (one news, one duplicate)", merged)
+	}
+	trs, err = r.st.Transitions(context.Background(), res.Attempt.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromCallback := false
+	for _, tr := range trs {
+		fromCallback = fromCallback || tr.Status == "ringing" && tr.Source == record.SourceCallback
+	}
+	if !fromCallback {
+		t.Fatalf("the tracker did not merge the ringing callback: %+v", trs)
+	}
+}
+
+// TestHangUpOfAnotherProcessesCall: an operator hangs up, from a process that does not follow it, a call
+// another process follows: Restcomm is asked, and the tracker there records the end.
+func TestHangUpOfAnotherProcessesCall(t *testing.T) {
+	r := newRig(t, func(s *Settings) { s.Shared, s.Timeout = true, 60 })
+	b := r.secondProcess(shared)
+	b.me.Host = "other-host"
+	res := r.place("+447400123450")
+	r.advance(2 * time.Second)
+	if err := b.HangUp(context.Background(), record.Operator{Name: "bob", Remote: "local"}, res.Attempt.ID); err != nil {
+		t.Fatalf("hang-up from the other process: %v", err)
+	}
+	r.advance(2 * time.Second)
+	if a := r.attempt(res.Attempt.ID); a.State != record.StateEnded || a.Status != "canceled" {
+		t.Fatalf("after the hang-up: %s/%s, want ended/canceled", a.State, a.Status)
+	}
+	if len(b.Tracking()) != 0 {
+		t.Fatal("the hang-up made the other process follow the call")
 	}
 }
