@@ -42,7 +42,9 @@ type Config struct {
 	source      string
 	sourceMode  fs.FileMode
 	tokenInFile bool
-	fileToken   Secret
+	// historyPasswordInFile reports whether that file's history.url holds a password.
+	historyPasswordInFile bool
+	fileToken             Secret
 }
 
 // RestcommConfig is the [restcomm] table.

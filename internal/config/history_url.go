@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -91,4 +92,13 @@ func (c *Config) historyPassword() string {
 	}
 	_, pw, _ := strings.Cut(rest[:at], ":")
 	return pw
+}
+
+// historyURLWarning warns when the configuration file others can read holds the database password.
+func (c *Config) historyURLWarning() string {
+	if c.source == "" || !c.historyPasswordInFile || c.sourceMode&0o044 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s is readable by other users (mode %04o) and history.url holds the database password: "+
+		"chmod 600 %s, or move the password to $%s or ~/.pgpass", c.source, c.sourceMode.Perm(), c.source, EnvHistoryURL)
 }

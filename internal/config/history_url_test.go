@@ -71,3 +71,27 @@ func TestRedactHidesTheHistoryPassword(t *testing.T) {
 		t.Fatalf("the password shows: %s", msg)
 	}
 }
+
+func TestWorldReadableFileWithTheDatabasePasswordWarns(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flashcall.toml")
+	if err := os.WriteFile(path, []byte("[history]\nurl = \"postgres://a:Readable4All@db/fc\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := strings.Join(c.Warnings(), "\n")
+	if !strings.Contains(ws, "history.url holds the database password") || strings.Contains(ws, "Readable4All") {
+		t.Fatalf("warnings: %s", ws)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := Load(path, nil); strings.Contains(strings.Join(c.Warnings(), "\n"), "history.url") {
+		t.Fatalf("a private file warns: %v", c.Warnings())
+	}
+}

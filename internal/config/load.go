@@ -166,6 +166,7 @@ func (c *Config) loadFile(path, envToken string) error {
 	if c.tokenInFile {
 		c.fileToken = c.Restcomm.AuthToken
 	}
+	c.historyPasswordInFile = md.IsDefined("history", "url") && c.historyPassword() != ""
 	return nil
 }
 
