@@ -2,9 +2,11 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -251,5 +253,59 @@ func TestHangUpOfAnotherProcessesCall(t *testing.T) {
 	}
 	if len(b.Tracking()) != 0 {
 		t.Fatal("the hang-up made the other process follow the call")
+	}
+}
+
+// renewFails is the history with renewals refused, as during a partition from the database.
+type renewFails struct {
+	Store
+	fail atomic.Bool
+}
+
+func (r *renewFails) RenewTracking(ctx context.Context, owner string, now time.Time) error {
+	if r.fail.Load() {
+		return errors.New("connection to the database lost")
+	}
+	return r.Store.RenewTracking(ctx, owner, now)
+}
+
+// TestUnrenewableLeaseStopsTrackingBeforeTheStaleBound: a process whose renewals fail stops polling and
+// writing its calls leaseSafe after its last renewal, before another may think it gone (trackerStale).
+func TestUnrenewableLeaseStopsTrackingBeforeTheStaleBound(t *testing.T) {
+	r := newRig(t, nil)
+	r.svc.Close()
+	st := &renewFails{Store: r.st}
+	set := defaultSettings()
+	set.Shared, set.Timeout, set.RCMLURL = true, 60, r.rcml.URL+"/rcml.xml"
+	svc, err := New(Deps{Calls: r.client, Store: st, Clock: r.clk, Settings: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	if err := svc.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc.Place(context.Background(), r.op, "+447400123450")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.advance(trackerRenew) // one renewal taken
+	st.fail.Store(true)
+	lastOK := r.clk.Now()
+	r.advance(leaseSafe - time.Second)
+	if len(svc.Tracking()) != 1 {
+		t.Fatal("stopped following before the safe bound")
+	}
+	r.advance(trackerRenew)
+	if len(svc.Tracking()) != 0 {
+		t.Fatalf("still following %s after the last renewal", r.clk.Now().Sub(lastOK))
+	}
+	if r.clk.Now().Sub(lastOK) > trackerStale {
+		t.Fatalf("stopped only %s after the last renewal, past the stale bound %s", r.clk.Now().Sub(lastOK), trackerStale)
+	}
+	before := r.attempt(res.Attempt.ID)
+	r.advance(30 * time.Second)
+	if after := r.attempt(res.Attempt.ID); !sameReport(before, after) {
+		t.Fatalf("wrote a call it stopped following: %+v -> %+v", before, after)
 	}
 }

@@ -89,7 +89,7 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	s.startRetention(ctx)
 	s.startFeed(ctx)
-	s.fleet.renewedOK = s.clk.Now()
+	s.markRenewed(s.clk.Now())
 	s.scheduleRenew()
 	return nil
 }

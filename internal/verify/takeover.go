@@ -46,9 +46,7 @@ func (s *Service) afterRenew(renewErr error) {
 	now := s.clk.Now()
 	f := s.fleet
 	if renewErr == nil {
-		f.mu.Lock()
-		f.renewedOK = now
-		f.mu.Unlock()
+		s.markRenewed(now)
 		s.dropTaken(ctx)
 		s.takeOver(ctx)
 	} else {
@@ -80,18 +78,19 @@ func (s *Service) beat(ctx context.Context, now time.Time) {
 
 // dropTaken stops following the calls whose lease the history no longer gives this process.
 func (s *Service) dropTaken(ctx context.Context) {
+	// The calls followed before the read: each had its claim recorded before it was followed (with its
+	// write-ahead row, or by Start and takeOver), so one missing from the read was taken, not yet to come.
+	before := s.trackedIDs()
 	held, err := s.st.TrackedBy(ctx, s.me.Owner)
 	if err != nil {
 		return // the next tick looks again; the renewal itself worked
 	}
-	s.mu.Lock()
 	var lost []int64
-	for id := range s.live {
+	for id := range before {
 		if !slices.Contains(held, id) {
 			lost = append(lost, id)
 		}
 	}
-	s.mu.Unlock()
 	for _, id := range lost {
 		s.drop(id, "another process has taken over its tracking")
 	}
@@ -108,6 +107,13 @@ func (s *Service) dropAll(why string) {
 	for _, id := range ids {
 		s.drop(id, why)
 	}
+}
+
+// markRenewed records a renewal the history took (or a start, which claims what it follows).
+func (s *Service) markRenewed(at time.Time) {
+	s.fleet.mu.Lock()
+	s.fleet.renewedOK = at
+	s.fleet.mu.Unlock()
 }
 
 // drop stops following one call without writing anything about it: another process follows it, or will.
