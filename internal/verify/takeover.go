@@ -18,10 +18,10 @@ import (
 // last renewal, and within one renewal tick (5 s) when the taker runs on the same host.
 //
 // A process that cannot renew stops following its calls once its last successful renewal is leaseSafe (10 s)
-// old, before any other process may consider it gone (15 s), so two processes never poll or write one call at
-// once however a partition from the database falls (with clocks within 5 s of each other: the times are the
-// processes' own). One whose renewal works but finds a call's lease held by another (taken over while it was
-// cut off) stops following that call at once.
+// old, before any other process may consider it gone (15 s): however a partition from the database falls, two
+// processes do not poll or write one call at once, provided their clocks agree within 5 s (the times compared
+// are the processes' own). One whose renewal works but finds a call's lease held by another (taken over while
+// it was cut off, or by a process whose clock ran ahead) stops following that call at that renewal.
 const leaseSafe = trackerStale - trackerRenew
 
 // InstanceBeat is how often a process records its heartbeat in the instances table (doctor lists those seen
