@@ -241,7 +241,9 @@ func (s *Service) publish(ev Event) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.fleet.sawEvent(ev)
+	if s.set.Shared {
+		s.fleet.sawEvent(ev) // so the feed does not publish it again
+	}
 	for _, ch := range s.subs {
 		select {
 		case ch <- ev:
