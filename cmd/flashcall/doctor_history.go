@@ -27,7 +27,7 @@ func reportHistory(ctx context.Context, out *doctorOut, h app.History) {
 		out.printf("warn history: the instances seen recently cannot be listed: %v", err)
 		return
 	}
-	host, _ := os.Hostname()
+	host := verify.HostIdentity()
 	others := 0
 	for _, in := range ins {
 		who := ""

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -307,5 +308,17 @@ func TestUnrenewableLeaseStopsTrackingBeforeTheStaleBound(t *testing.T) {
 	r.advance(30 * time.Second)
 	if after := r.attempt(res.Attempt.ID); !sameReport(before, after) {
 		t.Fatalf("wrote a call it stopped following: %+v -> %+v", before, after)
+	}
+}
+
+// TestHostIdentityNamesTheHostAndItsPIDNamespace: stable within a process, led by the host name.
+func TestHostIdentityNamesTheHostAndItsPIDNamespace(t *testing.T) {
+	host, _ := os.Hostname()
+	a, b := HostIdentity(), HostIdentity()
+	if a != b || !strings.HasPrefix(a, host) {
+		t.Fatalf("HostIdentity = %q then %q, want a stable name led by %q", a, b, host)
+	}
+	if _, err := os.Stat("/proc/self/ns/pid"); err == nil && a == host {
+		t.Fatalf("HostIdentity = %q: the PID namespace is not part of it", a)
 	}
 }

@@ -29,8 +29,7 @@ const (
 func newTracker() store.Tracker {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	host, _ := os.Hostname()
-	return store.Tracker{Owner: hex.EncodeToString(b), Host: host, PID: os.Getpid()}
+	return store.Tracker{Owner: hex.EncodeToString(b), Host: HostIdentity(), PID: os.Getpid()}
 }
 
 // trackerGone is the store.TrackerGone of this process.
