@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -220,5 +221,44 @@ func TestFleetLimitsHoldAcrossInstances(t *testing.T) {
 	}
 	if inRange != perPrefix {
 		t.Errorf("the simulator received %d calls into the range, want exactly limit_per_prefix = %d", inRange, perPrefix)
+	}
+}
+
+// TestConsoleShowsACallOfAnotherProcessOnItsSQLiteFile: a `flashcall call` process on the console's own SQLite
+// history places a call; the console, which does not follow it, shows it live and ringing within a poll
+// interval, then sees it end, without dialling it.
+func TestConsoleShowsACallOfAnotherProcessOnItsSQLiteFile(t *testing.T) {
+	if !tmuxtest.Available() {
+		t.Skip("tmux is not installed: install it (apt-get install tmux) to run the console end-to-end test")
+	}
+	h := newHome(t)
+	addr := startSim(t, h)
+	cfg := h.simBackend(t, addr, sim.DefaultAuthToken, "timeout = 5\npoll_interval = \"500ms\"\n",
+		"[history]\npath = \""+filepath.Join(h.dir, "shared.db")+"\"\n")
+	createHistory(t, h, cfg)
+	console := tmuxtest.Start(t, 120, 30, h.env, binary, "--config", cfg)
+	console.Wait(`History \(0\)`, 15*time.Second)
+	call := exec.Command(binary, "call", "--config", cfg, "--json", "+447400123450")
+	call.Env, call.Dir = h.env, h.dir
+	var out bytes.Buffer
+	call.Stdout, call.Stderr = &out, &out
+	if err := call.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- call.Wait() }()
+	t.Cleanup(func() { _ = call.Process.Kill() })
+	console.Wait(`Live calls \(1\)(?s:.*)\+44\S*450 .*ringing`, 20*time.Second)
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("flashcall call: %v\n%s", err, out.String())
+		}
+	case <-time.After(procGuard):
+		t.Fatalf("flashcall call did not end:\n%s", out.String())
+	}
+	console.Wait(`Live calls \(0\)(?s:.*)\+44\S*450 .*canceled`, 20*time.Second)
+	if n := countSimCalls(t, addr, "+447400123450"); n != 1 {
+		t.Fatalf("the simulator holds %d calls to the number, want exactly 1", n)
 	}
 }
