@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/flashcall/flashcall/internal/app"
 	"github.com/flashcall/flashcall/internal/store"
 )
 
@@ -50,11 +51,7 @@ func runAuditVerify(ctx context.Context, e env) int {
 	if cfg == nil {
 		return code
 	}
-	path := cfg.History.Path
-	if path == "" {
-		path = cfg.HistoryPath(e.getenv)
-	}
-	st, err := store.OpenReadOnly(ctx, path)
+	st, err := app.OpenHistory(ctx, cfg, e.getenv, app.ReadOnly(true))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "flashcall audit verify: %v\n", err)
 		return exitUsage

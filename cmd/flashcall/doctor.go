@@ -85,7 +85,7 @@ never printed.`, e.stderr)
 	if a.Sim != nil {
 		out.secrets = append(out.secrets, a.Sim.AuthToken())
 	}
-	out.printf("ok   history: %s", a.Store.Path())
+	reportHistory(ctx, out, a.Store)
 	worst := exitOK
 
 	cctx, cancel := context.WithTimeout(ctx, cfg.Restcomm.RequestTimeout.Duration)

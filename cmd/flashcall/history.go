@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/app"
 	"github.com/flashcall/flashcall/internal/config"
 	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
@@ -58,17 +59,14 @@ func parseExport(name, synopsis string, withReveal bool, e env) (f exportFlags, 
 	return f, from, exitOK, false
 }
 
-// openHistory loads the configuration and opens the history file it names.
-func openHistory(ctx context.Context, cfgPath string, e env) (*config.Config, *store.Store, int) {
+// openHistory loads the configuration and opens the history it names: the SQLite file, or the PostgreSQL
+// database of history.url.
+func openHistory(ctx context.Context, cfgPath string, e env) (*config.Config, app.History, int) {
 	cfg, code := loadConfig(cfgPath, e)
 	if cfg == nil {
 		return nil, nil, code
 	}
-	path := cfg.History.Path
-	if path == "" {
-		path = cfg.HistoryPath(e.getenv)
-	}
-	st, err := store.Open(ctx, path)
+	st, err := app.OpenHistory(ctx, cfg, e.getenv, false)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "flashcall: %v\n", err)
 		return nil, nil, exitUsage
@@ -79,7 +77,7 @@ func openHistory(ctx context.Context, cfgPath string, e env) (*config.Config, *s
 // runHistory implements `flashcall history export`.
 func runHistory(ctx context.Context, e env) int {
 	return runExport(ctx, e, "history", historySynopsis, true,
-		func(f exportFlags, cfg *config.Config) (string, func(*store.Store, time.Time) error) {
+		func(f exportFlags, cfg *config.Config) (string, func(app.History, time.Time) error) {
 			mask, what := record.MaskNumber, "history export ("+*f.format+", numbers masked)"
 			if *f.reveal {
 				mask, what = nil, "history export ("+*f.format+", numbers REVEALED)"
@@ -88,7 +86,7 @@ func runHistory(ctx context.Context, e env) int {
 			// --reveal does not show them either.
 			digits := cfg.Call.CodeDigits
 			hideCode := func(from string) string { return record.MaskCode(from, digits) }
-			return what, func(st *store.Store, from time.Time) error {
+			return what, func(st app.History, from time.Time) error {
 				return st.Export(ctx, e.stdout, store.ExportOptions{Format: *f.format, Since: from, Mask: mask, MaskCode: hideCode})
 			}
 		})
@@ -97,8 +95,8 @@ func runHistory(ctx context.Context, e env) int {
 // runAudit implements `flashcall audit export`.
 func runAudit(ctx context.Context, e env) int {
 	return runExport(ctx, e, "audit", auditSynopsis, false,
-		func(f exportFlags, _ *config.Config) (string, func(*store.Store, time.Time) error) {
-			return "audit log export (" + *f.format + ")", func(st *store.Store, from time.Time) error {
+		func(f exportFlags, _ *config.Config) (string, func(app.History, time.Time) error) {
+			return "audit log export (" + *f.format + ")", func(st app.History, from time.Time) error {
 				return st.ExportAudit(ctx, e.stdout, *f.format, record.AuditQuery{Since: from})
 			}
 		})
@@ -108,7 +106,7 @@ func runAudit(ctx context.Context, e env) int {
 // it. plan says, from the flags, what the audit entry calls the export and how to write it. An export that
 // cannot be audited does not happen.
 func runExport(ctx context.Context, e env, name, synopsis string, withReveal bool,
-	plan func(exportFlags, *config.Config) (string, func(*store.Store, time.Time) error)) int {
+	plan func(exportFlags, *config.Config) (string, func(app.History, time.Time) error)) int {
 	f, from, code, done := parseExport(name, synopsis, withReveal, e)
 	if done {
 		return code
@@ -131,7 +129,7 @@ func runExport(ctx context.Context, e env, name, synopsis string, withReveal boo
 }
 
 // auditExport records an export in the audit log.
-func auditExport(ctx context.Context, st *store.Store, cfg *config.Config, e env, what string) error {
+func auditExport(ctx context.Context, st app.History, cfg *config.Config, e env, what string) error {
 	op := localOperator(cfg, e.getenv)
 	return st.AddAudit(ctx, &record.AuditEntry{At: time.Now(), Operator: op.String(), Remote: op.Remote,
 		Action: record.AuditExport, Detail: what})

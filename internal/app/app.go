@@ -17,7 +17,6 @@ import (
 	"github.com/flashcall/flashcall/internal/config"
 	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/record"
-	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 	"github.com/flashcall/flashcall/rcml"
 	"github.com/flashcall/flashcall/restcomm"
@@ -45,8 +44,8 @@ type Options struct {
 type App struct {
 	// Config is the configuration it was built from.
 	Config *config.Config
-	// Store is the history.
-	Store *store.Store
+	// Store is the history: the SQLite file, or the PostgreSQL database of history.url.
+	Store History
 	// Client talks to Restcomm or the simulator.
 	Client *restcomm.Client
 	// Service is the verification flow shared by every screen.
@@ -114,11 +113,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 	if o.NoHistory {
 		return a, nil
 	}
-	path := cfg.History.Path
-	if path == "" {
-		path = cfg.HistoryPath(getenv)
-	}
-	a.Store, err = store.Open(ctx, path)
+	a.Store, err = OpenHistory(ctx, cfg, getenv, false)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +153,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 		PollInterval: cfg.Call.PollInterval.Duration, MaxChecks: cfg.Verify.MaxChecks,
 		Expiry: cfg.Verify.Expiry.Duration, DefaultRegion: cfg.Call.DefaultRegion,
 		LookupWindow: cfg.Call.LookupWindow.Duration, Policy: pol, Retention: cfg.History.Retention.Duration,
-		RetentionDelete: cfg.History.RetentionMode == config.RetainDelete,
+		RetentionDelete: cfg.History.RetentionMode == config.RetainDelete, Shared: true,
 	}
 	public := strings.TrimRight(cfg.Server.PublicURL, "/")
 	if public == "" && ln != nil && cfg.UsesSimulator() {
@@ -189,7 +184,8 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 		set.StatusCallbackURL = public + "/status/"
 	}
 	set.AccountSID = sid
-	info := verify.Info{Simulated: cfg.UsesSimulator(), Backend: "SIMULATOR", AccountSID: record.MaskSID(sid), SimSpeed: cfg.Sim.Speed}
+	info := verify.Info{Simulated: cfg.UsesSimulator(), Backend: "SIMULATOR", AccountSID: record.MaskSID(sid), SimSpeed: cfg.Sim.Speed,
+		Version: Version}
 	if !info.Simulated {
 		info.Backend = verify.HostOf(base)
 	}

@@ -44,7 +44,9 @@ type Config struct {
 	source      string
 	sourceMode  fs.FileMode
 	tokenInFile bool
-	fileToken   Secret
+	// historyPasswordInFile reports whether that file's history.url holds a password.
+	historyPasswordInFile bool
+	fileToken             Secret
 }
 
 // RestcommConfig is the [restcomm] table.
@@ -120,8 +122,12 @@ type VerifyConfig struct {
 
 // HistoryConfig is the [history] table.
 type HistoryConfig struct {
-	// Path is the SQLite history file; empty means DataDir()/history.db.
+	// Path is the SQLite history file; empty means DataDir()/history.db. Ignored when URL is set.
 	Path string `toml:"path"`
+	// URL, when set, keeps the history in PostgreSQL instead (postgres:// or postgresql://, TCP or a unix
+	// socket, TLS options passed to the driver): every instance naming the same database shares one history,
+	// audit log, limits and live state. Overridden by $FLASHCALL_HISTORY_URL. Its password is never shown.
+	URL Secret `toml:"url"`
 	// Retention is how long attempts keep the customer's number; 0 ("off") keeps it for ever.
 	Retention Span `toml:"retention"`
 	// RetentionMode is RetainAnonymise or RetainDelete: what happens to older attempts.

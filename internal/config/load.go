@@ -23,6 +23,8 @@ const (
 	EnvAccountSID = "FLASHCALL_ACCOUNT_SID"
 	// EnvBaseURL overrides restcomm.base_url.
 	EnvBaseURL = "FLASHCALL_BASE_URL"
+	// EnvHistoryURL overrides history.url.
+	EnvHistoryURL = "FLASHCALL_HISTORY_URL"
 	// EnvConfig names the configuration file when there is no --config flag.
 	EnvConfig = "FLASHCALL_CONFIG"
 )
@@ -66,7 +68,7 @@ func (e *FileError) Error() string {
 }
 
 // Load returns the defaults, overlaid with the TOML file at path (skipped when path is ""), overlaid with
-// $FLASHCALL_BASE_URL, $FLASHCALL_ACCOUNT_SID and $FLASHCALL_AUTH_TOKEN read through getenv (nil means no
+// $FLASHCALL_BASE_URL, $FLASHCALL_ACCOUNT_SID, $FLASHCALL_AUTH_TOKEN and $FLASHCALL_HISTORY_URL read through getenv (nil means no
 // environment). The file is strict: every unknown key is an error naming it, and type errors name the file
 // and line. Several problems come back joined (errors.Join), each a *FileError. Load does not call Validate.
 func Load(path string, getenv func(string) string) (*Config, error) {
@@ -97,6 +99,9 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	}
 	if v := strings.TrimSpace(getenv(EnvAuthToken)); v != "" {
 		c.Restcomm.AuthToken = Secret(v)
+	}
+	if v := strings.TrimSpace(getenv(EnvHistoryURL)); v != "" {
+		c.History.URL = Secret(v)
 	}
 }
 
@@ -161,6 +166,7 @@ func (c *Config) loadFile(path, envToken string) error {
 	if c.tokenInFile {
 		c.fileToken = c.Restcomm.AuthToken
 	}
+	c.historyPasswordInFile = md.IsDefined("history", "url") && c.historyPassword() != ""
 	return nil
 }
 

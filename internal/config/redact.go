@@ -67,7 +67,7 @@ func newRedactor(tokens ...string) redactor {
 
 // redactor returns the redactor for c's tokens.
 func (c *Config) redactor() redactor {
-	return newRedactor(c.Restcomm.AuthToken.Reveal(), c.fileToken.Reveal())
+	return newRedactor(c.Restcomm.AuthToken.Reveal(), c.fileToken.Reveal(), c.historyPassword())
 }
 
 // Redact returns s with the user information of every URL removed and every value that is, contains or
@@ -78,6 +78,7 @@ func (c *Config) Redact(s string) string { return c.redactor().scrub(s) }
 // scrub hides what r knows to hide in msg.
 func (r redactor) scrub(msg string) string {
 	msg = userinfoPattern.ReplaceAllString(msg, "//(credentials not shown)@")
+	msg = passwordParam.ReplaceAllString(msg, "${1}xxxxx")
 	if r.replace != nil {
 		msg = r.replace.Replace(msg)
 	}

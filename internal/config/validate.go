@@ -48,6 +48,7 @@ func (c *Config) Validate() error {
 	c.validatePolicy(&ps)
 	c.validateRetention(&ps)
 	c.validateAlarms(&ps)
+	c.validateHistoryURL(&ps)
 	r := c.redactor()
 	ps = ps.capped()
 	errs := make([]error, len(ps))

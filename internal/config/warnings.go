@@ -33,6 +33,9 @@ func (c *Config) warnings() []string {
 		ws = append(ws, fmt.Sprintf("%s is readable by other users (mode %04o) and holds the auth token: chmod 600 %s",
 			c.source, c.sourceMode.Perm(), c.source))
 	}
+	if w := c.historyURLWarning(); w != "" {
+		ws = append(ws, w)
+	}
 	if w := c.listenWarning(); w != "" {
 		ws = append(ws, w)
 	}

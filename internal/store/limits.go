@@ -58,6 +58,10 @@ type Placement struct {
 	Supersede *record.Verification
 	// Attempt is the write-ahead attempt (State "placing" when empty); its VerificationID and ID are set.
 	Attempt *record.Attempt
+	// Tracker, when set, is recorded as the attempt's tracker (renewed at TrackedAt) in the same
+	// transaction: no other process can take over an attempt that is about to be dialled.
+	Tracker   *Tracker
+	TrackedAt time.Time
 }
 
 // txQuerier is the LimitQuerier of one write transaction.
@@ -234,6 +238,11 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check fun
 		a.VerificationID = vid
 		var err error
 		aid, err = insertAttemptTx(ctx, tx, a, record.StatePlacing, record.SourceCreate, "")
+		if err != nil || p.Tracker == nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO trackers (attempt_id, owner, host, pid, renewed_at) VALUES (?, ?, ?, ?, ?)`,
+			aid, p.Tracker.Owner, p.Tracker.Host, p.Tracker.PID, nanos(p.TrackedAt))
 		return err
 	})
 	if err != nil {

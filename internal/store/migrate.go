@@ -156,6 +156,25 @@ func migrations() []migration {
 			) STRICT`,
 			`CREATE INDEX trackers_by_owner ON trackers (owner)`,
 		},
+	}, {
+		version: 7,
+		name:    "instances seen, rows by update time for the live feed",
+		stmts: []string{
+			// One row per process that opened the history, with its last heartbeat: doctor lists those seen
+			// recently. The ID is the process's tracker ID (trackers.owner).
+			`CREATE TABLE instances (
+				id         TEXT    PRIMARY KEY,
+				host       TEXT    NOT NULL DEFAULT '',
+				pid        INTEGER NOT NULL DEFAULT 0,
+				version    TEXT    NOT NULL DEFAULT '',
+				started_at INTEGER NOT NULL DEFAULT 0,
+				seen_at    INTEGER NOT NULL DEFAULT 0
+			) STRICT`,
+			`CREATE INDEX instances_by_seen ON instances (seen_at)`,
+			// Every process reads the rows changed since its last look (ChangedSince), once a poll interval.
+			`CREATE INDEX attempts_by_update ON attempts (updated_at)`,
+			`CREATE INDEX verifications_by_update ON verifications (updated_at)`,
+		},
 	}}
 }
 

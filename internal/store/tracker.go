@@ -71,3 +71,25 @@ func (s *Store) ReleaseTracking(ctx context.Context, attemptID int64, owner stri
 		return err
 	})
 }
+
+// TrackedBy returns the attempts owner holds in the trackers table: after a renewal, a process compares them
+// with the calls it follows, and stops following those another process has taken over.
+func (s *Store) TrackedBy(ctx context.Context, owner string) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT attempt_id FROM trackers WHERE owner = ? ORDER BY attempt_id`, owner)
+	if err != nil {
+		return nil, s.wrap("list tracked calls", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.wrap("list tracked calls", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap("list tracked calls", err)
+	}
+	return out, nil
+}

@@ -46,8 +46,13 @@ func (s *Service) CallbackHandler() http.Handler {
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
-		if a.CallSID != "" {
+		switch {
+		case a.CallSID == "":
+		case !s.set.Shared || s.isTracked(a.ID):
 			s.HandleCallback(ev)
+		default:
+			// Another process follows this call: it merges the callback from the history (feed.go).
+			s.forwardCallback(*a, ev)
 		}
 	})
 }
@@ -55,6 +60,21 @@ func (s *Service) CallbackHandler() http.Handler {
 // HandleCallback merges one status-callback event for a call this process tracks. Duplicates and events older
 // than one already seen for the call are ignored; as SequenceNumber runs 0 to 3, at most four are merged.
 func (s *Service) HandleCallback(ev restcomm.CallbackEvent) {
+	if a, ok := s.acceptCallback(ev); ok {
+		s.addTransition(s.ctx, a.ID, "callback:"+ev.Event, record.SourceCallback, "")
+		s.applyCallback(a, ev)
+	}
+}
+
+// mergeCallback merges a callback another process received and recorded for a call this one follows.
+func (s *Service) mergeCallback(ev restcomm.CallbackEvent) {
+	if a, ok := s.acceptCallback(ev); ok {
+		s.applyCallback(a, ev)
+	}
+}
+
+// acceptCallback returns the tracked attempt of a callback's call, and whether the callback is news.
+func (s *Service) acceptCallback(ev restcomm.CallbackEvent) (record.Attempt, bool) {
 	s.mu.Lock()
 	id, ok := s.bySID[ev.CallSID]
 	var a record.Attempt
@@ -62,10 +82,11 @@ func (s *Service) HandleCallback(ev restcomm.CallbackEvent) {
 		a = s.live[id].attempt
 	}
 	s.mu.Unlock()
-	if !ok || !s.callback.Accept(ev) {
-		return
-	}
-	s.addTransition(s.ctx, a.ID, "callback:"+ev.Event, record.SourceCallback, "")
+	return a, ok && s.callback.Accept(ev)
+}
+
+// applyCallback merges an accepted callback into its call's tracking.
+func (s *Service) applyCallback(a record.Attempt, ev restcomm.CallbackEvent) {
 	switch ev.Event {
 	case "ringing":
 		c := restcomm.Call{SID: a.CallSID, Status: restcomm.StatusRinging, RawStatus: "ringing"}

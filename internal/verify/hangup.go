@@ -18,6 +18,10 @@ func (s *Service) HangUp(ctx context.Context, op record.Operator, attemptID int6
 		a = t.attempt
 	}
 	s.mu.Unlock()
+	if !ok {
+		// Another process follows it (feed.go): ask Restcomm all the same; that process sees the end.
+		a, ok = s.foreignAttempt(attemptID)
+	}
 	if !ok || a.CallSID == "" {
 		return ErrNotLive
 	}

@@ -130,7 +130,8 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 	before := v
 	v.Status = record.StatusCalling
 	v.UpdatedAt = now
-	err = s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a},
+	me := s.me // recorded as the attempt's tracker with the write-ahead row: nobody takes over a call being dialled
+	err = s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a, Tracker: &me, TrackedAt: now},
 		s.limitCheck(op, num, now))
 	var ref *policy.Refusal
 	switch {

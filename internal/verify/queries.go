@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"slices"
 	"sort"
 
 	"github.com/flashcall/flashcall/internal/record"
@@ -27,7 +28,8 @@ func (s *Service) Verification(ctx context.Context, id int64) (record.Verificati
 	return *v, nil
 }
 
-// Live returns a snapshot of the attempts being tracked, oldest first.
+// Live returns a snapshot of the live attempts, oldest first: those this process tracks and, as the feed last
+// read them, those other processes sharing the history track.
 func (s *Service) Live() []record.Attempt {
 	s.mu.Lock()
 	out := make([]record.Attempt, 0, len(s.live))
@@ -35,6 +37,11 @@ func (s *Service) Live() []record.Attempt {
 		out = append(out, t.attempt)
 	}
 	s.mu.Unlock()
+	for _, a := range s.foreignLive() {
+		if !slices.ContainsFunc(out, func(b record.Attempt) bool { return b.ID == a.ID }) {
+			out = append(out, a)
+		}
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }

@@ -53,17 +53,8 @@ func (s *Service) Start(ctx context.Context) error {
 		un = append(un, a)
 	}
 	for _, a := range un {
-		if a.State == record.StatePlacing {
-			a.State = record.StateUnknown
-			if a.CallSID == "" {
-				a.Outcome = record.OutcomeUnknown
-				a.Error = "the previous run stopped while placing this call: looking it up in Restcomm"
-			}
-			a.UpdatedAt = s.clk.Now()
-			if err := s.st.UpdateAttempt(ctx, &a); err != nil {
-				return fmt.Errorf("updating attempt %d: %w", a.ID, err)
-			}
-			s.addTransition(ctx, a.ID, "unknown", record.SourceReconcile, a.Error)
+		if err := s.reconcilePlacing(ctx, &a); err != nil {
+			return err
 		}
 		s.track(a, a.CreatedAt)
 		s.log.Info("reconciling attempt", "attempt", a.ID, "sid", a.CallSID, "state", a.State)
@@ -97,6 +88,8 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 	}
 	s.startRetention(ctx)
+	s.startFeed(ctx)
+	s.markRenewed(s.clk.Now())
 	s.scheduleRenew()
 	return nil
 }

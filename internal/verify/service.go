@@ -75,6 +75,8 @@ type Service struct {
 
 	pool *callerid.Selector
 
+	fleet *fleet // the other processes sharing the history: the feed of their changes, the lease (feed.go)
+
 	mu               sync.Mutex
 	live             map[int64]*tracked // attempt ID -> live (or unknown-outcome) attempt
 	bySID            map[string]int64   // call SID -> attempt ID
@@ -165,7 +167,7 @@ func New(d Deps) (*Service, error) {
 		calls: d.Calls, st: d.Store, clk: clk, set: s, info: info, log: log, reqTO: reqTO,
 		ctx: ctx, cancel: cancel, pool: pool, started: clk.Now(), me: newTracker(),
 		live: map[int64]*tracked{}, bySID: map[string]int64{}, dialling: map[string]bool{},
-		expiries: map[int64]clock.Timer{}, subs: map[int]chan Event{},
+		expiries: map[int64]clock.Timer{}, subs: map[int]chan Event{}, fleet: newFleet(),
 	}, nil
 }
 
@@ -196,6 +198,7 @@ func (s *Service) Close() {
 	for _, t := range s.expiries {
 		t.Stop()
 	}
+	s.fleet.stop()
 	for id, ch := range s.subs {
 		close(ch)
 		delete(s.subs, id)
@@ -238,6 +241,9 @@ func (s *Service) publish(ev Event) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.set.Shared {
+		s.fleet.sawEvent(ev) // so the feed does not publish it again
+	}
 	for _, ch := range s.subs {
 		select {
 		case ch <- ev:

@@ -10,7 +10,7 @@ import (
 )
 
 // Store is the persistence the flow needs, and all it may use: the flow owns this contract, and each history
-// engine implements it (*store.Store, SQLite). Every method that reads a row and changes it does so inside one
+// engine implements it (*store.Store, SQLite; *pgstore.Store, PostgreSQL). Every method that reads a row and changes it does so inside one
 // write transaction of the engine, so the copies the flow holds are caches, never the basis of a write.
 type Store interface {
 	// CreateVerification stores v and sets v.ID.
@@ -74,6 +74,16 @@ type Store interface {
 	RenewTracking(ctx context.Context, owner string, now time.Time) error
 	// ReleaseTracking gives up owner's claim on an attempt (0: on all).
 	ReleaseTracking(ctx context.Context, attemptID int64, owner string) error
+	// TrackedBy returns the attempts owner holds as their tracker.
+	TrackedBy(ctx context.Context, owner string) ([]int64, error)
+	// ChangedSince returns the unfinished attempts, the attempts and verifications updated at or after since,
+	// and the callbacks recorded since for unfinished attempts: what the feed (feed.go) publishes of other
+	// processes' work.
+	ChangedSince(ctx context.Context, since time.Time) (store.Changes, error)
+	// Heartbeat records that this process has the history open (doctor lists the instances seen recently).
+	Heartbeat(ctx context.Context, in store.Instance, now time.Time) error
+	// LeaveInstance removes this process from the instances, as it closes.
+	LeaveInstance(ctx context.Context, id string) error
 	// Close releases the database.
 	Close() error
 }

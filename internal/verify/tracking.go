@@ -19,17 +19,17 @@ import (
 // process renews its claim every trackerRenew; at start it takes over only calls whose tracker is gone: a
 // process on this host that no longer exists (or this very PID, a previous run in a restarted container), or
 // one that has not renewed for trackerStale.
+// A running process also takes over, at each renewal, the calls of trackers gone since (takeover.go).
 const (
 	trackerRenew = 5 * time.Second
-	trackerStale = 4 * trackerRenew
+	trackerStale = 3 * trackerRenew
 )
 
 // newTracker names this process.
 func newTracker() store.Tracker {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	host, _ := os.Hostname()
-	return store.Tracker{Owner: hex.EncodeToString(b), Host: host, PID: os.Getpid()}
+	return store.Tracker{Owner: hex.EncodeToString(b), Host: HostIdentity(), PID: os.Getpid()}
 }
 
 // trackerGone is the store.TrackerGone of this process.
@@ -92,11 +92,13 @@ func (s *Service) scheduleRenew() {
 		due := following || s.renewedFollowing
 		s.renewedFollowing = following
 		s.mu.Unlock()
+		var err error
 		if due {
-			if err := s.st.RenewTracking(s.ctx, s.me.Owner, s.clk.Now()); err != nil && s.ctx.Err() == nil {
+			if err = s.st.RenewTracking(s.ctx, s.me.Owner, s.clk.Now()); err != nil && s.ctx.Err() == nil {
 				s.log.Warn("could not renew the claim on the calls this process follows", "err", err)
 			}
 		}
+		s.afterRenew(err)
 		s.scheduleRenew()
 	})
 }
@@ -107,5 +109,8 @@ func (s *Service) releaseAll() {
 	defer cancel()
 	if err := s.st.ReleaseTracking(ctx, 0, s.me.Owner); err != nil {
 		s.log.Warn("could not release the calls this process followed", "err", err)
+	}
+	if err := s.st.LeaveInstance(ctx, s.me.Owner); err != nil {
+		s.log.Warn("could not remove this instance from the history's list", "err", err)
 	}
 }

@@ -59,6 +59,11 @@ type Settings struct {
 	RetentionDelete bool
 	// Observer is told of calls placed and ended, read-backs and refusals (the metrics); nil: nobody.
 	Observer Observer
+	// Shared makes the service work beside the other processes that share its history (feed.go,
+	// takeover.go): it publishes their changes to its subscribers, takes over the calls of trackers gone
+	// silent, stops following calls whose lease it lost, and records a heartbeat. Every command sets it;
+	// without it a service sees and follows only what it placed or found at Start.
+	Shared bool
 }
 
 // EventKind says what an Event reports.
@@ -133,6 +138,8 @@ type Info struct {
 	// SimSpeed is the embedded simulator's speed factor (sim.speed) when Simulated: every simulated delay,
 	// the ring Timeout included, lasts 1/SimSpeed of its time. 0 or 1 is real time.
 	SimSpeed float64
+	// Version is the flashcall version, recorded with the instance's heartbeat.
+	Version string
 }
 
 // Sentinel errors the screens match with errors.Is.

@@ -150,6 +150,11 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p store.Placement, che
 		a.VerificationID = vid
 		var err error
 		aid, err = insertAttemptTx(ctx, tx, a, record.StatePlacing, record.SourceCreate, "")
+		if err != nil || p.Tracker == nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO trackers (attempt_id, owner, host, pid, renewed_at) VALUES ($1, $2, $3, $4, $5)`,
+			aid, p.Tracker.Owner, p.Tracker.Host, p.Tracker.PID, store.Nanos(p.TrackedAt))
 		return err
 	})
 	if err != nil {

@@ -23,7 +23,7 @@ const migrateKey int64 = 0x666c617368_6d6967 // "flash" "mig"
 
 // ourTables are the tables the first step creates: finding one of them without a schema_version means the
 // schema is someone else's.
-var ourTables = []string{"verifications", "attempts", "transitions", "checks", "audit", "trackers"}
+var ourTables = []string{"verifications", "attempts", "transitions", "checks", "audit", "trackers", "instances"}
 
 // migrations returns the schema steps in order. Append new steps; never edit one that has shipped. The
 // columns and their meaning are the SQLite engine's (store's migrations), in PostgreSQL's types.
@@ -143,6 +143,23 @@ func migrations() []migration {
 				renewed_at BIGINT  NOT NULL
 			)`,
 			`CREATE INDEX trackers_by_owner ON trackers (owner)`,
+		},
+	}, {
+		// The SQLite engine's step 7 (its steps 1 to 6 are this engine's 1 to 3).
+		version: 4,
+		name:    "instances seen, rows by update time for the live feed",
+		stmts: []string{
+			`CREATE TABLE instances (
+				id         TEXT    PRIMARY KEY,
+				host       TEXT    NOT NULL DEFAULT '',
+				pid        INTEGER NOT NULL DEFAULT 0,
+				version    TEXT    NOT NULL DEFAULT '',
+				started_at BIGINT  NOT NULL DEFAULT 0,
+				seen_at    BIGINT  NOT NULL DEFAULT 0
+			)`,
+			`CREATE INDEX instances_by_seen ON instances (seen_at)`,
+			`CREATE INDEX attempts_by_update ON attempts (updated_at)`,
+			`CREATE INDEX verifications_by_update ON verifications (updated_at)`,
 		},
 	}}
 }

@@ -34,7 +34,7 @@ const urlVar = "FLASHCALL_TEST_POSTGRES_URL"
 
 // testURL returns the tests' database URL. Without one the tests fail, never skip: the README's test command
 // starts the server first.
-func testURL(t *testing.T) string {
+func testURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(urlVar)
 	if u == "" {
@@ -52,7 +52,7 @@ var admin struct {
 }
 
 // adminPool returns the shared pool, connecting it on first use.
-func adminPool(t *testing.T) *pgxpool.Pool {
+func adminPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	u := testURL(t)
 	admin.once.Do(func() {
@@ -78,7 +78,7 @@ func TestMain(m *testing.M) {
 
 // schemaURL creates an empty schema, dropped when the test ends, and returns the tests' URL with search_path
 // set to it.
-func schemaURL(t *testing.T) string {
+func schemaURL(t testing.TB) string {
 	t.Helper()
 	pool := adminPool(t)
 	var b [6]byte

@@ -51,7 +51,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	if err := s.pool.Ping(ctx); err != nil {
 		s.pool.Close()
-		return nil, s.wrap("open", err)
+		return nil, s.wrap("open", s.explainOpen(err))
+	}
+	if err := s.checkServer(ctx); err != nil {
+		s.pool.Close()
+		return nil, err
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.pool.Close()

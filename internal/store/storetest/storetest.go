@@ -11,9 +11,6 @@
 package storetest
 
 import (
-	"context"
-	"crypto/sha256"
-	"io"
 	"reflect"
 	"sync"
 	"testing"
@@ -26,16 +23,7 @@ import (
 
 // AuditLog is the audit chain's part of an engine, beyond verify.Store: what `flashcall audit verify`, the
 // head logged at start-up and the audit export use. Every engine must have it; Run fails for one that has not.
-type AuditLog interface {
-	// AuditHead returns where the chain ends.
-	AuditHead(ctx context.Context) (store.AuditHead, error)
-	// VerifyAudit walks the chain and returns its head, or a *store.ChainError.
-	VerifyAudit(ctx context.Context) (store.AuditHead, error)
-	// AuditHolds reports whether an entry has hash.
-	AuditHolds(ctx context.Context, hash [sha256.Size]byte) (bool, error)
-	// ExportAudit writes the entries q selects to w, oldest first.
-	ExportAudit(ctx context.Context, w io.Writer, format string, q record.AuditQuery) error
-}
+type AuditLog = store.AuditLog
 
 // Option tunes Run.
 type Option func(*suite)
@@ -93,6 +81,9 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"Tracking", testTracking},
 		{"TrackingUnderConcurrency", testTrackingConcurrent},
 		{"StatRows", testStatRows},
+		{"ChangedSince", testChangedSince},
+		{"Instances", testInstances},
+		{"PlacementRecordsTracker", testPlacementRecordsTracker},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, c) })
 	}
