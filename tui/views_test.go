@@ -330,8 +330,8 @@ func TestRingTimeAtAFastSimulator(t *testing.T) {
 		Now: func() time.Time { return now }, Location: time.UTC})
 	m.Update(tea.WindowSizeMsg{Width: 130, Height: 24})
 	m.Update(startedMsg{})
-	if v := m.View(); !strings.Contains(v, "ring 60s (6s at sim speed ×10)") {
-		t.Fatalf("header:\n%s", strings.Split(v, "\n")[0])
+	if v := m.View(); !strings.Contains(v, "sim speed ×10: the 60s ring lasts 6s") || !strings.Contains(v, "ring 60s") {
+		t.Fatalf("header:\n%s", v)
 	}
 	a, _ := placeMine(m, 1, testNumber)
 	a.Status, a.UpdatedAt = "ringing", a.UpdatedAt.Add(time.Second)
