@@ -29,6 +29,7 @@ type stubService struct {
 	audit    []record.AuditEntry
 	superRes verify.Result
 	superErr error
+	checks   map[int64][]record.Check // verification -> read-backs Checks returns
 }
 
 func newStub() *stubService {
@@ -154,7 +155,9 @@ func (s *stubService) Inspect(_ context.Context, verificationID int64) (verify.V
 
 func (s *stubService) Checks(_ context.Context, verificationID int64) ([]record.Check, error) {
 	s.record("checks %d", verificationID)
-	return nil, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.checks[verificationID], nil
 }
 
 func (s *stubService) CheckDestination(n policy.Number) *policy.Refusal {

@@ -67,7 +67,7 @@ func TestFlowTwoSessionsSeeEachOthersChecksAndPresence(t *testing.T) {
 	// bob opens the verification from its history row: alice's read-back is in it, never the digits.
 	bob.Send(tea.KeyMsg{Type: tea.KeyEsc})
 	bob.Send(runes("i"))
-	seen := h.waitFor(bob, "Verification #1 · "+masked, "Read-backs (1)", "/alice +✗ wrong/", "alice is reading back", "expires in", "read-back ✗")
+	seen := h.waitFor(bob, "Verification #1 · "+masked, "Read-backs (1)", "/alice +✗ wrong/", "alice is reading back", "expires in", "✗ read-back")
 	if containsDigits(seen, wrong) {
 		t.Fatalf("the digits alice typed are on bob's screen:\n%s", seen)
 	}

@@ -255,9 +255,9 @@ func attemptAt(ts []record.Transition, t time.Time) int64 {
 
 // checkTransition shows a read-back as a timeline step.
 func checkTransition(c record.Check, attemptID int64) record.Transition {
-	status, detail := "read-back ✗", "wrong digits, entered by "+orDash(c.Operator)
+	status, detail := "✗ read-back", "wrong digits, by "+orDash(c.Operator)
 	if c.OK {
-		status, detail = "read-back ✓", "right digits, entered by "+orDash(c.Operator)
+		status, detail = "✓ read-back", "right digits, by "+orDash(c.Operator)
 	}
 	return record.Transition{AttemptID: attemptID, At: c.At, Status: status, Source: record.SourceOperator, Detail: detail}
 }

@@ -42,7 +42,7 @@ func TestVerificationViewFromAnyRow(t *testing.T) {
 	for _, want := range []string{
 		fmt.Sprintf("Verification #%d · %s", r.VerificationID, record.MaskNumber(r.Number)),
 		"status awaiting-code", "expires in 4:12", "Attempts (1)", "Read-backs (1)", "bob", "✗ wrong",
-		"read-back ✗", "wrong digits, entered by bob", "no-answer",
+		"✗ read-back", "wrong digits, by bob", "no-answer",
 	} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the verification view lacks %q", want)
@@ -60,7 +60,7 @@ func TestVerificationViewFromAnyRow(t *testing.T) {
 		t.Fatalf("no indicator of what is below:\n%s", m.View())
 	}
 	send(m, runes("G"))
-	if !strings.Contains(m.View(), "↑ ") || !strings.Contains(m.View(), "read-back ✗") {
+	if !strings.Contains(m.View(), "↑ ") || !strings.Contains(m.View(), "✗ read-back") {
 		t.Fatalf("G does not scroll to the end:\n%s", m.View())
 	}
 	send(m, runes("i"))
@@ -339,5 +339,34 @@ func TestRingTimeAtAFastSimulator(t *testing.T) {
 	now = now.Add(3 * time.Second)
 	if rows := linesWith(m.View(), "ring 0:30/60s"); len(rows) != 1 {
 		t.Fatalf("3 s of a ×10 ring read:\n%s", m.View())
+	}
+}
+
+// TestDetailTimelineHoldsTheReadBacks: the detail pane's timeline shows the read-backs of the attempt's
+// verification among the call's steps (who, right or wrong, never the digits), and an older attempt of it
+// leaves out those made after the next attempt was created.
+func TestDetailTimelineHoldsTheReadBacks(t *testing.T) {
+	stub := newStub()
+	rows := makeRows(2)
+	rows[0].VerificationID, rows[1].VerificationID = 7, 7 // two attempts of one verification: #2 newest
+	stub.timeline[2] = []record.Transition{{AttemptID: 2, At: rows[0].CreatedAt, Status: "queued", Source: record.SourceCreate}}
+	stub.timeline[1] = []record.Transition{{AttemptID: 1, At: rows[1].CreatedAt, Status: "queued", Source: record.SourceCreate}}
+	stub.checks = map[int64][]record.Check{7: {
+		{VerificationID: 7, At: rows[0].CreatedAt.Add(20 * time.Second), Operator: "bob", OK: false},
+		{VerificationID: 7, At: rows[0].CreatedAt.Add(40 * time.Second), Operator: "alice", OK: true},
+	}}
+	m := newUnitModel(t, stub, 140, 40)
+	m.Update(startedMsg{rows: rows})
+	send(m, keyTab)
+	m.Update(await[timelineMsg](t, send(m, timelineDueMsg{req: m.detail.seq, attemptID: 2})))
+	tl, _ := m.detail.Timeline(2)
+	if v := m.View(); !strings.Contains(v, "✗ read-back") || !strings.Contains(v, "✓ read-back") || len(tl) != 3 ||
+		tl[1].Detail != "wrong digits, by bob" || tl[2].Detail != "right digits, by alice" {
+		t.Fatalf("the newest attempt's timeline lacks the read-backs: %+v\n%s", tl, v)
+	}
+	send(m, keyDown)
+	m.Update(await[timelineMsg](t, send(m, timelineDueMsg{req: m.detail.seq, attemptID: 1})))
+	if tl, _ := m.detail.Timeline(1); len(tl) != 1 {
+		t.Fatalf("the older attempt's timeline holds read-backs made after the next attempt: %+v", tl)
 	}
 }
