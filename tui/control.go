@@ -355,8 +355,30 @@ func (m *Model) submitCode() tea.Cmd {
 
 // handleMouse scrolls the history with the wheel and selects a row on a click.
 func (m *Model) handleMouse(msg tea.MouseMsg) {
+	wheel := 0
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		wheel = -3
+	case tea.MouseButtonWheelDown:
+		wheel = +3
+	}
 	switch m.focus {
-	case focusConfirm, focusHelp:
+	case focusHelp:
+		if wheel != 0 {
+			m.scrollHelp(wheel)
+		}
+		return
+	case focusVerification:
+		if wheel != 0 {
+			m.inspect.Scroll(wheel, m.inspect.bodyLen(m.now(), m.readersOf(m.inspect.id)))
+		}
+		return
+	case focusPresence:
+		if wheel != 0 {
+			m.team.Scroll(wheel, len(m.members))
+		}
+		return
+	case focusConfirm:
 		return
 	case focusAudit:
 		switch msg.Button {

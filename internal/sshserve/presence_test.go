@@ -1,6 +1,8 @@
 package sshserve
 
 import (
+	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,5 +41,43 @@ func TestSessionsSeeWhoIsConnected(t *testing.T) {
 	waitUntil(t, 10*time.Second, "alice's session to end", func() bool { return ts.Sessions() == 1 })
 	if ms := ts.presence.Members(); len(ms) != 1 || ms[0].Operator != "bob" {
 		t.Fatalf("members after alice left: %+v", ms)
+	}
+}
+
+// TestCopyReachesTheSessionsTerminal: y on a live call writes the OSC 52 sequence with its call SID to the
+// SSH session's own output, where the operator's terminal sets its clipboard.
+func TestCopyReachesTheSessionsTerminal(t *testing.T) {
+	b := newBackend(t, 5)
+	alice := newNamedKey(t, "alice")
+	ts := startServer(t, b, nil, alice)
+	c, err := ts.dial("alice", gossh.PublicKeys(alice))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tm := openTerminal(t, c, 120, 40)
+	tm.WaitFor("operator alice", 10*time.Second)
+	tm.Type("+447400123450")
+	tm.WaitFor("United Kingdom", 5*time.Second)
+	tm.Type("\r")
+	tm.WaitFor("Live calls (1)", 10*time.Second)
+	tm.Type("\t") // the live calls
+	tm.WaitFor("copy SID", 10*time.Second)
+	tm.Type("y")
+	tm.WaitFor("copied the call SID", 10*time.Second)
+	out := tm.Output()
+	i := strings.Index(out, "\x1b]52;c;")
+	if i < 0 {
+		t.Fatal("no OSC 52 sequence reached the session")
+	}
+	payload := out[i+len("\x1b]52;c;"):]
+	end := strings.IndexByte(payload, '\a')
+	if end < 0 {
+		t.Fatal("the OSC 52 sequence is not terminated")
+	}
+	payload = payload[:end]
+	sid, err := base64.StdEncoding.DecodeString(payload)
+	if err != nil || !strings.Contains(string(sid), "CA") || !strings.Contains(out, "copied the call SID "+string(sid)) {
+		t.Fatalf("OSC 52 payload %q (%v) is not the call SID the console names", sid, err)
 	}
 }
