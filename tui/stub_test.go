@@ -143,7 +143,8 @@ func (s *stubService) Inspect(_ context.Context, verificationID int64) (verify.V
 			continue
 		}
 		out.Verification = record.Verification{ID: verificationID, Number: r.Number, Country: r.Country, Operator: r.Operator,
-			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Status: r.VerificationStatus, Checks: r.Checks, MaxChecks: r.MaxChecks}
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ExpiresAt: r.CreatedAt.Add(s.info.Expiry),
+			Status: r.VerificationStatus, Checks: r.Checks, MaxChecks: r.MaxChecks}
 		out.Attempts = append([]record.Attempt{r.Attempt}, out.Attempts...)
 		out.Transitions = append(out.Transitions, s.timeline[r.ID]...)
 	}

@@ -370,3 +370,23 @@ func TestDetailTimelineHoldsTheReadBacks(t *testing.T) {
 		t.Fatalf("the older attempt's timeline holds read-backs made after the next attempt: %+v", tl)
 	}
 }
+
+// TestColleaguesReadBackHasItsCountdown: c on the row of a verification another session started opens its
+// read-back with the expiry countdown, loaded from the service.
+func TestColleaguesReadBackHasItsCountdown(t *testing.T) {
+	stub := newStub()
+	rows := makeRows(3)
+	rows[0].VerificationStatus, rows[0].Outcome, rows[0].CreatedAt = "awaiting-code", "delivered", testStart.Add(-time.Minute)
+	stub.rows = rows
+	m := newUnitModel(t, stub, 80, 24)
+	m.Update(startedMsg{rows: rows})
+	send(m, keyTab)
+	cmd := send(m, runes("c"))
+	if m.Focus() != "code" || strings.Contains(m.View(), "expires in") {
+		t.Fatalf("c: focus %s\n%s", m.Focus(), m.View())
+	}
+	m.Update(await[expiryMsg](t, cmd))
+	if !strings.Contains(m.View(), "Read-back for "+record.MaskNumber(rows[0].Number)+" · expires in 4:00") {
+		t.Fatalf("no countdown on a colleague's read-back:\n%s", m.View())
+	}
+}
