@@ -52,7 +52,7 @@ func TestFlowTwoSessionsSeeEachOthersChecksAndPresence(t *testing.T) {
 	h.readBack(tm, testNumber, "Live calls (0)")
 
 	// On bob's screen, whatever he looks at: alice is reading back.
-	h.waitFor(bob, "◆ alice is reading back "+masked, "reading back "+masked+" (verification #1)")
+	h.waitFor(bob, "◆ alice is reading back "+masked, "reading back "+masked+" (#1)")
 
 	code := h.code(testNumber)
 	wrong := "0000"

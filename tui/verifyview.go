@@ -209,7 +209,7 @@ func (v verificationView) body(now time.Time, readers []string) []string {
 }
 
 // attemptLine is one attempt: ID, when, From (the code hidden while the verification is open), state,
-// outcome, ring time and SID.
+// outcome, ring time and SID (kind and tail; the detail pane has it whole).
 func (v verificationView) attemptLine(a record.Attempt, status record.Status, now time.Time) string {
 	state := callStatus(&a)
 	if a.Outcome != "" {
@@ -219,7 +219,7 @@ func (v verificationView) attemptLine(a record.Attempt, status record.Status, no
 		state += ", no call reported"
 	}
 	return fmt.Sprintf("#%-5d %s  from %-16s %-24s ring %-5s %s", a.ID, clockTime(a.CreatedAt, now, v.loc, false),
-		fromShown(a.From, status, v.codeDigits), state, seconds(a.RingDuration), orDash(a.CallSID))
+		fromShown(a.From, status, v.codeDigits), state, seconds(a.RingDuration), shortSID(a.CallSID))
 }
 
 // checkWord words a read-back's result without colour carrying the meaning.
