@@ -82,7 +82,7 @@ func (v *verificationView) Loaded(msg inspectMsg) bool {
 	return true
 }
 
-// Open reports whether a verification is shown.
+// IsOpen reports whether a verification is shown.
 func (v verificationView) IsOpen() bool { return v.id != 0 }
 
 // counting reports whether the view shows a countdown: an open verification that expires.
