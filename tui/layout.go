@@ -170,7 +170,7 @@ func (m *Model) View() string {
 		}
 	}
 	if m.code.open {
-		lines = append(lines, splitLines(m.code.View(now))...)
+		lines = append(lines, splitLines(m.code.View(now, m.readersOf(m.code.verificationID)))...)
 	}
 	lines = append(lines, m.areaLines(now)...)
 	lines = append(lines, pad(m.bottomLines(), m.lay.statusH)...)

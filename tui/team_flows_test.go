@@ -75,7 +75,8 @@ func TestFlowTwoSessionsSeeEachOthersChecksAndPresence(t *testing.T) {
 	// From the view, bob reads the code back himself: a colleague's verification, with its countdown.
 	bob.Send(runes("c"))
 	h.waitFor(bob, "Read-back for "+masked+" · expires in")
-	h.waitFor(tm, "◆ bob is reading back "+masked)
+	// alice's read-back of it is still open: she sees bob on it too.
+	h.waitFor(tm, "◆ bob is reading back "+masked, "bob reading it back too")
 	bob.Type(code)
 	bob.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	h.waitFor(bob, masked+" is verified")
