@@ -64,6 +64,10 @@ type Options struct {
 	// whose read-back is open, and the read-backs the others check. Nil for a console alone. The caller
 	// joined it and leaves it.
 	Presence presence.Seat
+	// Warnings are what the start-up found worth telling the operator (configuration warnings, say): the
+	// console shows them on its status bar once the history has loaded, instead of printing them to a
+	// terminal the console is about to cover.
+	Warnings []string
 }
 
 // focus says which part of the screen has the keyboard. A key goes to the focused part first; single-letter
@@ -178,13 +182,14 @@ type Model struct {
 	renderer *lipgloss.Renderer // the session's renderer; the bell is written to its output
 	bell     bool               // ring the bell when a read-back starts to wait
 	served   bool               // the service outlives this session (SSH)
+	warnings []string           // shown once the history has loaded (Options.Warnings)
 }
 
 // New builds a console session on a service. It does no I/O: the subscription and the history load run
 // from Init.
 func New(svc Service, opts Options) *Model {
 	m := &Model{svc: svc, keys: DefaultKeyMap(), renderer: opts.Renderer, bell: opts.Bell, served: opts.Served,
-		seat: opts.Presence}
+		seat: opts.Presence, warnings: opts.Warnings}
 	if m.renderer == nil {
 		m.renderer = lipgloss.DefaultRenderer()
 	}

@@ -390,3 +390,15 @@ func TestColleaguesReadBackHasItsCountdown(t *testing.T) {
 		t.Fatalf("no countdown on a colleague's read-back:\n%s", m.View())
 	}
 }
+
+// TestStartUpWarningsAreShownInTheConsole: warnings handed to the console appear on its status bar once it
+// has loaded, wrapped whole.
+func TestStartUpWarningsAreShownInTheConsole(t *testing.T) {
+	m := New(newStub(), Options{Operator: record.Operator{Name: "alice"}, Renderer: asciiRenderer(),
+		Now: func() time.Time { return testStart }, Warnings: []string{"call.expiry 20s is shorter than the ring timeout"}})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(startedMsg{})
+	if !strings.Contains(m.View(), "warning: call.expiry 20s is shorter than the ring timeout") {
+		t.Fatalf("the warning is not on screen:\n%s", m.View())
+	}
+}
