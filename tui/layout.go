@@ -163,7 +163,7 @@ func (m *Model) View() string {
 			n--
 		}
 		if n > 0 {
-			lines = append(lines, pad(splitLines(m.waiting.View(now, m.openReadBack())), n)...)
+			lines = append(lines, pad(splitLines(m.waiting.View(now, m.openReadBack(), m.readersOf)), n)...)
 		}
 		if team != "" {
 			lines = append(lines, m.styles.Warn.Render(clip(team, m.width)))

@@ -14,7 +14,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/presence"
 	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
@@ -400,5 +402,25 @@ func TestStartUpWarningsAreShownInTheConsole(t *testing.T) {
 	m.Update(startedMsg{})
 	if !strings.Contains(m.View(), "warning: call.expiry 20s is shorter than the ring timeout") {
 		t.Fatalf("the warning is not on screen:\n%s", m.View())
+	}
+}
+
+// TestNoticeSaysAColleagueIsReadingItBack: the notice of a delivered call whose read-back a colleague has
+// open names them, so two operators do not read the same customer's code back.
+func TestNoticeSaysAColleagueIsReadingItBack(t *testing.T) {
+	hub := presence.NewLocal(clock.NewFake(testStart))
+	seat := hub.Join(record.Operator{Name: "alice"})
+	m := New(newStub(), Options{Operator: record.Operator{Name: "alice"}, Renderer: asciiRenderer(),
+		Now: func() time.Time { return testStart }, Presence: seat})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
+	m.Update(startedMsg{})
+	a, v := placeMine(m, 1, testNumber)
+	deliver(m, a, v)
+	hub.Join(record.Operator{Name: "bob"}).ReadingBack(v.ID, testNumber)
+	for len(seat.Events()) > 0 {
+		m.Update(presenceMsg{ev: <-seat.Events()})
+	}
+	if !strings.Contains(m.View(), deliveredNotice(testNumber)+" · expires in") || !strings.Contains(m.View(), " · bob is reading back") {
+		t.Fatalf("the notice does not name bob:\n%s", m.View())
 	}
 }
