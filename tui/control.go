@@ -406,13 +406,9 @@ func (m *Model) handleMouse(msg tea.MouseMsg) {
 }
 
 // updateKeys enables exactly the bindings that do something now, so the help line never offers a key that
-// would be ignored and key.Matches never fires a key that should not. While the full help is open, it lists
-// what works in the pane it was opened from.
+// would be ignored and key.Matches never fires a key that should not. The full help lists every key of every
+// pane (KeyMap.Reference), whatever works now.
 func (m *Model) updateKeys() {
-	if m.focus == focusHelp {
-		m.keysFor(m.back)
-		m.fullKeys = m.keys
-	}
 	m.keysFor(m.focus)
 }
 

@@ -126,14 +126,13 @@ type confirmDialog struct {
 
 // Model is the console's root model. Create it with New; it implements tea.Model.
 type Model struct {
-	svc      Service
-	cmds     commands
-	keys     KeyMap
-	fullKeys KeyMap // the bindings the full help lists: those of the pane it was opened from
-	styles   Styles
-	now      func() time.Time
-	loc      *time.Location
-	info     verify.Info
+	svc    Service
+	cmds   commands
+	keys   KeyMap
+	styles Styles
+	now    func() time.Time
+	loc    *time.Location
+	info   verify.Info
 
 	width, height int
 	lay           layout
