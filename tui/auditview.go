@@ -97,7 +97,7 @@ func (a *auditView) UpdateFilter(msg tea.Msg) tea.Cmd {
 }
 
 // auditFooter is the lines under the table that show the selected entry in full, where there is room.
-const auditFooter = 2
+const auditFooter = 3
 
 // footerLines is how many lines the footer takes at the view's height.
 func (a auditView) footerLines() int {
@@ -241,7 +241,7 @@ func (a auditView) View() string {
 	}
 	for i := a.offset; i < len(a.shown) && i < a.offset+page; i++ {
 		e := a.entries[a.shown[i]]
-		line := cells(e.At.In(a.loc).Format("01-02 15:04:05"), orDash(e.Operator), orDash(e.Remote), string(e.Action), auditText(e, false))
+		line := cells(e.At.In(a.loc).Format("01-02 15:04:05"), orDash(e.Operator), orDash(e.Remote), string(e.Action), shortSIDs(auditText(e, false)))
 		if i == a.cursor {
 			line = fit("> "+line, a.width)
 			if a.focused {
@@ -267,6 +267,37 @@ func (a auditView) View() string {
 		}
 	}
 	return strings.Join(pad(lines, a.height), "\n")
+}
+
+// shortSIDs shortens the call SIDs in a table cell to their kind and tail (CA…1a2b3c), which is what
+// tells calls apart, so the cell is not cut in the middle of one; the footer shows the selected entry's
+// SIDs whole.
+func shortSIDs(s string) string {
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		core := strings.TrimRight(w, ";,.)")
+		if isCallSID(core) {
+			words[i] = shortSID(core) + w[len(core):]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// isCallSID reports whether w is a Restcomm call SID: CA and 32 hex digits, possibly after an instance ID
+// and a dash.
+func isCallSID(w string) bool {
+	if i := strings.LastIndexByte(w, '-'); i >= 0 {
+		w = w[i+1:]
+	}
+	if len(w) != 34 || !strings.HasPrefix(w, "CA") {
+		return false
+	}
+	for _, r := range w[2:] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // auditText is an entry's subject and detail: the masked number (the log never holds a full one), with ids

@@ -146,3 +146,22 @@ func TestAuditViewFilters(t *testing.T) {
 		t.Fatalf("an empty result says nothing:\n%s", m.View())
 	}
 }
+
+// TestAuditSIDsAreShortInRowsAndWholeInTheFooter: a call SID in a row reads CA…tail, and the selected
+// entry's footer holds it whole.
+func TestAuditSIDsAreShortInRowsAndWholeInTheFooter(t *testing.T) {
+	stub := newStub()
+	const sid = "CA0123456789abcdef0123456789abcdef"
+	stub.audit = []record.AuditEntry{{ID: 1, At: testStart, Operator: "alice", Remote: "local", Action: record.AuditCallPlaced,
+		Number: "+44*******450", VerificationID: 1, AttemptID: 1, Detail: "call " + sid + "; from +44741834••••"}}
+	m, _ := awaitingModel(t, stub)
+	m.Update(await[auditMsg](t, send(m, runes("A"))))
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
+	view := m.View()
+	if !strings.Contains(view, "call CA…abcdef;") {
+		t.Fatalf("the row does not shorten the SID:\n%s", view)
+	}
+	if flat := strings.Join(strings.Fields(view), ""); !strings.Contains(flat, sid) {
+		t.Fatalf("the footer does not hold the SID whole:\n%s", view)
+	}
+}

@@ -17,13 +17,16 @@ import (
 // The flows below are the busy hour: several calls of one operator live at once, deliveries arriving while
 // the operator types, and Restcomm going away mid-call. They run against the real service and simulator.
 
-// dialAnother places a call while others are live, and waits until the live pane counts live calls.
+// dialAnother places a call while others are live, and waits until the live pane counts live calls and the
+// console has the service's answer.
 func (h *harness) dialAnother(tm *teatest.TestModel, number string, live int) {
 	h.t.Helper()
 	tm.Type(number)
 	h.waitFor(tm, "✓ "+number)
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	h.waitFor(tm, fmt.Sprintf("Live calls (%d)", live))
+	// The live row can show before Place has answered; the next number's enter must wait for the answer
+	// ("calling … from"), or it finds a call still being placed.
+	h.waitFor(tm, fmt.Sprintf("Live calls (%d)", live), "calling "+record.MaskNumber(number)+" from")
 }
 
 // verification returns the stored verification of the newest attempt to number.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/textinput"
@@ -129,10 +130,14 @@ func (c codeEntry) Update(msg tea.Msg) (codeEntry, tea.Cmd) {
 }
 
 // View renders the panel: the verification, the operator's instruction, the input and the last result.
-func (c codeEntry) View(now time.Time) string {
+// others are the colleagues with the same read-back open.
+func (c codeEntry) View(now time.Time, others []string) string {
 	title := "Read-back for " + shownNumber(c.number)
 	if !c.expiresAt.IsZero() {
 		title += " · expires in " + elapsed(c.expiresAt.Sub(now))
+	}
+	if len(others) > 0 {
+		title += " · " + strings.Join(others, ", ") + " reading it back too"
 	}
 	prompt := fmt.Sprintf("  Ask the customer for the last %d digits of the number that called them.", c.digits)
 	in := "  " + inputView(c.input, c.plain)

@@ -367,8 +367,30 @@ func (m *Model) submitCode() tea.Cmd {
 
 // handleMouse scrolls the history with the wheel and selects a row on a click.
 func (m *Model) handleMouse(msg tea.MouseMsg) {
+	wheel := 0
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		wheel = -3
+	case tea.MouseButtonWheelDown:
+		wheel = +3
+	}
 	switch m.focus {
-	case focusConfirm, focusHelp:
+	case focusHelp:
+		if wheel != 0 {
+			m.scrollHelp(wheel)
+		}
+		return
+	case focusVerification:
+		if wheel != 0 {
+			m.inspect.Scroll(wheel, m.inspect.bodyLen(m.now(), m.readersOf(m.inspect.id)))
+		}
+		return
+	case focusPresence:
+		if wheel != 0 {
+			m.team.Scroll(wheel, len(m.members))
+		}
+		return
+	case focusConfirm:
 		return
 	case focusAudit:
 		switch msg.Button {
@@ -396,13 +418,9 @@ func (m *Model) handleMouse(msg tea.MouseMsg) {
 }
 
 // updateKeys enables exactly the bindings that do something now, so the help line never offers a key that
-// would be ignored and key.Matches never fires a key that should not. While the full help is open, it lists
-// what works in the pane it was opened from.
+// would be ignored and key.Matches never fires a key that should not. The full help lists every key of every
+// pane (KeyMap.Reference), whatever works now.
 func (m *Model) updateKeys() {
-	if m.focus == focusHelp {
-		m.keysFor(m.back)
-		m.fullKeys = m.keys
-	}
 	m.keysFor(m.focus)
 }
 

@@ -178,7 +178,8 @@ func (h *harness) dial(tm *teatest.TestModel, number string) {
 	tm.Type(number)
 	h.waitFor(tm, "✓ "+number)
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	h.waitFor(tm, "Live calls (1)", "queued")
+	// The answer to Place too, not only the live row: a number typed next must not find a call being placed.
+	h.waitFor(tm, "Live calls (1)", "queued", "/calling "+regexp.QuoteMeta(record.MaskNumber(number))+" (again )?from/")
 }
 
 // deliveredNotice is the notice line the delivered call to number raises.

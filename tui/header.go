@@ -51,7 +51,7 @@ func (h header) View() string {
 		{backend, 0},
 		{fmt.Sprintf("pool %s", groupDigits(h.info.PoolSize)), 4},
 		{"guess " + h.info.GuessOdds, 3},
-		{ringText(h.info), 2},
+		{fmt.Sprintf("ring %ds", h.info.Timeout), 2},
 		{fmt.Sprintf("code %d digits", h.info.CodeDigits), 5},
 		{"operator " + h.operator, 1},
 	}
@@ -78,19 +78,23 @@ func (h header) View() string {
 	if h.banner == "" {
 		return line
 	}
-	return line + "\n" + h.styles.Banner.Render(clip("! "+h.banner, h.width))
+	banner := h.banner
+	if sp := speedText(h.info); sp != "" {
+		// Next to the notice that calls are simulated: the header's ring time is the simulator's.
+		banner += " · " + sp
+	}
+	return line + "\n" + h.styles.Banner.Render(clip("! "+banner, h.width))
 }
 
-// ringText is the ring Timeout for the header. A simulator running faster than real time rings for a
-// fraction of it, which is said too: "ring 60s (6s at sim speed ×10)".
-func ringText(info verify.Info) string {
-	text := fmt.Sprintf("ring %ds", info.Timeout)
-	if s := info.SimSpeed; info.Simulated && s > 0 && s != 1 {
-		wall := strconv.FormatFloat(float64(info.Timeout)/s, 'f', 1, 64)
-		wall = strings.TrimSuffix(wall, ".0")
-		text += fmt.Sprintf(" (%ss at sim speed ×%s)", wall, strconv.FormatFloat(s, 'g', -1, 64))
+// speedText says, for a simulator running faster than real time, how long its ring really lasts: "sim
+// speed ×10: the 60s ring lasts 6s". "" at real time.
+func speedText(info verify.Info) string {
+	s := info.SimSpeed
+	if !info.Simulated || s <= 0 || s == 1 {
+		return ""
 	}
-	return text
+	wall := strings.TrimSuffix(strconv.FormatFloat(float64(info.Timeout)/s, 'f', 1, 64), ".0")
+	return fmt.Sprintf("sim speed ×%s: the %ds ring lasts %ss", strconv.FormatFloat(s, 'g', -1, 64), info.Timeout, wall)
 }
 
 // groupDigits writes n with thousands separators: 10000 is "10,000".

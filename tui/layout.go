@@ -163,14 +163,14 @@ func (m *Model) View() string {
 			n--
 		}
 		if n > 0 {
-			lines = append(lines, pad(splitLines(m.waiting.View(now, m.openReadBack())), n)...)
+			lines = append(lines, pad(splitLines(m.waiting.View(now, m.openReadBack(), m.readersOf)), n)...)
 		}
 		if team != "" {
 			lines = append(lines, m.styles.Warn.Render(clip(team, m.width)))
 		}
 	}
 	if m.code.open {
-		lines = append(lines, splitLines(m.code.View(now))...)
+		lines = append(lines, splitLines(m.code.View(now, m.readersOf(m.code.verificationID)))...)
 	}
 	lines = append(lines, m.areaLines(now)...)
 	lines = append(lines, pad(m.bottomLines(), m.lay.statusH)...)

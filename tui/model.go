@@ -20,7 +20,6 @@
 package tui
 
 import (
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -65,9 +64,9 @@ type Options struct {
 	// whose read-back is open, and the read-backs the others check. Nil for a console alone. The caller
 	// joined it and leaves it.
 	Presence presence.Seat
-	// Warnings are the configuration's warnings (a token file others can read, a listen address on every
-	// interface…): the console shows them on its status bar at start, where an operator sees them, instead
-	// of on a terminal the alternate screen hides.
+	// Warnings are what the start-up found worth telling the operator (configuration warnings, say): the
+	// console shows them on its status bar once the history has loaded, instead of printing them to a
+	// terminal the console is about to cover.
 	Warnings []string
 }
 
@@ -127,14 +126,13 @@ type confirmDialog struct {
 
 // Model is the console's root model. Create it with New; it implements tea.Model.
 type Model struct {
-	svc      Service
-	cmds     commands
-	keys     KeyMap
-	fullKeys KeyMap // the bindings the full help lists: those of the pane it was opened from
-	styles   Styles
-	now      func() time.Time
-	loc      *time.Location
-	info     verify.Info
+	svc    Service
+	cmds   commands
+	keys   KeyMap
+	styles Styles
+	now    func() time.Time
+	loc    *time.Location
+	info   verify.Info
 
 	width, height int
 	lay           layout
@@ -171,11 +169,10 @@ type Model struct {
 	quitting    bool
 	ticking     bool // the one-second tick runs while the code panel shows a countdown
 
-	warnings []string                      // the configuration's warnings, shown at start
-	placing  int                           // Places from the number input in flight
-	busy     map[int64]bool                // verifications with an action in flight
-	mine     map[int64]bool                // verifications this session started or retried
-	verifs   map[int64]record.Verification // verifications of this session, as last reported
+	placing int                           // Places from the number input in flight
+	busy    map[int64]bool                // verifications with an action in flight
+	mine    map[int64]bool                // verifications this session started or retried
+	verifs  map[int64]record.Verification // verifications of this session, as last reported
 
 	revealSeq uint64 // ID of the newest reveal request; a reply or a hide tick with another ID is stale
 	revealFor int64  // attempt whose reveal is in flight, 0 for none
@@ -184,6 +181,7 @@ type Model struct {
 	renderer *lipgloss.Renderer // the session's renderer; the bell is written to its output
 	bell     bool               // ring the bell when a read-back starts to wait
 	served   bool               // the service outlives this session (SSH)
+	warnings []string           // shown once the history has loaded (Options.Warnings)
 }
 
 // New builds a console session on a service. It does no I/O: the subscription and the history load run
@@ -259,12 +257,7 @@ func New(svc Service, opts Options) *Model {
 
 // Init loads the history and starts reading the presence hub's events (over flashcall serve).
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.cmds.start(), waitForPresence(m.presenceEvents())}
-	if n := len(m.warnings); n > 0 {
-		text := "warning: " + strings.Join(m.warnings, "; warning: ")
-		cmds = append(cmds, m.status.Set(text, noticeError))
-	}
-	return tea.Batch(cmds...)
+	return tea.Batch(m.cmds.start(), waitForPresence(m.presenceEvents()))
 }
 
 // Close ends the event subscription. Call it after the program has returned (it is safe to call twice, and

@@ -164,7 +164,12 @@ func (m *Model) openTeam() tea.Cmd {
 	if m.seat != nil {
 		m.members = m.seat.Members()
 	}
-	m.viewBack = m.focus
+	if m.focus == focusVerification {
+		// The list replaces the view, and returns where the view would have.
+		m.inspect.Close()
+	} else {
+		m.viewBack = m.focus
+	}
 	m.team.offset = 0
 	return m.setFocus(focusPresence)
 }

@@ -29,6 +29,7 @@ type stubService struct {
 	audit    []record.AuditEntry
 	superRes verify.Result
 	superErr error
+	checks   map[int64][]record.Check // verification -> read-backs Checks returns
 }
 
 func newStub() *stubService {
@@ -147,7 +148,8 @@ func (s *stubService) Inspect(_ context.Context, verificationID int64) (verify.V
 			continue
 		}
 		out.Verification = record.Verification{ID: verificationID, Number: r.Number, Country: r.Country, Operator: r.Operator,
-			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Status: r.VerificationStatus, Checks: r.Checks, MaxChecks: r.MaxChecks}
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ExpiresAt: r.CreatedAt.Add(s.info.Expiry),
+			Status: r.VerificationStatus, Checks: r.Checks, MaxChecks: r.MaxChecks}
 		out.Attempts = append([]record.Attempt{r.Attempt}, out.Attempts...)
 		out.Transitions = append(out.Transitions, s.timeline[r.ID]...)
 	}
@@ -159,7 +161,9 @@ func (s *stubService) Inspect(_ context.Context, verificationID int64) (verify.V
 
 func (s *stubService) Checks(_ context.Context, verificationID int64) ([]record.Check, error) {
 	s.record("checks %d", verificationID)
-	return nil, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.checks[verificationID], nil
 }
 
 func (s *stubService) CheckDestination(n policy.Number) *policy.Refusal {

@@ -69,7 +69,7 @@ func (t teamView) View(members []presence.Member, me uint64, alone bool, now tim
 		}
 		doing := "-"
 		if m.ReadingBack != 0 {
-			doing = fmt.Sprintf("reading back %s (verification #%d)", shownNumber(m.Number), m.ReadingBack)
+			doing = fmt.Sprintf("reading back %s (#%d)", shownNumber(m.Number), m.ReadingBack)
 		}
 		since := m.Since.In(t.loc).Format("15:04:05") + " (" + elapsed(now.Sub(m.Since)) + ")"
 		lines = append(lines, clip("  "+row(who, since, elapsed(m.Idle(now)), doing), t.width))

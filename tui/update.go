@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
@@ -161,6 +162,10 @@ func (m *Model) started(msg startedMsg) tea.Cmd {
 	}
 	m.ready = true
 	var cmds []tea.Cmd
+	if len(m.warnings) > 0 {
+		cmds = append(cmds, m.status.Set("warning: "+strings.Join(m.warnings, "; "), noticeError))
+		m.warnings = nil
+	}
 	if msg.err != nil {
 		cmds = append(cmds, m.status.Set("history could not be loaded: "+msg.err.Error(), noticeError))
 	}

@@ -82,7 +82,7 @@ func (v *verificationView) Loaded(msg inspectMsg) bool {
 	return true
 }
 
-// Open reports whether a verification is shown.
+// IsOpen reports whether a verification is shown.
 func (v verificationView) IsOpen() bool { return v.id != 0 }
 
 // counting reports whether the view shows a countdown: an open verification that expires.
@@ -209,7 +209,7 @@ func (v verificationView) body(now time.Time, readers []string) []string {
 }
 
 // attemptLine is one attempt: ID, when, From (the code hidden while the verification is open), state,
-// outcome, ring time and SID.
+// outcome, ring time and SID (kind and tail; the detail pane has it whole).
 func (v verificationView) attemptLine(a record.Attempt, status record.Status, now time.Time) string {
 	state := callStatus(&a)
 	if a.Outcome != "" {
@@ -219,7 +219,7 @@ func (v verificationView) attemptLine(a record.Attempt, status record.Status, no
 		state += ", no call reported"
 	}
 	return fmt.Sprintf("#%-5d %s  from %-16s %-24s ring %-5s %s", a.ID, clockTime(a.CreatedAt, now, v.loc, false),
-		fromShown(a.From, status, v.codeDigits), state, seconds(a.RingDuration), orDash(a.CallSID))
+		fromShown(a.From, status, v.codeDigits), state, seconds(a.RingDuration), shortSID(a.CallSID))
 }
 
 // checkWord words a read-back's result without colour carrying the meaning.
@@ -255,9 +255,9 @@ func attemptAt(ts []record.Transition, t time.Time) int64 {
 
 // checkTransition shows a read-back as a timeline step.
 func checkTransition(c record.Check, attemptID int64) record.Transition {
-	status, detail := "read-back ✗", "wrong digits, entered by "+orDash(c.Operator)
+	status, detail := "✗ read-back", "wrong digits, by "+orDash(c.Operator)
 	if c.OK {
-		status, detail = "read-back ✓", "right digits, entered by "+orDash(c.Operator)
+		status, detail = "✓ read-back", "right digits, by "+orDash(c.Operator)
 	}
 	return record.Transition{AttemptID: attemptID, At: c.At, Status: status, Source: record.SourceOperator, Detail: detail}
 }

@@ -14,7 +14,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/presence"
 	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
 )
@@ -42,7 +44,7 @@ func TestVerificationViewFromAnyRow(t *testing.T) {
 	for _, want := range []string{
 		fmt.Sprintf("Verification #%d · %s", r.VerificationID, record.MaskNumber(r.Number)),
 		"status awaiting-code", "expires in 4:12", "Attempts (1)", "Read-backs (1)", "bob", "✗ wrong",
-		"read-back ✗", "wrong digits, entered by bob", "no-answer",
+		"✗ read-back", "wrong digits, by bob", "no-answer",
 	} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the verification view lacks %q", want)
@@ -60,7 +62,7 @@ func TestVerificationViewFromAnyRow(t *testing.T) {
 		t.Fatalf("no indicator of what is below:\n%s", m.View())
 	}
 	send(m, runes("G"))
-	if !strings.Contains(m.View(), "↑ ") || !strings.Contains(m.View(), "read-back ✗") {
+	if !strings.Contains(m.View(), "↑ ") || !strings.Contains(m.View(), "✗ read-back") {
 		t.Fatalf("G does not scroll to the end:\n%s", m.View())
 	}
 	send(m, runes("i"))
@@ -330,8 +332,8 @@ func TestRingTimeAtAFastSimulator(t *testing.T) {
 		Now: func() time.Time { return now }, Location: time.UTC})
 	m.Update(tea.WindowSizeMsg{Width: 130, Height: 24})
 	m.Update(startedMsg{})
-	if v := m.View(); !strings.Contains(v, "ring 60s (6s at sim speed ×10)") {
-		t.Fatalf("header:\n%s", strings.Split(v, "\n")[0])
+	if v := m.View(); !strings.Contains(v, "sim speed ×10: the 60s ring lasts 6s") || !strings.Contains(v, "ring 60s") {
+		t.Fatalf("header:\n%s", v)
 	}
 	a, _ := placeMine(m, 1, testNumber)
 	a.Status, a.UpdatedAt = "ringing", a.UpdatedAt.Add(time.Second)
@@ -339,5 +341,86 @@ func TestRingTimeAtAFastSimulator(t *testing.T) {
 	now = now.Add(3 * time.Second)
 	if rows := linesWith(m.View(), "ring 0:30/60s"); len(rows) != 1 {
 		t.Fatalf("3 s of a ×10 ring read:\n%s", m.View())
+	}
+}
+
+// TestDetailTimelineHoldsTheReadBacks: the detail pane's timeline shows the read-backs of the attempt's
+// verification among the call's steps (who, right or wrong, never the digits), and an older attempt of it
+// leaves out those made after the next attempt was created.
+func TestDetailTimelineHoldsTheReadBacks(t *testing.T) {
+	stub := newStub()
+	rows := makeRows(2)
+	rows[0].VerificationID, rows[1].VerificationID = 7, 7 // two attempts of one verification: #2 newest
+	stub.timeline[2] = []record.Transition{{AttemptID: 2, At: rows[0].CreatedAt, Status: "queued", Source: record.SourceCreate}}
+	stub.timeline[1] = []record.Transition{{AttemptID: 1, At: rows[1].CreatedAt, Status: "queued", Source: record.SourceCreate}}
+	stub.checks = map[int64][]record.Check{7: {
+		{VerificationID: 7, At: rows[0].CreatedAt.Add(20 * time.Second), Operator: "bob", OK: false},
+		{VerificationID: 7, At: rows[0].CreatedAt.Add(40 * time.Second), Operator: "alice", OK: true},
+	}}
+	m := newUnitModel(t, stub, 140, 40)
+	m.Update(startedMsg{rows: rows})
+	send(m, keyTab)
+	m.Update(await[timelineMsg](t, send(m, timelineDueMsg{req: m.detail.seq, attemptID: 2})))
+	tl, _ := m.detail.Timeline(2)
+	if v := m.View(); !strings.Contains(v, "✗ read-back") || !strings.Contains(v, "✓ read-back") || len(tl) != 3 ||
+		tl[1].Detail != "wrong digits, by bob" || tl[2].Detail != "right digits, by alice" {
+		t.Fatalf("the newest attempt's timeline lacks the read-backs: %+v\n%s", tl, v)
+	}
+	send(m, keyDown)
+	m.Update(await[timelineMsg](t, send(m, timelineDueMsg{req: m.detail.seq, attemptID: 1})))
+	if tl, _ := m.detail.Timeline(1); len(tl) != 1 {
+		t.Fatalf("the older attempt's timeline holds read-backs made after the next attempt: %+v", tl)
+	}
+}
+
+// TestColleaguesReadBackHasItsCountdown: c on the row of a verification another session started opens its
+// read-back with the expiry countdown, loaded from the service.
+func TestColleaguesReadBackHasItsCountdown(t *testing.T) {
+	stub := newStub()
+	rows := makeRows(3)
+	rows[0].VerificationStatus, rows[0].Outcome, rows[0].CreatedAt = "awaiting-code", "delivered", testStart.Add(-time.Minute)
+	stub.rows = rows
+	m := newUnitModel(t, stub, 80, 24)
+	m.Update(startedMsg{rows: rows})
+	send(m, keyTab)
+	cmd := send(m, runes("c"))
+	if m.Focus() != "code" || strings.Contains(m.View(), "expires in") {
+		t.Fatalf("c: focus %s\n%s", m.Focus(), m.View())
+	}
+	m.Update(await[expiryMsg](t, cmd))
+	if !strings.Contains(m.View(), "Read-back for "+record.MaskNumber(rows[0].Number)+" · expires in 4:00") {
+		t.Fatalf("no countdown on a colleague's read-back:\n%s", m.View())
+	}
+}
+
+// TestStartUpWarningsAreShownInTheConsole: warnings handed to the console appear on its status bar once it
+// has loaded, wrapped whole.
+func TestStartUpWarningsAreShownInTheConsole(t *testing.T) {
+	m := New(newStub(), Options{Operator: record.Operator{Name: "alice"}, Renderer: asciiRenderer(),
+		Now: func() time.Time { return testStart }, Warnings: []string{"call.expiry 20s is shorter than the ring timeout"}})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(startedMsg{})
+	if !strings.Contains(m.View(), "warning: call.expiry 20s is shorter than the ring timeout") {
+		t.Fatalf("the warning is not on screen:\n%s", m.View())
+	}
+}
+
+// TestNoticeSaysAColleagueIsReadingItBack: the notice of a delivered call whose read-back a colleague has
+// open names them, so two operators do not read the same customer's code back.
+func TestNoticeSaysAColleagueIsReadingItBack(t *testing.T) {
+	hub := presence.NewLocal(clock.NewFake(testStart))
+	seat := hub.Join(record.Operator{Name: "alice"})
+	m := New(newStub(), Options{Operator: record.Operator{Name: "alice"}, Renderer: asciiRenderer(),
+		Now: func() time.Time { return testStart }, Presence: seat})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
+	m.Update(startedMsg{})
+	a, v := placeMine(m, 1, testNumber)
+	deliver(m, a, v)
+	hub.Join(record.Operator{Name: "bob"}).ReadingBack(v.ID, testNumber)
+	for len(seat.Events()) > 0 {
+		m.Update(presenceMsg{ev: <-seat.Events()})
+	}
+	if !strings.Contains(m.View(), deliveredNotice(testNumber)+" · expires in") || !strings.Contains(m.View(), " · bob is reading back") {
+		t.Fatalf("the notice does not name bob:\n%s", m.View())
 	}
 }

@@ -101,7 +101,8 @@ func (w waitingList) Height(except int64) int {
 
 // View renders the notice lines, oldest first and newest last; when they do not all fit, the last line says
 // how many more wait.
-func (w waitingList) View(now time.Time, except int64) string {
+// readers names the colleagues who have a verification's read-back open (nil: nobody to name).
+func (w waitingList) View(now time.Time, except int64, readers func(int64) []string) string {
 	shown := w.shown(except)
 	if len(shown) == 0 {
 		return ""
@@ -117,14 +118,18 @@ func (w waitingList) View(now time.Time, except int64) string {
 			lines = append(lines, w.styles.Warn.Render(clip(text, w.width)))
 			break
 		}
-		lines = append(lines, w.line(c, now))
+		var who []string
+		if readers != nil {
+			who = readers(c.verificationID)
+		}
+		lines = append(lines, w.line(c, now, who))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // line is one notice: the number masked, what to press, and the time left. On a narrow screen the words
 // get shorter before the countdown is cut.
-func (w waitingList) line(c waitingCode, now time.Time) string {
+func (w waitingList) line(c waitingCode, now time.Time, readers []string) string {
 	head := "! " + shownNumber(c.number) + " delivered: "
 	if c.answered {
 		// Not a missed call: the customer picked up, and reads back what they heard or saw.
@@ -138,9 +143,14 @@ func (w waitingList) line(c waitingCode, now time.Time) string {
 			left, short = " · expiring", " · expiring"
 		}
 	}
-	text := head + "press c to enter the code" + left
+	busy := ""
+	if len(readers) > 0 {
+		// Someone else has it: say so before this operator reads the same customer's code back too.
+		busy = " · " + strings.Join(readers, ", ") + " is reading back"
+	}
+	text := head + "press c to enter the code" + left + busy
 	if ansi.StringWidth(text) > w.width {
-		text = head + "c to enter the code" + short
+		text = head + "c to enter the code" + short + busy
 	}
 	return w.styles.Warn.Render(clip(text, w.width))
 }

@@ -84,12 +84,16 @@ func (h *Local) sendLocked(ev Event, except uint64) {
 	}
 }
 
+// ID is the session's member ID.
 func (s *localSeat) ID() uint64 { return s.m.ID }
 
+// Events is the session's event channel, closed by Leave.
 func (s *localSeat) Events() <-chan Event { return s.events }
 
+// Members returns everyone connected.
 func (s *localSeat) Members() []Member { return s.hub.Members() }
 
+// Touch records a key press now. It tells nobody: the others read idle times when they list members.
 func (s *localSeat) Touch() {
 	now := s.hub.clk.Now()
 	s.hub.mu.Lock()
@@ -97,6 +101,7 @@ func (s *localSeat) Touch() {
 	s.hub.mu.Unlock()
 }
 
+// ReadingBack records the open read-back and tells everyone, when it changed.
 func (s *localSeat) ReadingBack(verificationID int64, number string) {
 	h := s.hub
 	h.mu.Lock()
@@ -111,6 +116,7 @@ func (s *localSeat) ReadingBack(verificationID int64, number string) {
 	h.changedLocked()
 }
 
+// Checked tells every other session of c, stamped with who checked and, if unset, when.
 func (s *localSeat) Checked(c Check) {
 	h := s.hub
 	h.mu.Lock()
@@ -125,6 +131,7 @@ func (s *localSeat) Checked(c Check) {
 	h.sendLocked(Event{Kind: Checked, Check: c}, s.m.ID)
 }
 
+// Leave removes the session from the hub, closes its channel and tells the others.
 func (s *localSeat) Leave() {
 	h := s.hub
 	h.mu.Lock()
