@@ -346,6 +346,9 @@ const (
 	MaxHistoryPage     = 1000
 )
 
+// MaxHistoryCount is where HistoryPage.Count stops counting (HistoryResult.TotalCapped).
+const MaxHistoryCount = 10_000
+
 // ErrBadHistoryPage is returned for a page request the store cannot answer (an unknown sort column).
 var ErrBadHistoryPage = errors.New("bad history page request")
 
@@ -377,6 +380,9 @@ type HistoryResult struct {
 	Rows []VerificationRow
 	// More reports whether rows follow in the direction asked for.
 	More bool
-	// Total is how many verifications the filter matches (only when asked for, -1 otherwise).
+	// Total is how many verifications the filter matches (only when asked for, -1 otherwise), counted up
+	// to a cap (MaxHistoryCount, or less for a filter that only has broad words such as a result).
 	Total int
+	// TotalCapped reports that counting stopped at the cap: there are Total matches or more.
+	TotalCapped bool
 }

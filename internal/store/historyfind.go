@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/flashcall/flashcall/internal/record"
@@ -53,8 +54,31 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// filterWhere turns a filter into conditions on verifications v.
-func filterWhere(f *record.HistoryFilter) *sqlWhere {
+// inSet is one "lhs IN (...)" of a filter term: lhs is v.id with a subquery of attempts, or v.status with a
+// list of values.
+type inSet struct {
+	lhs, in string
+	args    []any
+	probe   string // a query of the rows the set selects, for telling a broad set from a narrow one
+	exists  string // for a set of attempts, the same as a correlated EXISTS
+}
+
+// broadAt is how many rows make a set broad: the page query then reads the sort's index in order and tests
+// the set row by row (stopping at a page of matches) rather than fetching and sorting every match.
+const broadAt = 1000
+
+// broadCount is where counting stops for a filter of broad sets only ("500+ verified").
+const broadCount = 500
+
+// withAttempt is the set of verifications with an attempt that matches cond.
+func withAttempt(cond string, args ...any) inSet {
+	return inSet{lhs: "v.id", in: `SELECT x.verification_id FROM attempts x WHERE ` + cond, args: args,
+		probe:  `SELECT 1 FROM attempts x WHERE ` + cond,
+		exists: `EXISTS (SELECT 1 FROM attempts x WHERE x.verification_id = v.id AND ` + cond + `)`}
+}
+
+// filterTerms turns a filter into its terms, each an OR of sets, and the conditions of the other forms.
+func filterTerms(f *record.HistoryFilter) (plain *sqlWhere, terms [][]inSet) {
 	w := &sqlWhere{}
 	for _, t := range f.Tails {
 		rev := Reverse(t)
@@ -62,10 +86,6 @@ func filterWhere(f *record.HistoryFilter) *sqlWhere {
 	}
 	for _, n := range f.Numbers {
 		w.add(`v.number = ?`, n)
-	}
-	for _, o := range f.Operators {
-		w.add(`v.id IN (SELECT x.verification_id FROM attempts x
-			WHERE x.operator COLLATE NOCASE >= ? AND x.operator COLLATE NOCASE < ?)`, o, PrefixEnd(o))
 	}
 	for _, sid := range f.SIDs {
 		if strings.HasPrefix(sid, "ca") {
@@ -79,39 +99,9 @@ func filterWhere(f *record.HistoryFilter) *sqlWhere {
 				WHERE x.call_sid != '' AND x.sid_tail >= ? AND x.sid_tail < ?)`, rev, PrefixEnd(rev))
 			continue
 		}
-		head := rev[:record.MaxSIDTail]
 		w.add(`v.id IN (SELECT x.verification_id FROM attempts x
 			WHERE x.call_sid != '' AND x.sid_tail = ? AND lower(x.call_sid) LIKE ? ESCAPE '\')`,
-			head, "%"+EscapeLike(sid))
-	}
-	for _, r := range f.Results {
-		var ors []string
-		var args []any
-		if len(r.Statuses) > 0 {
-			ors = append(ors, `v.status IN (`+placeholders(len(r.Statuses))+`)`)
-			for _, s := range r.Statuses {
-				args = append(args, string(s))
-			}
-		}
-		if len(r.Outcomes) > 0 {
-			ors = append(ors, `v.id IN (SELECT x.verification_id FROM attempts x WHERE x.outcome IN (`+
-				placeholders(len(r.Outcomes))+`))`)
-			for _, o := range r.Outcomes {
-				args = append(args, string(o))
-			}
-		}
-		if len(r.CallStatuses) > 0 {
-			ors = append(ors, `v.id IN (SELECT x.verification_id FROM attempts x WHERE x.status IN (`+
-				placeholders(len(r.CallStatuses))+`))`)
-			for _, c := range r.CallStatuses {
-				args = append(args, c)
-			}
-		}
-		if len(ors) == 0 {
-			w.add(`0`)
-			continue
-		}
-		w.add(`(`+strings.Join(ors, ` OR `)+`)`, args...)
+			rev[:record.MaxSIDTail], "%"+EscapeLike(sid))
 	}
 	if !f.Since.IsZero() {
 		w.add(`v.created_at >= ?`, nanos(f.Since))
@@ -119,16 +109,104 @@ func filterWhere(f *record.HistoryFilter) *sqlWhere {
 	if !f.Until.IsZero() {
 		w.add(`v.created_at < ?`, nanos(f.Until))
 	}
+	for _, o := range f.Operators {
+		terms = append(terms, []inSet{withAttempt(`x.operator COLLATE NOCASE >= ? AND x.operator COLLATE NOCASE < ?`, o, PrefixEnd(o))})
+	}
+	for _, r := range f.Results {
+		var sets []inSet
+		if len(r.Statuses) > 0 {
+			var args []any
+			for _, s := range r.Statuses {
+				args = append(args, string(s))
+			}
+			sets = append(sets, inSet{lhs: "v.status", in: placeholders(len(args)), args: args,
+				probe: `SELECT 1 FROM verifications v WHERE v.status IN (` + placeholders(len(args)) + `)`})
+		}
+		if len(r.Outcomes) > 0 {
+			var args []any
+			for _, o := range r.Outcomes {
+				args = append(args, string(o))
+			}
+			sets = append(sets, withAttempt(`x.outcome IN (`+placeholders(len(args))+`)`, args...))
+		}
+		if len(r.CallStatuses) > 0 {
+			var args []any
+			for _, c := range r.CallStatuses {
+				args = append(args, c)
+			}
+			sets = append(sets, withAttempt(`x.status IN (`+placeholders(len(args))+`)`, args...))
+		}
+		terms = append(terms, sets)
+	}
+	return w, terms
+}
+
+// filterWhere turns a filter into conditions on verifications v. A set broad reports (nil: none) is tested
+// row by row, so SQLite does not drive the query from it: a correlated EXISTS for attempts, and "+" (no
+// index) on the verification's status.
+func filterWhere(f *record.HistoryFilter, broad func(inSet) bool) *sqlWhere {
+	w, terms := filterTerms(f)
+	for _, sets := range terms {
+		if len(sets) == 0 {
+			w.add(`0`)
+			continue
+		}
+		var ors []string
+		var args []any
+		for _, set := range sets {
+			switch {
+			case broad == nil || !broad(set):
+				ors = append(ors, set.lhs+` IN (`+set.in+`)`)
+			case set.exists != "":
+				ors = append(ors, set.exists) // a look-up per row read, not a list of every match
+			default:
+				ors = append(ors, `+`+set.lhs+` IN (`+set.in+`)`)
+			}
+			args = append(args, set.args...)
+		}
+		w.add(`(`+strings.Join(ors, ` OR `)+`)`, args...)
+	}
 	return w
 }
 
+// broadSets returns the test of which sets of f are broad, from a count of each (stopping at broadAt).
+func (s *Store) broadSets(ctx context.Context, f *record.HistoryFilter) (func(inSet) bool, error) {
+	_, terms := filterTerms(f)
+	broad := map[string]bool{}
+	for _, sets := range terms {
+		for _, set := range sets {
+			var n int
+			if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (`+set.probe+` LIMIT ?)`,
+				append(set.args, broadAt)...).Scan(&n); err != nil {
+				return nil, err
+			}
+			broad[set.probe+fmt.Sprint(set.args...)] = n >= broadAt
+		}
+	}
+	return func(set inSet) bool { return broad[set.probe+fmt.Sprint(set.args...)] }, nil
+}
+
+// narrow reports whether a filter has a condition an index answers with few rows.
+func narrow(f *record.HistoryFilter, broad func(inSet) bool) bool {
+	plain, terms := filterTerms(f)
+	if len(plain.conds) > 0 {
+		return true
+	}
+	for _, sets := range terms {
+		if !slices.ContainsFunc(sets, broad) {
+			return true
+		}
+	}
+	return false
+}
+
 // findSQL is the page query of q: the verifications, how many attempts each has and the ID of its newest.
-func findSQL(q record.HistoryPage) (string, []any, error) {
+func findSQL(q record.HistoryPage, broad func(inSet) bool) (string, []any, error) {
 	col, desc, err := SortColumn(q.Sort)
 	if err != nil {
 		return "", nil, err
 	}
-	w := filterWhere(&q.Filter)
+	w := filterWhere(&q.Filter, broad)
 	down := desc != q.Backward // whether this read runs in descending order
 	if q.After != nil {
 		cmp := ">"
@@ -141,10 +219,14 @@ func findSQL(q record.HistoryPage) (string, []any, error) {
 	if down {
 		dir = "DESC"
 	}
-	query := `SELECT ` + prefixed("v.", verificationColumns) + `,
-		(SELECT count(*) FROM attempts x WHERE x.verification_id = v.id),
-		coalesce((SELECT y.id FROM attempts y WHERE y.verification_id = v.id ORDER BY y.created_at DESC, y.id DESC LIMIT 1), 0)
-		FROM verifications v` + w.String() + ` ORDER BY v.` + col + ` ` + dir + `, v.id ` + dir + ` LIMIT ?`
+	// The page is chosen first, and only its rows get their attempts counted and their newest found: the
+	// scalar subqueries would otherwise run for every match before the sort.
+	query := `WITH page AS MATERIALIZED (SELECT ` + prefixed("v.", verificationColumns) + ` FROM verifications v` + w.String() +
+		` ORDER BY v.` + col + ` ` + dir + `, v.id ` + dir + ` LIMIT ?)
+		SELECT ` + prefixed("p.", verificationColumns) + `,
+		(SELECT count(*) FROM attempts x WHERE x.verification_id = p.id),
+		coalesce((SELECT y.id FROM attempts y WHERE y.verification_id = p.id ORDER BY y.created_at DESC, y.id DESC LIMIT 1), 0)
+		FROM page p ORDER BY p.` + col + ` ` + dir + `, p.id ` + dir
 	return query, append(w.args, q.PageLimit()+1), nil
 }
 
@@ -162,7 +244,11 @@ func prefixed(p, cols string) string {
 func (s *Store) FindHistory(ctx context.Context, q record.HistoryPage) (record.HistoryResult, error) {
 	const op = "find in history"
 	res := record.HistoryResult{Total: -1}
-	query, args, err := findSQL(q)
+	broad, err := s.broadSets(ctx, &q.Filter)
+	if err != nil {
+		return res, s.wrap(op, err)
+	}
+	query, args, err := findSQL(q, broad)
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", op, err)
 	}
@@ -200,10 +286,17 @@ func (s *Store) FindHistory(ctx context.Context, q record.HistoryPage) (record.H
 		FillLatest(res.Rows, got)
 	}
 	if q.Count {
-		w := filterWhere(&q.Filter)
-		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM verifications v`+w.String(), w.args...).Scan(&res.Total); err != nil {
+		// Counting stops at a cap: MaxHistoryCount when a narrow condition drives it, broadCount when only
+		// broad sets select (each row read is then tested), so a count never reads the whole history.
+		w, limit := filterWhere(&q.Filter, broad), record.MaxHistoryCount
+		if !narrow(&q.Filter, broad) {
+			limit = broadCount
+		}
+		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM verifications v`+w.String()+` LIMIT ?)`,
+			append(w.args, limit)...).Scan(&res.Total); err != nil {
 			return res, s.wrap(op, err)
 		}
+		res.TotalCapped = res.Total >= limit
 	}
 	return res, nil
 }

@@ -134,10 +134,14 @@ func (s *Store) FindHistory(ctx context.Context, q record.HistoryPage) (record.H
 	for i := range cols {
 		cols[i] = "v." + cols[i]
 	}
-	query := `SELECT ` + strings.Join(cols, ", ") + `,
-		(SELECT count(*) FROM attempts x WHERE x.verification_id = v.id),
-		coalesce((SELECT y.id FROM attempts y WHERE y.verification_id = v.id ORDER BY y.created_at DESC, y.id DESC LIMIT 1), 0)
-		FROM verifications v` + w.String() + ` ORDER BY v.` + col + ` ` + dir + `, v.id ` + dir + ` LIMIT ` + w.arg(q.PageLimit()+1)
+	pcols := strings.ReplaceAll(strings.Join(cols, ", "), "v.", "p.")
+	// The page is chosen first, and only its rows get their attempts counted and their newest found.
+	query := `WITH page AS MATERIALIZED (SELECT ` + strings.Join(cols, ", ") + ` FROM verifications v` + w.String() +
+		` ORDER BY v.` + col + ` ` + dir + `, v.id ` + dir + ` LIMIT ` + w.arg(q.PageLimit()+1) + `)
+		SELECT ` + pcols + `,
+		(SELECT count(*) FROM attempts x WHERE x.verification_id = p.id),
+		coalesce((SELECT y.id FROM attempts y WHERE y.verification_id = p.id ORDER BY y.created_at DESC, y.id DESC LIMIT 1), 0)
+		FROM page p ORDER BY p.` + col + ` ` + dir + `, p.id ` + dir
 	rows, err := s.pool.Query(ctx, query, w.args...)
 	if err != nil {
 		return res, s.wrap(op, err)
@@ -173,9 +177,12 @@ func (s *Store) FindHistory(ctx context.Context, q record.HistoryPage) (record.H
 	if q.Count {
 		cw := &pgWhere{}
 		cw.filter(&q.Filter)
-		if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM verifications v`+cw.String(), cw.args...).Scan(&res.Total); err != nil {
+		lim := cw.arg(record.MaxHistoryCount)
+		if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM verifications v`+cw.String()+` LIMIT `+lim+`) c`,
+			cw.args...).Scan(&res.Total); err != nil {
 			return res, s.wrap(op, err)
 		}
+		res.TotalCapped = res.Total >= record.MaxHistoryCount
 	}
 	return res, nil
 }
