@@ -21,7 +21,7 @@ type findCase struct {
 
 type findCall struct {
 	operator, sid, status string
-	outcome           record.Outcome
+	outcome               record.Outcome
 }
 
 // seedFind stores the verifications of the find test and returns their IDs, in order.
@@ -156,7 +156,7 @@ func testHistoryPaging(t *testing.T, c *suite) {
 	cases := make([]findCase, n)
 	for i := range cases {
 		cases[i] = findCase{number: fmt.Sprintf("+4474009%05d", (i*7)%n), operator: fmt.Sprintf("op%02d", i%4),
-			status: []record.Status{record.StatusVerified, record.StatusFailed, record.StatusExpired}[i%3],
+			status:  []record.Status{record.StatusVerified, record.StatusFailed, record.StatusExpired}[i%3],
 			created: time.Duration(i) * time.Second}
 	}
 	ids := seedFind(t, s, cases)
