@@ -47,6 +47,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case startedMsg:
 		add(m.started(msg))
+	case historyPageMsg:
+		add(m.historyPaged(msg))
+	case historyAttemptsMsg:
+		add(m.historyAttempts(msg))
 	case eventMsg:
 		add(m.applyEvent(msg.ev))
 		add(waitForEvent(m.events))
@@ -103,6 +107,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		add(secondTick())
 	}
 	m.keepRevealOnSelection()
+	if m.ready && !m.quitting {
+		add(m.historyScrolled()) // the cursor came near an edge of the window: the next page
+	}
 	// A long notice or question, or another waiting read-back, takes more lines than before: lay out again
 	// only then.
 	if m.bottomHeight() != m.lay.statusH || m.noticeHeight() != m.lay.noticeH {
@@ -133,7 +140,7 @@ func (m *Model) started(msg startedMsg) tea.Cmd {
 	if msg.err != nil {
 		cmds = append(cmds, m.status.Set("history could not be loaded: "+msg.err.Error(), noticeError))
 	}
-	m.history.SetRows(msg.rows)
+	m.history.applyPage(historyPageMsg{gen: m.history.paging.gen, seq: m.history.paging.seq, kind: pageFirst, res: msg.res})
 	for _, a := range msg.live {
 		cmds = append(cmds, m.live.Upsert(a, m.now()))
 	}
