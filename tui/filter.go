@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/record"
@@ -78,11 +79,12 @@ func (f filterBar) Update(msg tea.Msg) (filterBar, tea.Cmd) {
 
 // View renders the input line, and what is wrong with the text after it.
 func (f filterBar) View() string {
-	v := f.input.View()
-	if f.problem != "" {
-		v += "  " + f.styles.StatusError.Render("✗ "+f.problem)
+	if f.problem == "" {
+		return clip(f.input.View(), f.width)
 	}
-	return clip(v, f.width)
+	in := f.input // a copy: as wide as the text, so the problem follows it
+	in.Width = max(1, min(in.Width, ansi.StringWidth(in.Value())+1))
+	return clip(in.View()+"  "+f.styles.StatusError.Render("✗ "+f.problem), f.width)
 }
 
 // isDigits reports whether s is one or more ASCII digits.

@@ -189,7 +189,7 @@ func (s *Store) broadSets(ctx context.Context, f *record.HistoryFilter) (func(in
 // narrow reports whether a filter has a condition an index answers with few rows.
 func narrow(f *record.HistoryFilter, broad func(inSet) bool) bool {
 	plain, terms := filterTerms(f)
-	if len(plain.conds) > 0 {
+	if len(plain.conds) > 0 || len(terms) == 0 { // no filter at all: counting reads an index of IDs
 		return true
 	}
 	for _, sets := range terms {
@@ -277,14 +277,14 @@ func (s *Store) FindHistory(ctx context.Context, q record.HistoryPage) (record.H
 		return res, s.wrap(op, err)
 	}
 	res.Rows, res.More = FinishPage(res.Rows, q)
+	var got []record.Attempt
 	if len(latest) > 0 {
-		got, err := s.attempts(ctx, op, `SELECT `+attemptColumns+` FROM attempts a WHERE a.id IN (`+
-			placeholders(len(latest))+`)`, latest...)
-		if err != nil {
+		if got, err = s.attempts(ctx, op, `SELECT `+attemptColumns+` FROM attempts a WHERE a.id IN (`+
+			placeholders(len(latest))+`)`, latest...); err != nil {
 			return res, err
 		}
-		FillLatest(res.Rows, got)
 	}
+	FillLatest(res.Rows, got)
 	if q.Count {
 		// Counting stops at a cap: MaxHistoryCount when a narrow condition drives it, broadCount when only
 		// broad sets select (each row read is then tested), so a count never reads the whole history.

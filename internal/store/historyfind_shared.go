@@ -74,7 +74,8 @@ func FinishPage(rows []record.VerificationRow, q record.HistoryPage) ([]record.V
 }
 
 // FillLatest puts each row's newest attempt (found among attempts by the ID in Latest.ID) into Latest, with
-// the verification's status and checks.
+// the verification's status and checks; a verification without attempts gets its own number, operator and
+// time there (and Latest.ID 0).
 func FillLatest(rows []record.VerificationRow, attempts []record.Attempt) {
 	byID := make(map[int64]*record.Attempt, len(attempts))
 	for i := range attempts {
@@ -84,6 +85,10 @@ func FillLatest(rows []record.VerificationRow, attempts []record.Attempt) {
 		r := &rows[i]
 		if a, ok := byID[r.Latest.ID]; ok {
 			r.Latest.Attempt = *a
+		} else {
+			// No call yet: the line shows the verification itself.
+			r.Latest.Attempt = record.Attempt{VerificationID: r.ID, Number: r.Number, Country: r.Country,
+				Operator: r.Operator, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 		}
 		r.Latest.VerificationStatus, r.Latest.Checks, r.Latest.MaxChecks = r.Status, r.Checks, r.MaxChecks
 		if r.Latest.VerificationID == 0 {

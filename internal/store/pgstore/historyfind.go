@@ -167,13 +167,13 @@ func (s *Store) FindHistory(ctx context.Context, q record.HistoryPage) (record.H
 		return res, s.wrap(op, err)
 	}
 	res.Rows, res.More = store.FinishPage(res.Rows, q)
+	var got []record.Attempt
 	if len(latest) > 0 {
-		got, err := s.attempts(ctx, op, `SELECT `+attemptColumns+` FROM attempts a WHERE a.id = ANY($1)`, latest)
-		if err != nil {
+		if got, err = s.attempts(ctx, op, `SELECT `+attemptColumns+` FROM attempts a WHERE a.id = ANY($1)`, latest); err != nil {
 			return res, err
 		}
-		store.FillLatest(res.Rows, got)
 	}
+	store.FillLatest(res.Rows, got)
 	if q.Count {
 		cw := &pgWhere{}
 		cw.filter(&q.Filter)
