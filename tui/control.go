@@ -163,6 +163,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 // historyKey handles the table's own keys.
 func (m *Model) historyKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := &m.keys
+	m.history.paging.failed = false // a key press may try a page that failed again
 	page := m.history.pageRows()
 	if r, ok := m.history.Selected(); ok && msg.Type == tea.KeyEnter && m.waits(r.VerificationID) {
 		// Enter on the row of a delivered call waiting for its read-back opens it (d still shows details).

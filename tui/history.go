@@ -238,7 +238,15 @@ func (h *historyTable) Upsert(r record.HistoryRow, follow bool) {
 		}
 		return
 	}
-	if r.VerificationID == 0 || !h.atStart || h.sort != record.SortTime || h.filter.Active() {
+	if r.VerificationID == 0 || !h.atStart {
+		return
+	}
+	if h.sort != record.SortTime || h.filter.Active() {
+		// Where a new call belongs (or whether the filter takes it) is the database's to say: the window is
+		// read again (historyScrolled).
+		if r.State == record.StatePlacing {
+			h.paging.stale = true
+		}
 		return
 	}
 	if len(h.groups) > 0 && r.CreatedAt.Before(h.groups[0].v.CreatedAt) {

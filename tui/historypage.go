@@ -31,6 +31,7 @@ type pager struct {
 	seq      uint64   // numbers the requests
 	inflight pageKind // pageNone when nothing is asked for
 	stale    bool     // verifications arrived that the window may miss: refresh it when it is at the top
+	failed   bool     // the last request failed: no page is asked for on its own until the operator moves
 }
 
 // active reports whether a page is being loaded.
@@ -65,8 +66,11 @@ func (h historyTable) fetchSize() int {
 func (h *historyTable) request(kind pageKind) (record.HistoryPage, uint64) {
 	q := record.HistoryPage{Filter: h.filter, Sort: h.sort, Limit: h.fetchSize()}
 	switch kind {
-	case pageFirst, pageRefresh:
+	case pageFirst:
 		q.Count = true
+	case pageRefresh:
+		// The window again from the top, as far down as it reached.
+		q.Count, q.Limit = true, min(max(len(h.groups), q.Limit), record.MaxHistoryPage)
 	case pageAfter:
 		if n := len(h.groups); n > 0 {
 			k := record.KeyOf(&h.groups[n-1].v, h.sort)
@@ -91,6 +95,7 @@ func (h *historyTable) applyPage(msg historyPageMsg) {
 		return // made for another filter or sort, or overtaken by a later request
 	}
 	h.paging.inflight = pageNone
+	h.paging.failed = msg.err != nil
 	if msg.err != nil {
 		return
 	}
@@ -181,7 +186,7 @@ func (h *historyTable) trim(fromStart bool) {
 // nearEdge returns the page to load for where the cursor is: the next rows when it is within a screen of
 // the window's end, the previous ones near its start, pageNone otherwise or while a page is loading.
 func (h historyTable) nearEdge() pageKind {
-	if h.paging.active() {
+	if h.paging.active() || h.paging.failed {
 		return pageNone
 	}
 	margin := h.pageRows()
@@ -210,18 +215,19 @@ func (m *Model) historyPaged(msg historyPageMsg) tea.Cmd {
 	if msg.err != nil {
 		cmds = append(cmds, m.status.Set("the history could not be read: "+msg.err.Error(), noticeError))
 	}
-	if m.history.paging.stale && m.history.atStart && msg.kind != pageRefresh {
-		m.history.paging.stale = false
-		cmds = append(cmds, m.loadHistory(pageRefresh))
-	} else if k := m.history.nearEdge(); k != pageNone && msg.err == nil {
-		cmds = append(cmds, m.loadHistory(k))
-	}
-	return tea.Batch(cmds...)
+	return tea.Batch(cmds...) // the next page, if the cursor is still near an edge, comes from historyScrolled
 }
 
-// historyScrolled loads the next or previous page when the cursor has come near an edge of the window.
+// historyScrolled loads the next or previous page when the cursor has come near an edge of the window, and
+// reads the window again when calls arrived that it may miss. It runs after every message, and costs nothing
+// when there is nothing to load.
 func (m *Model) historyScrolled() tea.Cmd {
-	if k := m.history.nearEdge(); k != pageNone {
+	h := &m.history
+	if h.paging.stale && h.atStart && !h.paging.active() && !h.paging.failed {
+		h.paging.stale = false
+		return m.loadHistory(pageRefresh)
+	}
+	if k := h.nearEdge(); k != pageNone {
 		return m.loadHistory(k)
 	}
 	return nil

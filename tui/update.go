@@ -140,7 +140,9 @@ func (m *Model) started(msg startedMsg) tea.Cmd {
 	if msg.err != nil {
 		cmds = append(cmds, m.status.Set("history could not be loaded: "+msg.err.Error(), noticeError))
 	}
-	m.history.applyPage(historyPageMsg{gen: m.history.paging.gen, seq: m.history.paging.seq, kind: pageFirst, res: msg.res})
+	if m.history.paging.gen == 0 && m.history.paging.seq == 0 { // not overtaken by a filter or a sort
+		m.history.applyPage(historyPageMsg{kind: pageFirst, res: msg.res})
+	}
 	for _, a := range msg.live {
 		cmds = append(cmds, m.live.Upsert(a, m.now()))
 	}
