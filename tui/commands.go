@@ -51,6 +51,16 @@ func (c commands) page(gen, seq uint64, kind pageKind, q record.HistoryPage) tea
 	}
 }
 
+// count counts what a filter matches (q.Count, a page of one).
+func (c commands) count(gen, seq uint64, q record.HistoryPage) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		res, err := c.svc.FindHistory(ctx, q)
+		return historyCountMsg{gen: gen, seq: seq, res: res, err: err}
+	}
+}
+
 // verificationAttempts loads the attempts of a verification the operator unfolded.
 func (c commands) verificationAttempts(verificationID int64) tea.Cmd {
 	return func() tea.Msg {

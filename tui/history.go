@@ -98,6 +98,16 @@ func (h historyTable) Len() int { return len(h.lines) }
 // Total is the number of verifications the filter matches, as far as the table knows.
 func (h historyTable) Total() int { return max(h.total, len(h.groups)) }
 
+// totalText is Total as the title says it: "1000+" when counting stopped at its cap, "100+" while the count
+// is on its way and more rows follow the window.
+func (h historyTable) totalText() string {
+	t := fmt.Sprint(h.Total())
+	if h.totalCapped || (h.total < 0 && !(h.atStart && h.atEnd)) {
+		t += "+"
+	}
+	return t
+}
+
 // rowAt returns the row of line i: a group's newest attempt, or one of its attempts.
 func (h historyTable) rowAt(i int) (*record.HistoryRow, bool) {
 	if i < 0 || i >= len(h.lines) {
@@ -486,11 +496,7 @@ func (h historyTable) View(now time.Time) string {
 
 // title is the section title: how many verifications, the filter and the sort.
 func (h historyTable) title() string {
-	count := fmt.Sprint(h.Total())
-	if h.totalCapped {
-		count += "+"
-	}
-	t := "History (" + count + ")"
+	t := "History (" + h.totalText() + ")"
 	if h.filter.Active() {
 		t += " · filter: " + h.filter.Text
 	}

@@ -29,6 +29,7 @@ const (
 type pager struct {
 	gen      uint64   // bumped when the filter or the sort changes
 	seq      uint64   // numbers the requests
+	countSeq uint64   // numbers the count requests
 	inflight pageKind // pageNone when nothing is asked for
 	stale    bool     // verifications arrived that the window may miss: refresh it when it is at the top
 	failed   bool     // the last request failed: no page is asked for on its own until the operator moves
@@ -41,6 +42,14 @@ func (p pager) active() bool { return p.inflight != pageNone }
 type historyPageMsg struct {
 	gen, seq uint64
 	kind     pageKind
+	res      record.HistoryResult
+	err      error
+}
+
+// historyCountMsg is the reply to counting what the filter matches, asked for after its first page: the
+// page is what the operator waits for, the count only fills in the title.
+type historyCountMsg struct {
+	gen, seq uint64
 	res      record.HistoryResult
 	err      error
 }
@@ -66,11 +75,9 @@ func (h historyTable) fetchSize() int {
 func (h *historyTable) request(kind pageKind) (record.HistoryPage, uint64) {
 	q := record.HistoryPage{Filter: h.filter, Sort: h.sort, Limit: h.fetchSize()}
 	switch kind {
-	case pageFirst:
-		q.Count = true
 	case pageRefresh:
 		// The window again from the top, as far down as it reached.
-		q.Count, q.Limit = true, min(max(len(h.groups), q.Limit), record.MaxHistoryPage)
+		q.Limit = min(max(len(h.groups), q.Limit), record.MaxHistoryPage)
 	case pageAfter:
 		if n := len(h.groups); n > 0 {
 			k := record.KeyOf(&h.groups[n-1].v, h.sort)
@@ -214,8 +221,26 @@ func (m *Model) historyPaged(msg historyPageMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	if msg.err != nil {
 		cmds = append(cmds, m.status.Set("the history could not be read: "+msg.err.Error(), noticeError))
+	} else if msg.kind == pageFirst || msg.kind == pageRefresh {
+		cmds = append(cmds, m.countHistory())
 	}
 	return tea.Batch(cmds...) // the next page, if the cursor is still near an edge, comes from historyScrolled
+}
+
+// countHistory asks how many verifications the filter matches.
+func (m *Model) countHistory() tea.Cmd {
+	h := &m.history
+	h.paging.countSeq++
+	return m.cmds.count(h.paging.gen, h.paging.countSeq, record.HistoryPage{Filter: h.filter, Limit: 1, Count: true})
+}
+
+// historyCounted fills in the count, unless the filter has changed since it was asked for.
+func (m *Model) historyCounted(msg historyCountMsg) {
+	h := &m.history
+	if msg.gen != h.paging.gen || msg.seq != h.paging.countSeq || msg.err != nil {
+		return
+	}
+	h.total, h.totalCapped = msg.res.Total, msg.res.TotalCapped
 }
 
 // historyScrolled loads the next or previous page when the cursor has come near an edge of the window, and
@@ -276,6 +301,7 @@ func (m *Model) cycleSort() tea.Cmd {
 // dropped.
 func (m *Model) requery() tea.Cmd {
 	m.history.paging.gen++
+	m.history.total = -1
 	m.hideReveal()
 	return m.loadHistory(pageFirst)
 }

@@ -49,6 +49,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		add(m.started(msg))
 	case historyPageMsg:
 		add(m.historyPaged(msg))
+	case historyCountMsg:
+		m.historyCounted(msg)
 	case historyAttemptsMsg:
 		add(m.historyAttempts(msg))
 	case eventMsg:
