@@ -16,10 +16,10 @@ import (
 // database as the cursor nears an edge of the window (historypage.go): a history of a million attempts costs
 // a session what one of a hundred does. Filters and sorts are database queries too.
 type historyTable struct {
-	styles *Styles
-	groups []historyGroup // the window, in sort order
-	byVerif map[int64]int // verification ID -> index in groups
-	lines   []historyLine // what is drawn: every group, and the attempts of the unfolded ones
+	styles  *Styles
+	groups  []historyGroup // the window, in sort order
+	byVerif map[int64]int  // verification ID -> index in groups
+	lines   []historyLine  // what is drawn: every group, and the attempts of the unfolded ones
 
 	// The window's place in the history: whether rows come before its first group or after its last.
 	atStart, atEnd bool
@@ -53,9 +53,9 @@ type historyTable struct {
 // historyGroup is one verification in the window.
 type historyGroup struct {
 	v        record.Verification
-	latest   record.HistoryRow // its newest attempt (ID 0 when it has none yet)
-	attempts int               // how many it has
-	open     bool              // its attempts are shown under it
+	latest   record.HistoryRow   // its newest attempt (ID 0 when it has none yet)
+	attempts int                 // how many it has
+	open     bool                // its attempts are shown under it
 	rows     []record.HistoryRow // its attempts, newest first, once loaded (for an open group)
 	loading  bool                // its attempts are being loaded
 }

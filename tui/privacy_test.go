@@ -74,7 +74,7 @@ func TestPlacedNumberIsMaskedOnEveryScreen(t *testing.T) {
 	for _, want := range []string{
 		"Read-back for " + testMasked,   // the code entry
 		"number " + testMasked,          // the detail pane
-		">   09:30:00 " + testMasked,      // the history row
+		">   09:30:00 " + testMasked,    // the history row
 		testMasked + " answered slowly", // an error quoting the number
 	} {
 		if !strings.Contains(view, want) {
@@ -226,4 +226,3 @@ func TestAnonymisedRowCannotBeRevealed(t *testing.T) {
 		t.Fatalf("refused reveal: status %q", m.status.Text())
 	}
 }
-
