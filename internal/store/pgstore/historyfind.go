@@ -62,6 +62,10 @@ func (w *pgWhere) filter(f *record.HistoryFilter) {
 		w.conds = append(w.conds, w.prefix(`reverse(v.number)`, store.Reverse(t)))
 	}
 	for _, n := range f.Numbers {
+		if n == "" { // a long digit word that is no number: nothing (not the anonymised rows, whose number is "")
+			w.conds = append(w.conds, `false`)
+			continue
+		}
 		w.conds = append(w.conds, `v.number = `+w.arg(n))
 	}
 	for _, o := range f.Operators {

@@ -84,19 +84,24 @@ func testFindHistory(t *testing.T, c *suite) {
 		{"+33612345678", "carol", record.StatusExpired, day + time.Hour, []findCall{
 			{"carol", "ID1f-CA22dd0000000000000000000000007a8b", "no-answer", record.OutcomeDelivered}}},
 		{"+447400123451", "dave", record.StatusBlocked, 2*day + time.Hour, nil},
+		{"+447400123450", "erin", record.StatusExpired, -day, nil}, // anonymised below, by the retention
 	})
-	v1, v2, v3, v4 := ids[0], ids[1], ids[2], ids[3]
+	v1, v2, v3, v4, v5 := ids[0], ids[1], ids[2], ids[3], ids[4]
+	if _, err := s.Purge(t.Context(), at(-day+time.Second), true); err != nil {
+		t.Fatal(err)
+	}
 	d1 := base.Format("2006-01-02")
 	d2 := base.Add(day).Format("2006-01-02")
 	for _, tc := range []struct {
 		filter string
 		want   []int64 // newest first
 	}{
-		{"", []int64{v4, v3, v2, v1}},
+		{"", []int64{v4, v3, v2, v1, v5}},
 		{"3450", []int64{v1}},
 		{"450", []int64{v2, v1}},
 		{"00123450", []int64{v1}},
 		{"345", nil},
+		{"400123450", nil}, // nine digits and no number: nothing, not the anonymised verification
 		{"+447400123450", []int64{v1}},
 		{"447400123450", []int64{v1}},
 		{"07400123450", []int64{v1}},
@@ -116,7 +121,7 @@ func testFindHistory(t *testing.T, c *suite) {
 		{"answered", []int64{v2}},
 		{"blocked", []int64{v4}},
 		{"since:" + d2, []int64{v4, v3}},
-		{"until:" + d1, []int64{v2, v1}},
+		{"until:" + d1, []int64{v2, v1, v5}},
 		{"since:" + d2 + " until:" + d2, []int64{v3}},
 		{"450 bob", []int64{v2}},
 		{"450 verified", []int64{v1}},
