@@ -259,8 +259,14 @@ func (h *historyTable) Upsert(r record.HistoryRow, follow bool) {
 		}
 		return
 	}
-	if len(h.groups) > 0 && r.CreatedAt.Before(h.groups[0].v.CreatedAt) {
-		return // an older verification, out of the window
+	for i := range h.groups {
+		if h.groups[i].v.ID > r.VerificationID {
+			// An older verification out of the window (a call again for it): the database says where it goes.
+			if r.State == record.StatePlacing {
+				h.paging.stale = true
+			}
+			return
+		}
 	}
 	v := record.Verification{ID: r.VerificationID, Number: r.Number, Country: r.Country, Operator: r.Operator,
 		CreatedAt: r.CreatedAt, Status: r.VerificationStatus, Checks: r.Checks, MaxChecks: r.MaxChecks}

@@ -179,10 +179,16 @@ func (h *historyTable) trim(fromStart bool) {
 	sel := h.byVerif[vid]
 	if fromStart {
 		extra = min(extra, sel)
+	} else {
+		extra = min(extra, len(h.groups)-1-sel)
+	}
+	if extra <= 0 {
+		return
+	}
+	if fromStart {
 		h.groups = slices.Delete(h.groups, 0, extra)
 		h.atStart = false
 	} else {
-		extra = min(extra, len(h.groups)-1-sel)
 		h.groups = h.groups[:len(h.groups)-extra]
 		h.atEnd = false
 	}
