@@ -209,3 +209,14 @@ func TestFind100k(t *testing.T) {
 		})
 	}
 }
+
+// undoSchema7 takes a current database back to schema 6 (no history-finding indexes and columns), for the
+// upgrade tests: every step back to an older schema starts with it.
+var undoSchema7 = []string{
+	`DROP INDEX verifications_by_tail`, `DROP INDEX verifications_by_time`, `DROP INDEX verifications_by_status`,
+	`DROP INDEX verifications_by_operator`, `DROP INDEX verifications_by_number_id`, `DROP INDEX attempts_by_sid_call`,
+	`DROP INDEX attempts_by_sid_tail`, `DROP INDEX attempts_by_operator`, `DROP INDEX attempts_by_outcome`,
+	`DROP INDEX attempts_by_call_status`, `DROP INDEX attempts_terms`,
+	`ALTER TABLE verifications DROP COLUMN number_tail`, `ALTER TABLE attempts DROP COLUMN sid_call`,
+	`ALTER TABLE attempts DROP COLUMN sid_tail`,
+}
