@@ -462,7 +462,8 @@ func (m *Model) keysFor(f focus) {
 		for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
 			b.SetEnabled(n > 1)
 		}
-		k.Filter.SetEnabled(m.history.Total() > 0 || m.history.filter.Active())
+		// While a page is on its way the count is not known: / works then too.
+		k.Filter.SetEnabled(m.history.Total() > 0 || m.history.total < 0 || m.history.filter.Active())
 		k.Sort.SetEnabled(m.history.Total() > 1)
 		k.Sort.SetHelp("s", "sort by "+string(m.history.sort.Next()))
 		if can, open := m.history.Foldable(); can {

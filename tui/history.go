@@ -36,6 +36,7 @@ type historyTable struct {
 	known map[int64]record.HistoryRow
 
 	cursor     int // index in lines of the selected line
+	pending    int // lines the cursor is to move past the window's edge once the page there loads
 	offset     int // index in lines of the first line on screen
 	width      int
 	height     int // lines, including the title and the column header
@@ -389,10 +390,29 @@ func (h *historyTable) Select(attemptID int64) {
 	}
 }
 
-// Move moves the cursor by delta lines.
+// Move moves the cursor by delta lines. Lines past an edge of the window that the history has beyond it
+// are kept, and moved once the page there has loaded: a held key is not lost at the edge.
 func (h *historyTable) Move(delta int) {
-	h.cursor += delta
+	if (delta > 0) != (h.pending > 0) {
+		h.pending = 0 // the other way now
+	}
+	target := h.cursor + delta
+	switch last := len(h.lines) - 1; {
+	case target > last && !h.atEnd:
+		h.pending += target - max(last, 0)
+	case target < 0 && !h.atStart:
+		h.pending += target
+	}
+	h.cursor = target
 	h.clamp()
+}
+
+// movePending moves the lines kept by Move once a page has loaded.
+func (h *historyTable) movePending() {
+	if p := h.pending; p != 0 {
+		h.pending = 0
+		h.Move(p)
+	}
 }
 
 // ClickRow selects the row drawn on line y of the table (0 = the title line); it reports whether y was a row.
@@ -401,7 +421,7 @@ func (h *historyTable) ClickRow(y int) bool {
 	if y < 2 || i >= h.Len() || i >= h.offset+h.pageRows() {
 		return false
 	}
-	h.cursor = i
+	h.cursor, h.pending = i, 0
 	h.clamp()
 	return true
 }

@@ -42,8 +42,9 @@ func (h *harness) seed(number, operator string, status record.Status, at time.Ti
 	return v.ID
 }
 
-// startSized runs a console session of the given size with the given history window and waits for the
-// history, with the keyboard on it.
+// startSized runs a console session of the given size with the given history window, waits for the history
+// and the texts in also (what the first page shows: the keys that act on it work once it is there), and gives
+// the history the keyboard.
 func (h *harness) startSized(w, ht, window int, also ...string) *teatest.TestModel {
 	h.t.Helper()
 	m := h.model()
@@ -86,7 +87,7 @@ func TestFlowFilterFindsEveryForm(t *testing.T) {
 		h.seed(fmt.Sprintf("+4474001%05d", i), "walter", record.StatusExpired, testStart.Add(-time.Duration(30-i)*time.Minute),
 			seedCall{fmt.Sprintf("ID0a-CA%032x", i+1000), record.OutcomeDelivered, "no-answer"})
 	}
-	tm := h.startSized(120, 30, 0)
+	tm := h.startSized(120, 30, 0, "History (32)")
 	for _, f := range []struct {
 		text string
 		n    int
@@ -110,6 +111,7 @@ func TestFlowFilterFindsEveryForm(t *testing.T) {
 		h.filterFor(tm, f.text, f.n, f.also...)
 	}
 	tm.Send(runes("/"))
+	h.waitFor(tm, "Filter / ")
 	tm.Type("since:yesterday")
 	h.waitFor(tm, "✗ \"since:yesterday\": since: wants a date like 2026-11-30")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
@@ -155,7 +157,7 @@ func TestFlowHistoryPagesFromTheDatabase(t *testing.T) {
 	for i := range n {
 		h2.seed(fmt.Sprintf("+4474009%05d", i), opName(i), record.StatusVerified, testStart.Add(-time.Duration(n-i)*time.Minute))
 	}
-	tm = h2.startSized(120, 30, 60)
+	tm = h2.startSized(120, 30, 60, "History (1000)")
 	tm.Send(runes("G"))
 	h2.waitFor(tm, selected(0))
 	tm.Send(runes("k"))
@@ -214,7 +216,7 @@ func TestFlowFoldAndSort(t *testing.T) {
 	h2.seed("+447400000111", "carol", record.StatusExpired, testStart.Add(-3*time.Hour))
 	h2.seed("+447400000333", "alice", record.StatusFailed, testStart.Add(-2*time.Hour))
 	h2.seed("+447400000222", "bob", record.StatusVerified, testStart.Add(-time.Hour))
-	tm = h2.startSized(120, 30, 0)
+	tm = h2.startSized(120, 30, 0, "History (3)")
 	tm.Send(runes("s"))
 	h2.waitFor(tm, "sorted by number", "/>[^\n]*carol/")
 	m = h2.finish(tm)

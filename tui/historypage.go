@@ -133,6 +133,7 @@ func (h *historyTable) applyPage(msg historyPageMsg) {
 			h.atStart, h.atEnd = true, !msg.res.More
 		}
 		h.relines()
+		h.pending = 0
 		switch {
 		case msg.kind == pageLast:
 			h.cursor = len(h.lines) - 1
@@ -147,6 +148,7 @@ func (h *historyTable) applyPage(msg historyPageMsg) {
 		h.relines()
 		h.reselect(vid, aid)
 		h.trim(true)
+		h.movePending()
 	case pageBefore:
 		add := h.fresh(rows)
 		h.groups = append(add, h.groups...)
@@ -154,6 +156,7 @@ func (h *historyTable) applyPage(msg historyPageMsg) {
 		h.relines()
 		h.reselect(vid, aid)
 		h.trim(false)
+		h.movePending()
 	}
 }
 

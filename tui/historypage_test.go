@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,5 +86,36 @@ func TestHistoryWindowPagesBothWays(t *testing.T) {
 	}
 	if !m.history.atStart || m.history.cursor != 0 {
 		t.Fatalf("back at the top: at start %v, cursor %d", m.history.atStart, m.history.cursor)
+	}
+}
+
+// TestHeldKeyIsNotLostAtTheWindowEdge: 100 lines down in one read (a held key, SSH batching) from a window of
+// 20 lines: the lines past its edge are moved as the pages load, none lost.
+func TestHeldKeyIsNotLostAtTheWindowEdge(t *testing.T) {
+	stub := newStub()
+	stub.rows = makeRows(1000)
+	m := New(stub, Options{Operator: record.Operator{Name: "alice"}, Renderer: asciiRenderer(),
+		Now: func() time.Time { return testStart }, Location: time.UTC, HistoryLimit: 60})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(startedWith(stub.rows[:m.history.fetchSize()]))
+	m.history.atEnd = false // the start-up page is a page of the thousand
+	send(m, keyTab)
+	cmd := send(m, runes(strings.Repeat("j", 100)))
+	if m.history.Len() >= 100 {
+		t.Fatalf("the window holds %d lines already: the test needs a smaller one", m.history.Len())
+	}
+	for m.history.paging.active() {
+		cmd = send(m, await[historyPageMsg](t, cmd))
+	}
+	if r, _ := m.history.Selected(); r.ID != 900 {
+		t.Fatalf("100 lines down selected %d, want 900", r.ID)
+	}
+	// And back up past the top of the window, in one read too.
+	cmd = send(m, runes(strings.Repeat("k", 99)))
+	for m.history.paging.active() {
+		cmd = send(m, await[historyPageMsg](t, cmd))
+	}
+	if r, _ := m.history.Selected(); r.ID != 999 {
+		t.Fatalf("99 lines back up selected %d, want 999", r.ID)
 	}
 }
