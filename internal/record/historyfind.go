@@ -266,8 +266,8 @@ func digitsOf(s string) string {
 // HistorySort is the column the history is sorted on.
 type HistorySort string
 
-// History sort columns: time newest first; number, result and operator in ascending order (then newest first
-// within equal values is not promised: ties break on the verification ID, ascending).
+// History sort columns: time runs newest first; number, result and operator run in ascending order, equal
+// values in the order of their verification IDs.
 const (
 	SortTime     HistorySort = "time"
 	SortNumber   HistorySort = "number"
