@@ -19,7 +19,7 @@ func awaitingModel(t *testing.T, stub *stubService) (*Model, record.HistoryRow) 
 	rows := makeRows(3)
 	rows[0].VerificationStatus, rows[0].Outcome = "awaiting-code", "delivered"
 	m := newUnitModel(t, stub, 80, 24)
-	m.Update(startedMsg{rows: rows})
+	m.Update(startedWith(rows))
 	send(m, keyTab)
 	return m, rows[0]
 }
@@ -98,7 +98,7 @@ func TestEnterCodeFromTheHistory(t *testing.T) {
 
 func TestDetailsToggleAndMouse(t *testing.T) {
 	m := newUnitModel(t, newStub(), 80, 24)
-	m.Update(startedMsg{rows: makeRows(40)})
+	m.Update(startedWith(makeRows(40)))
 	send(m, keyTab)
 	if strings.Contains(m.View(), "Timeline") {
 		t.Fatal("details shown at 80x24 before asking")

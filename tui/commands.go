@@ -23,7 +23,7 @@ const timelineDebounce = 120 * time.Millisecond
 type commands struct {
 	svc     Service
 	op      record.Operator
-	history int
+	history int // verifications in the first page
 }
 
 func (c commands) ctx() (context.Context, context.CancelFunc) {
@@ -36,8 +36,39 @@ func (c commands) start() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := c.ctx()
 		defer cancel()
-		rows, err := c.svc.History(ctx, c.history)
-		return startedMsg{rows: rows, live: c.svc.Live(), err: err}
+		res, err := c.svc.FindHistory(ctx, record.HistoryPage{Limit: c.history, Count: true})
+		return startedMsg{res: res, live: c.svc.Live(), err: err}
+	}
+}
+
+// page loads a page of the history; gen and seq come back with it, so a reply made for another filter or
+// sort, or overtaken by a later request, is dropped.
+func (c commands) page(gen, seq uint64, kind pageKind, q record.HistoryPage) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		res, err := c.svc.FindHistory(ctx, q)
+		return historyPageMsg{gen: gen, seq: seq, kind: kind, res: res, err: err}
+	}
+}
+
+// count counts what a filter matches (q.Count, a page of one).
+func (c commands) count(gen, seq uint64, q record.HistoryPage) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		res, err := c.svc.FindHistory(ctx, q)
+		return historyCountMsg{gen: gen, seq: seq, res: res, err: err}
+	}
+}
+
+// verificationAttempts loads the attempts of a verification the operator unfolded.
+func (c commands) verificationAttempts(verificationID int64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		rows, err := c.svc.VerificationAttempts(ctx, verificationID)
+		return historyAttemptsMsg{verificationID: verificationID, rows: rows, err: err}
 	}
 }
 

@@ -80,14 +80,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.ApplyFilter):
 			return m.setFocus(focusHistory)
 		case key.Matches(msg, k.ClearFilter):
-			m.history.SetFilter("")
-			return m.setFocus(focusHistory)
+			return tea.Batch(m.setHistoryFilter(""), m.setFocus(focusHistory))
 		}
 		var cmd tea.Cmd
 		before := m.filter.Value()
 		m.filter, cmd = m.filter.Update(msg)
 		if m.filter.Value() != before {
-			m.history.SetFilter(m.filter.Value())
+			return tea.Batch(cmd, m.setHistoryFilter(m.filter.Value()))
 		}
 		return cmd
 	case focusInput:
@@ -193,6 +192,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 // historyKey handles the table's own keys.
 func (m *Model) historyKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := &m.keys
+	m.history.paging.failed = false // a key press may try a page that failed again
 	page := m.history.pageRows()
 	if r, ok := m.history.Selected(); ok && msg.Type == tea.KeyEnter && m.waits(r.VerificationID) {
 		// Enter on the row of a delivered call waiting for its read-back opens it (d still shows details).
@@ -208,9 +208,15 @@ func (m *Model) historyKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.PageDown):
 		m.history.Move(+page)
 	case key.Matches(msg, k.Home):
-		m.history.Top()
+		return m.historyTop(), true
 	case key.Matches(msg, k.End):
-		m.history.Bottom()
+		return m.historyBottom(), true
+	case key.Matches(msg, k.Unfold):
+		return m.foldHistory(true), true
+	case key.Matches(msg, k.Fold):
+		return m.foldHistory(false), true
+	case key.Matches(msg, k.Sort):
+		return m.cycleSort(), true
 	case key.Matches(msg, k.Filter):
 		m.back = focusHistory
 		return m.setFocus(focusFilter), true
@@ -543,7 +549,14 @@ func (m *Model) keysFor(f focus) {
 		for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
 			b.SetEnabled(n > 1)
 		}
-		k.Filter.SetEnabled(m.history.Total() > 0)
+		// While a page is on its way the count is not known: / works then too.
+		k.Filter.SetEnabled(m.history.Total() > 0 || m.history.total < 0 || m.history.filter.Active())
+		k.Sort.SetEnabled(m.history.Total() > 1)
+		k.Sort.SetHelp("s", "sort by "+string(m.history.sort.Next()))
+		if can, open := m.history.Foldable(); can {
+			k.Unfold.SetEnabled(!open)
+			k.Fold.SetEnabled(open)
+		}
 		k.Details.SetEnabled(!m.lay.detailAlways && n > 0)
 		m.detailsHelp()
 		if r, ok := m.history.Selected(); ok {

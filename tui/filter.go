@@ -1,104 +1,50 @@
 package tui
 
 import (
-	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/record"
 )
 
-// historyFilter selects history rows. Every word must match: a word of up to 3 digits (a leading + allowed)
-// matches numbers ending in those digits, the ones the masked numbers show; a longer word of digits must be
-// a whole number (international, or national in the default region) and matches that number only, so the
-// filter cannot be used to learn the hidden digits of a number one at a time. Any other word matches the
-// start of the call status, the attempt state, the outcome or the result, or the country code.
-type historyFilter struct {
-	text    string
-	digits  []string
-	numbers []string // whole numbers, E.164; "" for a long digit word that is no number (matches nothing)
-	words   []string
-}
+// The history filter is a query of the whole history in the database (record.ParseHistoryFilter says what
+// each word finds: the last 3 to 8 digits, a whole number in any format the number input takes, an
+// operator, a call SID's start or end, a result word, since:/until: dates). Every word must match.
 
-// maxSuffixDigits is how many trailing digits a filter word may match on their own: as many as a masked
-// number shows.
-const maxSuffixDigits = 3
+// filterPlaceholder is what the empty filter bar suggests.
+const filterPlaceholder = "last digits, a number, operator, SID, result, since:2026-11-30 (all must match)"
 
-// parseFilter reads a filter text; parse turns a long digit word into the number it stands for.
-func parseFilter(text string, parse func(string) (policy.Number, error)) historyFilter {
-	f := historyFilter{text: strings.TrimSpace(text)}
-	for _, w := range strings.Fields(strings.ToLower(f.text)) {
-		if d := strings.TrimPrefix(w, "+"); d != "" && isDigits(d) {
-			if len(d) <= maxSuffixDigits {
-				f.digits = append(f.digits, d)
-				continue
-			}
-			var e164 string
-			if parse != nil {
-				if n, err := parse(w); err == nil {
-					e164 = n.E164
-				}
-			}
-			f.numbers = append(f.numbers, e164)
-			continue
+// parseHistoryFilter reads a filter text; parse is the number input's own parser, for whole numbers.
+func parseHistoryFilter(text string, parse func(string) (policy.Number, error), loc *time.Location) (record.HistoryFilter, error) {
+	whole := func(s string) (string, bool) {
+		if parse == nil {
+			return "", false
 		}
-		f.words = append(f.words, w)
+		n, err := parse(s)
+		return n.E164, err == nil
 	}
-	return f
-}
-
-// active reports whether the filter selects anything at all.
-func (f historyFilter) active() bool { return len(f.digits)+len(f.numbers)+len(f.words) > 0 }
-
-// match reports whether a row passes the filter.
-func (f historyFilter) match(r *record.HistoryRow) bool {
-	for _, d := range f.digits {
-		if !strings.HasSuffix(r.Number, d) {
-			return false
-		}
-	}
-	for _, n := range f.numbers {
-		if n == "" || r.Number != n {
-			return false
-		}
-	}
-	for _, w := range f.words {
-		if !prefixFold(r.Status, w) && !prefixFold(string(r.State), w) && !prefixFold(string(r.Outcome), w) &&
-			!prefixFold(string(r.VerificationStatus), w) && !strings.EqualFold(r.Country, w) {
-			return false
-		}
-	}
-	return true
-}
-
-func prefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
+	return record.ParseHistoryFilter(text, loc, whole)
 }
 
 // filterBar is the one-line input that edits the history filter; the table follows it as it is typed.
 type filterBar struct {
-	input textinput.Model
-	width int
+	input   textinput.Model
+	styles  *Styles
+	problem string // why the text cannot be read, "" when it can
+	width   int
 }
 
 func newFilterBar(st *Styles, noClipboard bool) filterBar {
-	ti := newTextInput(st, "Filter / ", "last 3 digits or a whole number, status or result, e.g. 450 verified")
-	ti.CharLimit = 64
+	ti := newTextInput(st, "Filter / ", filterPlaceholder)
+	ti.CharLimit = 96
 	if noClipboard {
 		ti.KeyMap.Paste.SetEnabled(false)
 	}
-	return filterBar{input: ti}
+	return filterBar{input: ti, styles: st}
 }
 
 // SetSize sets the bar's width.
@@ -111,6 +57,7 @@ func (f *filterBar) SetSize(w int) {
 func (f *filterBar) Focus(current string) tea.Cmd {
 	f.input.SetValue(current)
 	f.input.CursorEnd()
+	f.problem = ""
 	return f.input.Focus()
 }
 
@@ -120,6 +67,9 @@ func (f *filterBar) Blur() { f.input.Blur() }
 // Value is the filter text.
 func (f filterBar) Value() string { return f.input.Value() }
 
+// SetProblem says why the text cannot be read ("" when it can).
+func (f *filterBar) SetProblem(p string) { f.problem = p }
+
 // Update edits the text.
 func (f filterBar) Update(msg tea.Msg) (filterBar, tea.Cmd) {
 	var cmd tea.Cmd
@@ -127,5 +77,22 @@ func (f filterBar) Update(msg tea.Msg) (filterBar, tea.Cmd) {
 	return f, cmd
 }
 
-// View renders the input line.
-func (f filterBar) View() string { return clip(f.input.View(), f.width) }
+// View renders the input line, and what is wrong with the text after it.
+func (f filterBar) View() string {
+	if f.problem == "" {
+		return clip(f.input.View(), f.width)
+	}
+	in := f.input // a copy: as wide as the text, so the problem follows it
+	in.Width = max(1, min(in.Width, ansi.StringWidth(in.Value())+1))
+	return clip(in.View()+"  "+f.styles.StatusError.Render("✗ "+f.problem), f.width)
+}
+
+// isDigits reports whether s is one or more ASCII digits.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -259,7 +259,7 @@ func TestQuitAsksWithLiveCallsOrAHalfTypedCode(t *testing.T) {
 
 	// Nothing to lose: q quits at once.
 	m = newUnitModel(t, stub, 80, 24)
-	m.Update(startedMsg{rows: makeRows(3)})
+	m.Update(startedWith(makeRows(3)))
 	send(m, keyTab, runes("q"))
 	if !m.quitting {
 		t.Fatal("q with nothing live did not quit at once")
@@ -280,8 +280,10 @@ func TestServedSessionSaysTheServerFollowsTheCalls(t *testing.T) {
 }
 
 func TestRepeatedRunesCountAsThatManyKeys(t *testing.T) {
-	m := newUnitModel(t, newStub(), 80, 24)
-	m.Update(startedMsg{rows: makeRows(10)})
+	stub := newStub()
+	stub.rows = makeRows(10)
+	m := newUnitModel(t, stub, 80, 24)
+	m.Update(startedWith(stub.rows))
 	send(m, keyTab)
 	sel := func() int64 { r, _ := m.history.Selected(); return r.ID }
 	send(m, runes("jjj"))
@@ -296,7 +298,7 @@ func TestRepeatedRunesCountAsThatManyKeys(t *testing.T) {
 	if m.Focus() != "filter" || m.filter.Value() != "fail" {
 		t.Fatalf("/fail: focus %s, filter %q", m.Focus(), m.filter.Value())
 	}
-	send(m, keyEsc)
+	m.Update(await[historyPageMsg](t, send(m, keyEsc))) // the filter cleared, the history from the top
 	// Pasted text is no key presses.
 	send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjjq"), Paste: true})
 	if m.quitting || sel() != 10 {
@@ -389,7 +391,7 @@ func TestHelpLineAlwaysKeepsHelpAndQuit(t *testing.T) {
 		rows := makeRows(5)
 		rows[0].VerificationStatus, rows[0].Outcome = "awaiting-code", "delivered"
 		m := newUnitModel(t, stub, w, 24)
-		m.Update(startedMsg{rows: rows})
+		m.Update(startedWith(rows))
 		a, v := placeMine(m, 90, "+447400123450")
 		deliver(m, a, v)
 		placeMine(m, 91, "+447400123460")

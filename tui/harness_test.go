@@ -217,7 +217,7 @@ func (h *harness) finish(tm *teatest.TestModel) *Model {
 func row(t *testing.T, m *Model, number string) record.HistoryRow {
 	t.Helper()
 	for i := range m.history.Len() {
-		if r := m.history.rows[m.history.index(i)]; r.Number == number {
+		if r := shownRows(m)[i]; r.Number == number {
 			return r
 		}
 	}

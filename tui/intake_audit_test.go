@@ -11,7 +11,7 @@ import (
 func TestRefusedNumberIsAudited(t *testing.T) {
 	stub := newStub()
 	m := newUnitModel(t, stub, 100, 30)
-	m.Update(startedMsg{rows: makeRows(2)})
+	m.Update(startedMsg{})
 	if c := send(m, keyEnter); c != nil && slices.Contains(stub.Calls(), "refuse ") {
 		t.Fatal("enter on an empty field was audited")
 	}

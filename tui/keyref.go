@@ -60,7 +60,10 @@ func (k KeyMap) Reference() []KeyGroup {
 		{Pane: "history", Keys: append(move("newest", "oldest", "; the mouse wheel scrolls too"),
 			doc(k.Details, "details: every field and the timeline of the attempt, read-backs included (d toggles them; enter opens the read-back on a delivered call's row)"),
 			doc(k.Inspect, "the verification view: every attempt, every read-back, the timeline and the countdown"),
-			doc(k.Filter, "filter the history"),
+			doc(k.Filter, "find in the whole history: the last 3 to 8 digits, a whole number in any format, an operator, a SID, a result, since:/until: dates (every word must match)"),
+			doc(k.Unfold, "show the calls of a verification under its line (space toggles)"),
+			doc(k.Fold, "hide them again"),
+			doc(k.Sort, "sort on the next column: time, number, result, operator"),
 			doc(k.EnterCode, "enter the customer's digits"),
 			doc(k.HangUp, "hang up a live call (asks first)"),
 			doc(k.Retry, "call again: a verification that was not delivered, or whose customer got no call"),
@@ -114,6 +117,12 @@ func keyName(k string) string {
 		return "↓"
 	case "pgdown":
 		return "pgdn"
+	case "right":
+		return "→"
+	case "left":
+		return "←"
+	case " ":
+		return "space"
 	}
 	return k
 }

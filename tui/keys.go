@@ -19,6 +19,10 @@ type KeyMap struct {
 	Details key.Binding
 	// Filter opens the history filter; ApplyFilter keeps it and returns to the table; ClearFilter drops it.
 	Filter, ApplyFilter, ClearFilter key.Binding
+	// Unfold shows the calls of the selected verification under it in the history; Fold hides them.
+	Unfold, Fold key.Binding
+	// Sort sorts the history on the next column: time, number, result, operator.
+	Sort key.Binding
 	// EnterCode opens the read-back entry: for the selected verification in the lists (enter does too on the
 	// row of a delivered call whose read-back waits), for the oldest waiting one from the number input (no
 	// number holds a letter). SubmitCode checks the digits.
@@ -72,6 +76,9 @@ func DefaultKeyMap() KeyMap {
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ApplyFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Unfold:      key.NewBinding(key.WithKeys("right", " "), key.WithHelp("→/space", "show calls")),
+		Fold:        key.NewBinding(key.WithKeys("left", " "), key.WithHelp("←/space", "hide calls")),
+		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		EnterCode:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "enter code")),
 		SubmitCode:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check code")),
 		HangUp:      key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hang up")),
@@ -100,7 +107,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		k.Yes, k.No,
 		k.Call, k.SubmitCode, k.ApplyFilter, k.ClearFilter,
 		k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal,
-		k.Details, k.Inspect, k.Filter, k.Copy, k.Audit, k.Team,
+		k.Details, k.Inspect, k.Filter, k.Unfold, k.Fold, k.Sort, k.Copy, k.Audit, k.Team,
 		k.NextFocus, k.Back,
 	}, k.essentials()...)
 }
@@ -120,7 +127,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Call, k.SubmitCode, k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Details, k.Inspect, k.Filter, k.ApplyFilter, k.ClearFilter, k.Copy, k.Audit, k.Team, k.NextFocus, k.PrevFocus, k.Back},
+		{k.Details, k.Inspect, k.Filter, k.ApplyFilter, k.ClearFilter, k.Unfold, k.Fold, k.Sort, k.Copy, k.Audit, k.Team, k.NextFocus, k.PrevFocus, k.Back},
 		{k.Yes, k.No, k.Help, k.Quit, k.ForceQuit},
 	}
 }
@@ -129,7 +136,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 func (k *KeyMap) all() []*key.Binding {
 	return []*key.Binding{
 		&k.Call, &k.NextFocus, &k.PrevFocus, &k.Back, &k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End,
-		&k.Details, &k.Filter, &k.ApplyFilter, &k.ClearFilter, &k.EnterCode, &k.SubmitCode, &k.HangUp,
+		&k.Details, &k.Filter, &k.ApplyFilter, &k.ClearFilter, &k.Unfold, &k.Fold, &k.Sort, &k.EnterCode, &k.SubmitCode, &k.HangUp,
 		&k.Retry, &k.NoCall, &k.Cancel, &k.Supersede, &k.Reveal, &k.Audit, &k.Inspect, &k.Team, &k.Copy, &k.Yes, &k.No, &k.Help, &k.Quit, &k.ForceQuit,
 	}
 }

@@ -10,7 +10,7 @@ import (
 
 // startedMsg carries the first history load, made after New subscribed so no event falls in a gap.
 type startedMsg struct {
-	rows []record.HistoryRow
+	res  record.HistoryResult // the first page of the history
 	live []record.Attempt
 	err  error
 }

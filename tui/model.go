@@ -30,8 +30,9 @@ import (
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
-// DefaultHistoryLimit is how many attempts the console loads at start when Options.HistoryLimit is zero.
-const DefaultHistoryLimit = 5000
+// DefaultHistoryLimit is how many verifications a session holds at most when Options.HistoryLimit is zero
+// (DefaultHistoryWindow): the history pages from the database as the operator scrolls.
+const DefaultHistoryLimit = DefaultHistoryWindow
 
 // Options configure one console session.
 type Options struct {
@@ -50,7 +51,8 @@ type Options struct {
 	Now func() time.Time
 	// Location is the time zone times are shown in; nil means time.Local.
 	Location *time.Location
-	// HistoryLimit is how many attempts to load at start: 0 means DefaultHistoryLimit, negative means all.
+	// HistoryLimit is how many verifications a session holds at most (its screen and a margin; the rest is
+	// paged from the database as the operator scrolls): 0 or less means DefaultHistoryLimit.
 	HistoryLimit int
 	// NoticeTTL is how long a status-bar notice stays (errors stay twice as long); 0 means 6 s.
 	NoticeTTL time.Duration
@@ -202,14 +204,10 @@ func New(svc Service, opts Options) *Model {
 		m.loc = time.Local
 	}
 	m.info = svc.Info()
-	limit := opts.HistoryLimit
-	switch {
-	case limit == 0:
-		limit = DefaultHistoryLimit
-	case limit < 0:
-		limit = 0
+	window := opts.HistoryLimit
+	if window <= 0 {
+		window = DefaultHistoryLimit
 	}
-	m.cmds = commands{svc: svc, op: opts.Operator, history: limit}
 	// Subscribing only registers a channel (no I/O). Doing it here rather than in Init means Close always has
 	// a subscription to end, even when a session is torn down before its first message is handled.
 	m.events, m.unsubscribe = svc.Subscribe()
@@ -230,7 +228,8 @@ func New(svc Service, opts Options) *Model {
 	if m.info.Simulated && m.info.SimSpeed > 0 {
 		m.live.speed = m.info.SimSpeed
 	}
-	m.history = newHistoryTable(st, digits, m.loc, svc.ParseNumber)
+	m.history = newHistoryTable(st, digits, m.loc, window)
+	m.cmds = commands{svc: svc, op: opts.Operator, history: m.history.fetchSize()}
 	m.detail = newDetailPane(st, digits, m.loc)
 	m.code = newCodeEntry(st, digits, opts.DisableClipboard)
 	m.dialer.plain, m.code.plain = plainProfile(m.renderer), plainProfile(m.renderer)
@@ -298,7 +297,7 @@ func (m *Model) setFocus(f focus) tea.Cmd {
 	case focusHistory:
 		m.history.Focus()
 	case focusFilter:
-		return m.filter.Focus(m.history.filter.text)
+		return m.filter.Focus(m.history.filter.Text)
 	case focusAudit:
 		m.audit.Focus()
 	case focusVerification:

@@ -29,7 +29,7 @@ func TestClampSize(t *testing.T) {
 func TestHugeWindowIsDrawnAtTheBound(t *testing.T) {
 	stub := newStub()
 	m := newUnitModel(t, stub, 80, 24)
-	m.Update(startedMsg{rows: makeRows(300)})
+	m.Update(startedWith(makeRows(300)))
 	m.openCode(1, "+447400123450", testStart.Add(time.Minute))
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -74,7 +74,7 @@ func operatorModel(t *testing.T, stub *stubService) *Model {
 		Location: time.UTC,
 	})
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m.Update(startedMsg{rows: rows})
+	m.Update(startedWith(rows))
 	send(m, keyTab)
 	if m.Focus() != "history" {
 		t.Fatalf("focus %s, want history", m.Focus())

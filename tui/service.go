@@ -32,8 +32,11 @@ type Service interface {
 	ReportNoCall(ctx context.Context, op record.Operator, verificationID int64) error
 	// Retry calls again for an open verification.
 	Retry(ctx context.Context, op record.Operator, verificationID int64) (verify.Result, error)
-	// History returns the newest attempts first.
-	History(ctx context.Context, limit int) ([]record.HistoryRow, error)
+	// FindHistory returns one page of the history, one row per verification (filtered, sorted, keyset
+	// paged in the database).
+	FindHistory(ctx context.Context, q record.HistoryPage) (record.HistoryResult, error)
+	// VerificationAttempts returns a verification's attempts, newest first.
+	VerificationAttempts(ctx context.Context, verificationID int64) ([]record.HistoryRow, error)
 	// Timeline returns an attempt's transitions, oldest first.
 	Timeline(ctx context.Context, attemptID int64) ([]record.Transition, error)
 	// Live returns the attempts being tracked now.

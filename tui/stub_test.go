@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -99,9 +100,68 @@ func (s *stubService) Retry(_ context.Context, _ record.Operator, verificationID
 	return s.placeRes, s.placeErr
 }
 
-func (s *stubService) History(_ context.Context, limit int) ([]record.HistoryRow, error) {
-	s.record("history %d", limit)
-	return s.rows, nil
+// FindHistory pages the stub's rows (newest first) one verification a line, in time order, with no filter:
+// the filter and the sorts are the store's (tested there and in the flows against a real database).
+func (s *stubService) FindHistory(_ context.Context, q record.HistoryPage) (record.HistoryResult, error) {
+	s.record("history %d", q.PageLimit())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var all []record.VerificationRow
+	index := map[int64]int{}
+	for _, r := range s.rows { // newest first: the first row of a verification is its latest
+		if i, ok := index[r.VerificationID]; ok {
+			all[i].Attempts++
+			all[i].CreatedAt = r.CreatedAt
+			continue
+		}
+		index[r.VerificationID] = len(all)
+		all = append(all, record.VerificationRow{Verification: record.Verification{ID: r.VerificationID,
+			Number: r.Number, Operator: r.Operator, CreatedAt: r.CreatedAt, Status: r.VerificationStatus,
+			Checks: r.Checks, MaxChecks: r.MaxChecks}, Latest: r, Attempts: 1})
+	}
+	before := func(a, b *record.Verification) bool { // a comes before b, newest first
+		return a.CreatedAt.After(b.CreatedAt) || (a.CreatedAt.Equal(b.CreatedAt) && a.ID > b.ID)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return before(&all[i].Verification, &all[j].Verification) })
+	res := record.HistoryResult{Total: -1}
+	if q.Count {
+		res.Total = len(all)
+	}
+	lo, hi := 0, len(all)
+	if q.After != nil {
+		k := record.Verification{ID: q.After.ID, CreatedAt: q.After.At}
+		cut := sort.Search(len(all), func(i int) bool { return !before(&all[i].Verification, &k) })
+		if q.Backward {
+			hi = cut
+		} else {
+			lo = cut
+			if lo < len(all) && all[lo].ID == k.ID {
+				lo++
+			}
+		}
+	}
+	n := q.PageLimit()
+	if q.Backward {
+		res.Rows, res.More = all[max(lo, hi-n):hi], hi-n > lo
+	} else {
+		res.Rows, res.More = all[lo:min(hi, lo+n)], lo+n < hi
+	}
+	res.Rows = append([]record.VerificationRow(nil), res.Rows...)
+	return res, nil
+}
+
+// VerificationAttempts returns the stub's rows of a verification, newest first.
+func (s *stubService) VerificationAttempts(_ context.Context, verificationID int64) ([]record.HistoryRow, error) {
+	s.record("attempts %d", verificationID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []record.HistoryRow
+	for _, r := range s.rows {
+		if r.VerificationID == verificationID {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 func (s *stubService) Timeline(_ context.Context, attemptID int64) ([]record.Transition, error) {

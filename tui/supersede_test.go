@@ -74,7 +74,7 @@ func TestRefusedSupersedeIsShownAsThePolicyWordsIt(t *testing.T) {
 	if m.status.Text() != ref.Error() {
 		t.Fatalf("status %q, want %q", m.status.Text(), ref.Error())
 	}
-	if !m.keys.Supersede.Enabled() || m.history.rows[len(m.history.rows)-1].VerificationStatus != r.VerificationStatus {
+	if !m.keys.Supersede.Enabled() || shownRows(m)[0].VerificationStatus != r.VerificationStatus {
 		t.Fatal("a refused supersede changed the open verification's row or its actions")
 	}
 }
@@ -86,7 +86,7 @@ func TestSupersedeOnlyOnAnOpenVerificationWithItsCallEnded(t *testing.T) {
 	rows[2].VerificationStatus = "verified"
 	rows[3].VerificationStatus, rows[3].Number = "awaiting-code", "" // anonymised
 	m := newUnitModel(t, newStub(), 80, 24)
-	m.Update(startedMsg{rows: rows})
+	m.Update(startedWith(rows))
 	send(m, keyTab)
 	for i, want := range []bool{false, true, false, false} {
 		if got := m.keys.Supersede.Enabled(); got != want {

@@ -51,6 +51,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case startedMsg:
 		add(m.started(msg))
+	case historyPageMsg:
+		add(m.historyPaged(msg))
+	case historyCountMsg:
+		m.historyCounted(msg)
+	case historyAttemptsMsg:
+		add(m.historyAttempts(msg))
 	case eventMsg:
 		add(m.applyEvent(msg.ev))
 		add(waitForEvent(m.events))
@@ -121,6 +127,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.keepRevealOnSelection()
 	m.reportReadBack()
+	if m.ready && !m.quitting {
+		add(m.historyScrolled()) // the cursor came near an edge of the window: the next page
+	}
 	// A long notice or question, another waiting read-back, a colleague's read-back or another live call
 	// takes more lines than before: lay out again only then.
 	if m.bottomHeight() != m.lay.statusH || m.noticeHeight() != m.lay.noticeH || m.liveRows() != m.lay.liveRows {
@@ -169,7 +178,9 @@ func (m *Model) started(msg startedMsg) tea.Cmd {
 	if msg.err != nil {
 		cmds = append(cmds, m.status.Set("history could not be loaded: "+msg.err.Error(), noticeError))
 	}
-	m.history.SetRows(msg.rows)
+	if m.history.paging.gen == 0 && m.history.paging.seq == 0 { // not overtaken by a filter or a sort
+		m.history.applyPage(historyPageMsg{kind: pageFirst, res: msg.res})
+	}
 	for _, a := range msg.live {
 		cmds = append(cmds, m.live.Upsert(a, m.now()))
 	}

@@ -95,7 +95,7 @@ func TestVerificationViewFromAnyRow(t *testing.T) {
 // and in the live calls.
 func TestDetailsToggleOpenAndClosed(t *testing.T) {
 	m := newUnitModel(t, newStub(), 80, 24)
-	m.Update(startedMsg{rows: makeRows(5)})
+	m.Update(startedWith(makeRows(5)))
 	placeMine(m, 9, "+447400123459")
 	send(m, keyTab) // live calls
 	for _, pane := range []string{"live", "history"} {
@@ -193,7 +193,7 @@ func TestCopyWritesOSC52(t *testing.T) {
 	m := New(stub, Options{Operator: record.Operator{Name: "sam", Role: record.RoleSupervisor}, Renderer: outputRenderer(&out),
 		Now: func() time.Time { return testStart }, Location: time.UTC})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.Update(startedMsg{rows: rows})
+	m.Update(startedWith(rows))
 	send(m, keyTab)
 	osc := func(text string) string { return "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\a" }
 
@@ -225,7 +225,7 @@ func TestCopyWritesOSC52(t *testing.T) {
 	// An operator has no reveal, so y copies the SID.
 	op := New(stub, Options{Operator: record.Operator{Name: "olga"}, Renderer: outputRenderer(&out), Now: func() time.Time { return testStart }})
 	op.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	op.Update(startedMsg{rows: rows})
+	op.Update(startedWith(rows))
 	send(op, keyTab)
 	out.Reset()
 	op.Update(await[copiedMsg](t, send(op, runes("y"))))
@@ -238,7 +238,7 @@ func TestCopyWritesOSC52(t *testing.T) {
 // screen it scrolls to the end, every line fits, and the help line keeps ? and q.
 func TestFullHelpListsEveryPaneAndScrollsAt60Columns(t *testing.T) {
 	m := newUnitModel(t, newStub(), 60, 20)
-	m.Update(startedMsg{rows: makeRows(3)})
+	m.Update(startedWith(makeRows(3)))
 	send(m, keyTab, runes("?"))
 	if m.Focus() != "help" {
 		t.Fatalf("focus %s", m.Focus())
@@ -351,6 +351,7 @@ func TestDetailTimelineHoldsTheReadBacks(t *testing.T) {
 	stub := newStub()
 	rows := makeRows(2)
 	rows[0].VerificationID, rows[1].VerificationID = 7, 7 // two attempts of one verification: #2 newest
+	stub.rows = rows
 	stub.timeline[2] = []record.Transition{{AttemptID: 2, At: rows[0].CreatedAt, Status: "queued", Source: record.SourceCreate}}
 	stub.timeline[1] = []record.Transition{{AttemptID: 1, At: rows[1].CreatedAt, Status: "queued", Source: record.SourceCreate}}
 	stub.checks = map[int64][]record.Check{7: {
@@ -358,7 +359,7 @@ func TestDetailTimelineHoldsTheReadBacks(t *testing.T) {
 		{VerificationID: 7, At: rows[0].CreatedAt.Add(40 * time.Second), Operator: "alice", OK: true},
 	}}
 	m := newUnitModel(t, stub, 140, 40)
-	m.Update(startedMsg{rows: rows})
+	m.Update(startedWith(rows))
 	send(m, keyTab)
 	m.Update(await[timelineMsg](t, send(m, timelineDueMsg{req: m.detail.seq, attemptID: 2})))
 	tl, _ := m.detail.Timeline(2)
@@ -366,7 +367,9 @@ func TestDetailTimelineHoldsTheReadBacks(t *testing.T) {
 		tl[1].Detail != "wrong digits, by bob" || tl[2].Detail != "right digits, by alice" {
 		t.Fatalf("the newest attempt's timeline lacks the read-backs: %+v\n%s", tl, v)
 	}
-	send(m, keyDown)
+	// The history shows the verification on one line: unfold its calls (#2, then #1) and go to #1.
+	m.Update(await[historyAttemptsMsg](t, send(m, tea.KeyMsg{Type: tea.KeyRight})))
+	send(m, keyDown, keyDown)
 	m.Update(await[timelineMsg](t, send(m, timelineDueMsg{req: m.detail.seq, attemptID: 1})))
 	if tl, _ := m.detail.Timeline(1); len(tl) != 1 {
 		t.Fatalf("the older attempt's timeline holds read-backs made after the next attempt: %+v", tl)
@@ -381,7 +384,7 @@ func TestColleaguesReadBackHasItsCountdown(t *testing.T) {
 	rows[0].VerificationStatus, rows[0].Outcome, rows[0].CreatedAt = "awaiting-code", "delivered", testStart.Add(-time.Minute)
 	stub.rows = rows
 	m := newUnitModel(t, stub, 80, 24)
-	m.Update(startedMsg{rows: rows})
+	m.Update(startedWith(rows))
 	send(m, keyTab)
 	cmd := send(m, runes("c"))
 	if m.Focus() != "code" || strings.Contains(m.View(), "expires in") {

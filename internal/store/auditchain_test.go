@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,8 +15,8 @@ import (
 
 // undoSchema5 takes a current database back to schema 4 (no trackers, an unchained audit log), for upgrade
 // tests.
-var undoSchema5 = []string{`DROP TABLE instances`, `DROP INDEX attempts_by_update`, `DROP INDEX verifications_by_update`, `DROP TABLE trackers`, `DROP TRIGGER audit_chained`, `DROP TRIGGER audit_no_replace`,
-	`ALTER TABLE audit DROP COLUMN hash`, `ALTER TABLE audit DROP COLUMN prev_hash`}
+var undoSchema5 = append(slices.Clone(undoSchema7), `DROP TABLE trackers`, `DROP TRIGGER audit_chained`, `DROP TRIGGER audit_no_replace`,
+	`ALTER TABLE audit DROP COLUMN hash`, `ALTER TABLE audit DROP COLUMN prev_hash`)
 
 // chained writes n entries and returns the store.
 func chained(t *testing.T, n int) *Store {

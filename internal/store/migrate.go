@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // migration is one step of the schema: it takes user_version from version-1 to version.
@@ -174,6 +176,33 @@ func migrations() []migration {
 			// Every process reads the rows changed since its last look (ChangedSince), once a poll interval.
 			`CREATE INDEX attempts_by_update ON attempts (updated_at)`,
 			`CREATE INDEX verifications_by_update ON verifications (updated_at)`,
+		},
+	}, {
+		version: 8,
+		name:    "indexes for finding and paging the history",
+		stmts: []string{
+			// The last digits of a number, reversed, so "ends with 3450" is an index range (historyfind.go).
+			`ALTER TABLE verifications ADD COLUMN number_tail TEXT
+				GENERATED ALWAYS AS (` + reversedTail("number", record.MaxTailDigits) + `) VIRTUAL`,
+			`CREATE INDEX verifications_by_tail ON verifications (number_tail)`,
+			// The sorts of the history page, each with the ID (every index ends in the rowid) for keyset paging.
+			`CREATE INDEX verifications_by_time ON verifications (created_at)`,
+			`CREATE INDEX verifications_by_status ON verifications (status)`,
+			`CREATE INDEX verifications_by_operator ON verifications (operator)`,
+			`CREATE INDEX verifications_by_number_id ON verifications (number)`,
+			// A call SID's call part (after the instance ID) and its last characters reversed, in lower case.
+			`ALTER TABLE attempts ADD COLUMN sid_call TEXT
+				GENERATED ALWAYS AS (lower(substr(call_sid, instr(call_sid, '-') + 1))) VIRTUAL`,
+			`ALTER TABLE attempts ADD COLUMN sid_tail TEXT
+				GENERATED ALWAYS AS (lower(` + reversedTail("call_sid", record.MaxSIDTail) + `)) VIRTUAL`,
+			`CREATE INDEX attempts_by_sid_call ON attempts (sid_call, verification_id) WHERE call_sid != ''`,
+			`CREATE INDEX attempts_by_sid_tail ON attempts (sid_tail, verification_id) WHERE call_sid != ''`,
+			`CREATE INDEX attempts_by_operator ON attempts (operator COLLATE NOCASE, verification_id)`,
+			`CREATE INDEX attempts_by_outcome ON attempts (outcome, verification_id)`,
+			`CREATE INDEX attempts_by_call_status ON attempts (status, verification_id)`,
+			// What a broad word tests of each verification read in order ("is one of its calls by alice?"),
+			// answered from the index alone.
+			`CREATE INDEX attempts_terms ON attempts (verification_id, operator COLLATE NOCASE, outcome, status)`,
 		},
 	}}
 }

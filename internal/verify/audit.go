@@ -108,15 +108,20 @@ func (s *Service) auditIntakeRefused(ctx context.Context, op record.Operator, ne
 		"number refused at intake: "+record.Quote(record.MaskNumber(ne.Input))+": "+ne.Reason)
 }
 
-// RefuseNumber is for a console that refused a typed number itself, from ParseNumber's live feedback,
-// without calling Place: it runs number intake on input again and, when intake refuses it, audits the refusal
-// as Place would and returns the *NumberError; a number intake accepts gives nil and is not recorded. It never
-// dials and writes nothing but the audit entry.
+// RefuseNumber is for a console that refused a typed number itself, from its live feedback (ParseNumber,
+// CheckDestination), without calling Place: it runs number intake and the destination policy on input again
+// and records the refusal exactly as Place would (an intake refusal audited, a policy refusal recorded as a
+// blocked attempt and audited), returning the *NumberError or *policy.Refusal. A number both accept gives nil
+// and is not recorded. It never dials.
 func (s *Service) RefuseNumber(ctx context.Context, op record.Operator, input string) error {
-	if _, err := s.ParseNumber(input); err != nil {
+	num, err := s.ParseNumber(input)
+	if err != nil {
 		ne := &NumberError{Input: strings.TrimSpace(input), Reason: reasonOf(err)}
 		s.auditIntakeRefused(ctx, op, ne)
 		return ne
+	}
+	if ref := s.set.Policy.CheckNumber(num); ref != nil {
+		return s.refuse(ctx, op, num, nil, ref)
 	}
 	return nil
 }

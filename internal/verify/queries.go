@@ -14,6 +14,29 @@ func (s *Service) History(ctx context.Context, limit int) ([]record.HistoryRow, 
 	return s.st.History(ctx, store.HistoryQuery{Limit: limit})
 }
 
+// FindHistory returns one page of the history, one row per verification, as q asks (see record.HistoryPage).
+func (s *Service) FindHistory(ctx context.Context, q record.HistoryPage) (record.HistoryResult, error) {
+	return s.st.FindHistory(ctx, q)
+}
+
+// VerificationAttempts returns a verification's attempts as history rows, newest first: what the history
+// shows when the operator unfolds a verification.
+func (s *Service) VerificationAttempts(ctx context.Context, verificationID int64) ([]record.HistoryRow, error) {
+	v, err := s.st.GetVerification(ctx, verificationID)
+	if err != nil {
+		return nil, err
+	}
+	as, err := s.st.AttemptsFor(ctx, verificationID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]record.HistoryRow, len(as))
+	for i := range as {
+		out[len(as)-1-i] = record.HistoryRow{Attempt: as[i], VerificationStatus: v.Status, Checks: v.Checks, MaxChecks: v.MaxChecks}
+	}
+	return out, nil
+}
+
 // Timeline returns an attempt's state changes, oldest first.
 func (s *Service) Timeline(ctx context.Context, attemptID int64) ([]record.Transition, error) {
 	return s.st.Transitions(ctx, attemptID)

@@ -59,6 +59,9 @@ type Store interface {
 	Checks(ctx context.Context, verificationID int64) ([]record.Check, error)
 	// History returns attempts with their verifications' status, newest first.
 	History(ctx context.Context, q store.HistoryQuery) ([]record.HistoryRow, error)
+	// FindHistory returns one page of the history by verification: the ones q's filter matches (from
+	// indexes over the whole history), in its sort order, after q.After (keyset paging).
+	FindHistory(ctx context.Context, q record.HistoryPage) (record.HistoryResult, error)
 	// Export writes the history to w.
 	Export(ctx context.Context, w io.Writer, o store.ExportOptions) error
 

@@ -161,6 +161,24 @@ func migrations() []migration {
 			`CREATE INDEX attempts_by_update ON attempts (updated_at)`,
 			`CREATE INDEX verifications_by_update ON verifications (updated_at)`,
 		},
+	}, {
+		version: 5,
+		name:    "indexes for finding and paging the history",
+		stmts: []string{
+			// The history's "/" (historyfind.go): the end of a number and of a SID as the start of its reverse,
+			// the call part of a SID and an operator's name without case; text_pattern_ops so ~>=~ and ~<~ ranges
+			// use them whatever the database's collation.
+			`CREATE INDEX verifications_by_tail ON verifications (reverse(number) text_pattern_ops)`,
+			`CREATE INDEX verifications_by_time ON verifications (created_at, id)`,
+			`CREATE INDEX verifications_by_status ON verifications (status, id)`,
+			`CREATE INDEX verifications_by_operator ON verifications (operator, id)`,
+			`CREATE INDEX verifications_by_number_id ON verifications (number, id)`,
+			`CREATE INDEX attempts_by_sid_call ON attempts ((` + sidCall + `) text_pattern_ops, verification_id) WHERE call_sid <> ''`,
+			`CREATE INDEX attempts_by_sid_tail ON attempts ((` + sidTail + `) text_pattern_ops, verification_id) WHERE call_sid <> ''`,
+			`CREATE INDEX attempts_by_operator ON attempts ((lower(operator)) text_pattern_ops, verification_id)`,
+			`CREATE INDEX attempts_by_outcome ON attempts (outcome, verification_id)`,
+			`CREATE INDEX attempts_by_call_status ON attempts (status, verification_id)`,
+		},
 	}}
 }
 

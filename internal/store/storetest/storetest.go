@@ -75,6 +75,8 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"RCMLToken", testRCMLToken},
 		{"History", testHistory},
 		{"Export", testExport},
+		{"FindHistory", testFindHistory},
+		{"HistoryPaging", testHistoryPaging},
 		{"PurgeAnonymises", testPurgeAnonymises},
 		{"PurgeDeletes", testPurgeDeletes},
 		{"PurgeEndedUnknown", testPurgeEndedUnknown},
