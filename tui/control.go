@@ -75,6 +75,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.verificationKey(msg)
 	case focusPresence:
 		return m.teamKey(msg)
+	case focusDashboard:
+		return m.dashboardKey(msg)
 	case focusFilter:
 		switch {
 		case key.Matches(msg, k.ApplyFilter):
@@ -291,6 +293,8 @@ func (m *Model) globalKey(msg tea.KeyMsg) tea.Cmd {
 		return m.openAudit()
 	case key.Matches(msg, k.Team):
 		return m.openTeam()
+	case key.Matches(msg, k.Dashboard):
+		return m.openDashboard()
 	case key.Matches(msg, k.Quit):
 		return m.requestQuit()
 	}
@@ -469,6 +473,9 @@ func (m *Model) keysFor(f focus) {
 	case focusVerification, focusPresence:
 		m.viewKeys(f)
 		return
+	case focusDashboard:
+		m.dashboardKeys()
+		return
 	case focusFilter:
 		k.ApplyFilter.SetEnabled(true)
 		k.ClearFilter.SetEnabled(true)
@@ -523,6 +530,7 @@ func (m *Model) keysFor(f focus) {
 	k.Audit.SetEnabled(m.isSupervisor())
 	k.Audit.SetHelp("A", "audit log")
 	k.Team.SetEnabled(true)
+	k.Dashboard.SetEnabled(true)
 	switch f {
 	case focusLive:
 		for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Home, &k.End} {

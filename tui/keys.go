@@ -23,6 +23,9 @@ type KeyMap struct {
 	Unfold, Fold key.Binding
 	// Sort sorts the history on the next column: time, number, result, operator.
 	Sort key.Binding
+	// Dashboard opens (and closes) the supervisor's dashboard; DashWindow switches its time window and
+	// DashBreakdown its breakdown.
+	Dashboard, DashWindow, DashBreakdown key.Binding
 	// EnterCode opens the read-back entry: for the selected verification in the lists (enter does too on the
 	// row of a delivered call whose read-back waits), for the oldest waiting one from the number input (no
 	// number holds a letter). SubmitCode checks the digits.
@@ -62,40 +65,43 @@ type KeyMap struct {
 // DefaultKeyMap returns the console's standard keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Call:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "call number")),
-		NextFocus:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
-		PrevFocus:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
-		Home:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "newest")),
-		End:         key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "oldest")),
-		Details:     key.NewBinding(key.WithKeys("enter", "d"), key.WithHelp("enter", "details")),
-		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		ApplyFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
-		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		Unfold:      key.NewBinding(key.WithKeys("right", " "), key.WithHelp("→/space", "show calls")),
-		Fold:        key.NewBinding(key.WithKeys("left", " "), key.WithHelp("←/space", "hide calls")),
-		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
-		EnterCode:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "enter code")),
-		SubmitCode:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check code")),
-		HangUp:      key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hang up")),
-		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
-		NoCall:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "got no call")),
-		Cancel:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel verification")),
-		Supersede:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "fresh verification")),
-		Reveal:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal number")),
-		Audit:       key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "audit log")),
-		Inspect:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "verification")),
-		Team:        key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "who is connected")),
-		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy SID")),
-		Yes:         key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
-		No:          key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no")),
-		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		ForceQuit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Call:          key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "call number")),
+		NextFocus:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		PrevFocus:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Back:          key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Up:            key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:          key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:        key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDown:      key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		Home:          key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "newest")),
+		End:           key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "oldest")),
+		Details:       key.NewBinding(key.WithKeys("enter", "d"), key.WithHelp("enter", "details")),
+		Filter:        key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ApplyFilter:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
+		ClearFilter:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Unfold:        key.NewBinding(key.WithKeys("right", " "), key.WithHelp("→/space", "show calls")),
+		Fold:          key.NewBinding(key.WithKeys("left", " "), key.WithHelp("←/space", "hide calls")),
+		Sort:          key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		EnterCode:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "enter code")),
+		SubmitCode:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check code")),
+		HangUp:        key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hang up")),
+		Retry:         key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		NoCall:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "got no call")),
+		Cancel:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel verification")),
+		Supersede:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "fresh verification")),
+		Reveal:        key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal number")),
+		Audit:         key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "audit log")),
+		Inspect:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "verification")),
+		Team:          key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "who is connected")),
+		Dashboard:     key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "dashboard")),
+		DashWindow:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time window")),
+		DashBreakdown: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "breakdown")),
+		Copy:          key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy SID")),
+		Yes:           key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
+		No:            key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no")),
+		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:          key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }
 
@@ -107,7 +113,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		k.Yes, k.No,
 		k.Call, k.SubmitCode, k.ApplyFilter, k.ClearFilter,
 		k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal,
-		k.Details, k.Inspect, k.Filter, k.Unfold, k.Fold, k.Sort, k.Copy, k.Audit, k.Team,
+		k.Details, k.Inspect, k.Filter, k.Unfold, k.Fold, k.Sort, k.Copy, k.DashWindow, k.DashBreakdown,
+		k.Audit, k.Team, k.Dashboard,
 		k.NextFocus, k.Back,
 	}, k.essentials()...)
 }
@@ -127,7 +134,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Call, k.SubmitCode, k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Details, k.Inspect, k.Filter, k.ApplyFilter, k.ClearFilter, k.Unfold, k.Fold, k.Sort, k.Copy, k.Audit, k.Team, k.NextFocus, k.PrevFocus, k.Back},
+		{k.Details, k.Inspect, k.Filter, k.ApplyFilter, k.ClearFilter, k.Unfold, k.Fold, k.Sort, k.Copy, k.Audit, k.Team, k.Dashboard,
+			k.DashWindow, k.DashBreakdown, k.NextFocus, k.PrevFocus, k.Back},
 		{k.Yes, k.No, k.Help, k.Quit, k.ForceQuit},
 	}
 }
@@ -137,6 +145,6 @@ func (k *KeyMap) all() []*key.Binding {
 	return []*key.Binding{
 		&k.Call, &k.NextFocus, &k.PrevFocus, &k.Back, &k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End,
 		&k.Details, &k.Filter, &k.ApplyFilter, &k.ClearFilter, &k.Unfold, &k.Fold, &k.Sort, &k.EnterCode, &k.SubmitCode, &k.HangUp,
-		&k.Retry, &k.NoCall, &k.Cancel, &k.Supersede, &k.Reveal, &k.Audit, &k.Inspect, &k.Team, &k.Copy, &k.Yes, &k.No, &k.Help, &k.Quit, &k.ForceQuit,
+		&k.Retry, &k.NoCall, &k.Cancel, &k.Supersede, &k.Reveal, &k.Audit, &k.Inspect, &k.Team, &k.Dashboard, &k.DashWindow, &k.DashBreakdown, &k.Copy, &k.Yes, &k.No, &k.Help, &k.Quit, &k.ForceQuit,
 	}
 }

@@ -195,6 +195,9 @@ func (m *Model) areaLines(now time.Time) []string {
 		return pad(splitLines(m.inspect.View(now, m.readersOf(m.inspect.id))), area)
 	case focusPresence:
 		return pad(splitLines(m.team.View(m.members, m.seatID(), m.seat == nil, now)), area)
+	case focusDashboard:
+		m.dash.view.SetSize(m.width, area)
+		return pad(splitLines(m.dash.view.View()), area)
 	}
 	if !m.ready {
 		// The history and the live calls are still on their way (a slow database, or a service still

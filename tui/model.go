@@ -87,6 +87,7 @@ const (
 	focusAudit
 	focusVerification
 	focusPresence
+	focusDashboard
 )
 
 // String names the focus, for tests and logs.
@@ -112,6 +113,8 @@ func (f focus) String() string {
 		return "verification"
 	case focusPresence:
 		return "presence"
+	case focusDashboard:
+		return "dashboard"
 	}
 	return "unknown"
 }
@@ -157,6 +160,7 @@ type Model struct {
 	audit   auditView
 	inspect verificationView // the verification view (i)
 	team    teamView         // who is connected (w)
+	dash    dashState        // the supervisor's dashboard (D)
 
 	viewBack focus // where the verification view and the presence screen return to
 	codeBack focus // where the keyboard was when the read-back was opened: it returns there
@@ -241,6 +245,7 @@ func New(svc Service, opts Options) *Model {
 	m.audit = newAuditView(st, m.loc)
 	m.audit.plain = plainProfile(m.renderer)
 	m.inspect = newVerificationView(st, digits, m.loc)
+	m.dash.view = newDashboard(*st, m.loc)
 	m.team = newTeamView(st, m.loc)
 	if m.seat != nil {
 		m.members = m.seat.Members()

@@ -181,7 +181,7 @@ func (m *Model) closeView() tea.Cmd {
 		m.inspect.Close()
 	}
 	switch back {
-	case focusVerification, focusPresence, focusConfirm, focusHelp, focusFilter:
+	case focusVerification, focusPresence, focusDashboard, focusConfirm, focusHelp, focusFilter:
 		back = focusHistory
 	}
 	if back == focusCode && !m.code.open {

@@ -2,9 +2,12 @@ package tui
 
 import (
 	"context"
+	"time"
 
+	"github.com/flashcall/flashcall/internal/alarms"
 	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/stats"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
@@ -63,6 +66,11 @@ type Service interface {
 	// CopyNumber returns an attempt's full number for a supervisor copying it, after auditing the copy (a
 	// *verify.RoleError for anyone else).
 	CopyNumber(ctx context.Context, op record.Operator, attemptID int64) (string, error)
+	// Figures counts the dashboard's figures of [since, until) with the breakdowns in by, hours and days in
+	// loc (stats.Compute, as `flashcall report` does). Every operator may read them.
+	Figures(ctx context.Context, since, until time.Time, by []stats.Dimension, loc *time.Location) (stats.Figures, error)
+	// ActiveAlarms returns the alarms that hold now.
+	ActiveAlarms() []alarms.Alarm
 }
 
 // The service must keep satisfying the interface the console is written against.

@@ -7,8 +7,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/alarms"
 	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/stats"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 )
@@ -22,6 +24,8 @@ type stubService struct {
 	timeline map[int64][]record.Transition
 	events   chan verify.Event
 	calls    []string
+	figures  stats.Figures
+	alarms   []alarms.Alarm
 	placeRes verify.Result
 	placeErr error
 	checkRes verify.CheckResult
@@ -279,4 +283,21 @@ func makeRows(n int) []record.HistoryRow {
 		}
 	}
 	return rows
+}
+
+// Figures records the span and the breakdowns asked for and returns the stub's figures.
+func (s *stubService) Figures(_ context.Context, since, until time.Time, by []stats.Dimension, _ *time.Location) (stats.Figures, error) {
+	s.record("figures %s %s %v", since.Format(time.RFC3339), until.Format(time.RFC3339), by)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.figures
+	f.Since, f.Until = since, until
+	return f, nil
+}
+
+// ActiveAlarms returns the stub's alarms.
+func (s *stubService) ActiveAlarms() []alarms.Alarm {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.alarms
 }

@@ -86,6 +86,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			add(m.status.Set("recorded: "+shownNumber(msg.number)+" got no call; press r to call again", noticeInfo))
 		}
+	case figuresMsg:
+		add(m.figures(msg))
+	case dashTickMsg:
+		add(m.dashTick(msg))
 	case timelineDueMsg:
 		add(m.detail.Due(msg, m.cmds))
 	case timelineMsg:

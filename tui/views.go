@@ -36,6 +36,8 @@ func (m *Model) verificationKey(msg tea.KeyMsg) tea.Cmd {
 		return m.setFocus(focusHelp)
 	case key.Matches(msg, k.Team):
 		return m.openTeam()
+	case key.Matches(msg, k.Dashboard):
+		return m.openDashboard()
 	case key.Matches(msg, k.Quit):
 		return m.requestQuit()
 	}
@@ -64,6 +66,8 @@ func (m *Model) teamKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.back = focusPresence
 		return m.setFocus(focusHelp)
+	case key.Matches(msg, k.Dashboard):
+		return m.openDashboard()
 	case key.Matches(msg, k.Quit):
 		return m.requestQuit()
 	}
@@ -82,6 +86,7 @@ func (m *Model) viewKeys(f focus) {
 	k.Back.SetHelp("esc", "back")
 	k.Help.SetEnabled(true)
 	k.Quit.SetEnabled(true)
+	k.Dashboard.SetEnabled(true)
 	if f == focusPresence {
 		k.Team.SetEnabled(true)
 		k.Team.SetHelp("w", "close")

@@ -39,11 +39,21 @@ type AlarmNotifier interface {
 // the service closes or Stop is called; notify, when not nil, is told of each alarm raised and cleared.
 func (s *Service) WatchAlarms(set alarms.Settings, every time.Duration, notify AlarmNotifier) *AlarmWatch {
 	w := &AlarmWatch{s: s, set: set, every: every, notify: notify, active: map[string]alarms.Alarm{}}
+	s.alarms.Store(w)
 	w.mu.Lock()
 	w.timer = s.clk.AfterFunc(0, w.tick)
 	w.mu.Unlock()
 	context.AfterFunc(s.ctx, w.Stop)
 	return w
+}
+
+// ActiveAlarms returns the alarms that hold now (none when no watch was started): every screen's header and
+// the dashboard show them.
+func (s *Service) ActiveAlarms() []alarms.Alarm {
+	if w := s.alarms.Load(); w != nil {
+		return w.Active()
+	}
+	return nil
 }
 
 // Stop ends the watch.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/callerid"
@@ -56,6 +57,7 @@ type Deps struct {
 
 // Service is the flash-call flow. It is safe for concurrent use by many sessions.
 type Service struct {
+	alarms   atomic.Pointer[AlarmWatch] // the alarm watch, once WatchAlarms started one
 	calls    Caller
 	st       Store
 	me       store.Tracker // this process, as the tracker of the calls it follows
