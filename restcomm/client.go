@@ -46,6 +46,7 @@ type Client struct {
 	logger     *slog.Logger
 	retry      RetryPolicy
 	jitter     func(n int64) int64 // returns a value in [0, n); n > 0
+	wrap       func(http.RoundTripper) http.RoundTripper
 }
 
 // Option configures a Client in New.
@@ -144,6 +145,13 @@ func New(baseURL, accountSID, authToken string, opts ...Option) (*Client, error)
 	// *http.Client.
 	hc := *c.hc
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	if c.wrap != nil {
+		next := hc.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		hc.Transport = c.wrap(next)
+	}
 	c.hc = &hc
 	return c, nil
 }

@@ -59,6 +59,7 @@ follows them up. See [ssh] in config.example.toml.`, e.stderr)
 		fmt.Fprintf(e.stderr, "flashcall serve: %v\n", err)
 		return exitUsage
 	}
+	a.SetSessionCounter(srv.Sessions)
 	ln, err := net.Listen("tcp", cfg.SSH.Listen)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "flashcall serve: ssh.listen %s: %v (another server running? pick a free port)\n",

@@ -11,10 +11,12 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/config"
+	"github.com/flashcall/flashcall/internal/metrics"
 	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/verify"
@@ -61,7 +63,13 @@ type App struct {
 	// Logger is the log.
 	Logger *slog.Logger
 
-	closers []func()
+	// Metrics are the Prometheus counters, served at MetricsPath on server.listen.
+	Metrics *metrics.Metrics
+	// Alarms watches the service's figures (nil when [alarms] is off or there is no history).
+	Alarms *verify.AlarmWatch
+
+	sessions atomic.Pointer[func() int] // how many SSH sessions are open, once serve says
+	closers  []func()
 }
 
 // Open builds and starts everything the configuration describes. Close undoes it.
@@ -104,9 +112,25 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 		a.SimURL = url + "/restcomm"
 		base, sid, token = a.SimURL, a.Sim.AccountSID(), a.Sim.AuthToken()
 	}
+	a.Metrics = metrics.New(metrics.Gauges{
+		LiveCalls: func() int {
+			if s := a.Service; s != nil {
+				return len(s.Live())
+			}
+			return 0
+		},
+		Sessions: a.sessionCount,
+		Alarms: func() int {
+			if s := a.Service; s != nil {
+				return len(s.ActiveAlarms())
+			}
+			return 0
+		},
+	})
 	a.Client, err = restcomm.New(base, sid, token,
 		restcomm.WithUserAgent("flashcall/"+Version),
-		restcomm.WithLogger(a.Logger.With("component", "restcomm")))
+		restcomm.WithLogger(a.Logger.With("component", "restcomm")),
+		restcomm.WithTransportWrapper(a.Metrics.Transport))
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +178,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 		Expiry: cfg.Verify.Expiry.Duration, DefaultRegion: cfg.Call.DefaultRegion,
 		LookupWindow: cfg.Call.LookupWindow.Duration, Policy: pol, Retention: cfg.History.Retention.Duration,
 		RetentionDelete: cfg.History.RetentionMode == config.RetainDelete, Shared: true,
+		Observer: a.Metrics,
 	}
 	public := strings.TrimRight(cfg.Server.PublicURL, "/")
 	if public == "" && ln != nil && cfg.UsesSimulator() {
@@ -211,11 +236,13 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 		mux.Handle(rcml.TokenPattern, h)
 		mux.Handle(rcml.TokenPath, h) // any other address under it: the neutral document, never a silent 404
 		mux.Handle(verify.CallbackPattern, a.Service.CallbackHandler())
+		mux.Handle(MetricsPath, a.Metrics.Handler())
 		a.closers = append(a.closers, serveOn(ln, mux))
 	}
 	if err := a.Service.Start(ctx); err != nil {
 		return nil, err
 	}
+	a.watchAlarms(cfg)
 	return a, nil
 }
 
