@@ -36,7 +36,7 @@ func (c commands) start() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := c.ctx()
 		defer cancel()
-		res, err := c.svc.FindHistory(ctx, record.HistoryPage{Limit: c.history, Count: true})
+		res, err := c.svc.FindHistory(ctx, c.op, record.HistoryPage{Limit: c.history, Count: true})
 		return startedMsg{res: res, live: c.svc.Live(), err: err}
 	}
 }
@@ -47,7 +47,7 @@ func (c commands) page(gen, seq uint64, kind pageKind, q record.HistoryPage) tea
 	return func() tea.Msg {
 		ctx, cancel := c.ctx()
 		defer cancel()
-		res, err := c.svc.FindHistory(ctx, q)
+		res, err := c.svc.FindHistory(ctx, c.op, q)
 		return historyPageMsg{gen: gen, seq: seq, kind: kind, res: res, err: err}
 	}
 }
@@ -57,7 +57,7 @@ func (c commands) count(gen, seq uint64, q record.HistoryPage) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := c.ctx()
 		defer cancel()
-		res, err := c.svc.FindHistory(ctx, q)
+		res, err := c.svc.FindHistory(ctx, c.op, q)
 		return historyCountMsg{gen: gen, seq: seq, res: res, err: err}
 	}
 }

@@ -17,7 +17,7 @@ import (
 func startedWith(rows []record.HistoryRow) startedMsg {
 	s := newStub()
 	s.rows = rows
-	res, _ := s.FindHistory(context.Background(), record.HistoryPage{Limit: DefaultHistoryWindow / 3, Count: true})
+	res, _ := s.FindHistory(context.Background(), record.Operator{}, record.HistoryPage{Limit: DefaultHistoryWindow / 3, Count: true})
 	return startedMsg{res: res}
 }
 

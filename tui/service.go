@@ -37,7 +37,7 @@ type Service interface {
 	Retry(ctx context.Context, op record.Operator, verificationID int64) (verify.Result, error)
 	// FindHistory returns one page of the history, one row per verification (filtered, sorted, keyset
 	// paged in the database).
-	FindHistory(ctx context.Context, q record.HistoryPage) (record.HistoryResult, error)
+	FindHistory(ctx context.Context, op record.Operator, q record.HistoryPage) (record.HistoryResult, error)
 	// VerificationAttempts returns a verification's attempts, newest first.
 	VerificationAttempts(ctx context.Context, verificationID int64) ([]record.HistoryRow, error)
 	// Timeline returns an attempt's transitions, oldest first.

@@ -106,7 +106,7 @@ func (s *stubService) Retry(_ context.Context, _ record.Operator, verificationID
 
 // FindHistory pages the stub's rows (newest first) one verification a line, in time order, with no filter:
 // the filter and the sorts are the store's (tested there and in the flows against a real database).
-func (s *stubService) FindHistory(_ context.Context, q record.HistoryPage) (record.HistoryResult, error) {
+func (s *stubService) FindHistory(_ context.Context, _ record.Operator, q record.HistoryPage) (record.HistoryResult, error) {
 	s.record("history %d", q.PageLimit())
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -59,6 +59,10 @@ const (
 	AuditAlarmRaised Action = "alarm-raised"
 	// AuditAlarmCleared: an alarm's condition no longer holds (Detail: which).
 	AuditAlarmCleared Action = "alarm-cleared"
+	// AuditHistorySearched: an operator searched the history by more of a number than the screen shows (4
+	// to 8 trailing digits, or a whole number): Detail says how many digits, and only the last 3 of them.
+	// Each search is recorded once per operator and digits for a while, however often it is typed again.
+	AuditHistorySearched Action = "history-searched"
 )
 
 // AuditEntry is one line of the append-only audit log: who did what, when, from where. It never holds a full

@@ -15,7 +15,8 @@ func (s *Service) History(ctx context.Context, limit int) ([]record.HistoryRow, 
 }
 
 // FindHistory returns one page of the history, one row per verification, as q asks (see record.HistoryPage).
-func (s *Service) FindHistory(ctx context.Context, q record.HistoryPage) (record.HistoryResult, error) {
+func (s *Service) FindHistory(ctx context.Context, op record.Operator, q record.HistoryPage) (record.HistoryResult, error) {
+	s.auditSearch(ctx, op, &q.Filter)
 	return s.st.FindHistory(ctx, q)
 }
 

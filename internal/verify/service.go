@@ -58,6 +58,7 @@ type Deps struct {
 // Service is the flash-call flow. It is safe for concurrent use by many sessions.
 type Service struct {
 	alarms   atomic.Pointer[AlarmWatch] // the alarm watch, once WatchAlarms started one
+	searches searchLog                  // history searches by digits audited lately
 	calls    Caller
 	st       Store
 	me       store.Tracker // this process, as the tracker of the calls it follows
