@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,19 +13,12 @@ import (
 
 	"github.com/flashcall/flashcall/internal/stats"
 	"github.com/flashcall/flashcall/internal/stats/statstest"
-	"github.com/flashcall/flashcall/internal/store"
 )
 
 // seededFigures are the figures of statstest's hand-counted day, by country, with the day's hours.
 func seededFigures(t *testing.T) stats.Figures {
 	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "history.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	statstest.Seed(t, s)
-	f, err := stats.Compute(context.Background(), s, statstest.Day, statstest.Day.AddDate(0, 0, 1), stats.Options{
+	f, err := stats.Compute(context.Background(), statstest.SQLite(t), statstest.Day, statstest.Day.AddDate(0, 0, 1), stats.Options{
 		By: []stats.Dimension{stats.ByCountry, stats.ByHour}, CodeDigits: 4})
 	if err != nil {
 		t.Fatal(err)

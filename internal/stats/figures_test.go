@@ -2,7 +2,6 @@ package stats_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,16 +12,7 @@ import (
 )
 
 // seeded opens a real SQLite history holding statstest's hand-counted history.
-func seeded(t *testing.T) *store.Store {
-	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "history.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	statstest.Seed(t, s)
-	return s
-}
+func seeded(t *testing.T) *store.Store { return statstest.SQLite(t) }
 
 // TestFiguresAreHandCounted: every tile and every breakdown row of the seeded day, against the counts worked
 // out by hand from statstest.Seed's table.

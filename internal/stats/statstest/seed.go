@@ -4,10 +4,12 @@ package statstest
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/store"
 )
 
 // Writer is the part of a history engine the seed writes through (verify.Store has it).
@@ -105,4 +107,17 @@ func Seed(t testing.TB, s Writer) {
 		ended(at(25, 0), CLI1, record.OutcomeDelivered))
 	verification("+447400100008", "GB", bob, at(13, 0), at(13, 0), record.StatusCalling, 0,
 		call{at: at(13, 0), from: CLI3, state: record.StateLive})
+}
+
+// SQLite opens a real SQLite history in a temporary directory holding the seeded history (closed when the
+// test ends).
+func SQLite(t testing.TB) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "history.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	Seed(t, s)
+	return s
 }
