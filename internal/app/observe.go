@@ -26,7 +26,7 @@ func (a *App) watchAlarms(cfg *config.Config) {
 		a.closers = append(a.closers, w.Close)
 		notify = w
 	}
-	a.Alarms = a.Service.WatchAlarms(cfg.Alarms.Settings(), alarmEvery, notify)
+	a.Alarms = a.Service.WatchAlarms(cfg.Alarms.Settings(), alarmEvery, notify, cfg.Alarms.Pause)
 	a.closers = append(a.closers, a.Alarms.Stop)
 }
 

@@ -34,6 +34,9 @@ const (
 	RuleLocked = "locked"
 	// RuleDailyCap: the day's calls are used up.
 	RuleDailyCap = "daily_cap"
+	// RulePaused: an alarm paused calls to the number's country or range until a supervisor resumes them
+	// (alarms.pause).
+	RulePaused = "paused"
 )
 
 // Refusal is a call the policy refuses. Its message, shown verbatim on the console and by `flashcall call`,

@@ -63,6 +63,11 @@ const (
 	// to 8 trailing digits, or a whole number): Detail says how many digits, and only the last 3 of them.
 	// Each search is recorded once per operator and digits for a while, however often it is typed again.
 	AuditHistorySearched Action = "history-searched"
+	// AuditPaused: an alarm paused new calls to a country or number range (Detail: which, the pause's ID and
+	// the alarm).
+	AuditPaused Action = "calls-paused"
+	// AuditResumed: a supervisor resumed calls an alarm paused (Detail: which and the pause's ID).
+	AuditResumed Action = "calls-resumed"
 )
 
 // AuditEntry is one line of the append-only audit log: who did what, when, from where. It never holds a full

@@ -223,8 +223,8 @@ func TestFind100k(t *testing.T) {
 var undoSchema7 = append(slices.Clone(undoSchema8), `DROP TABLE instances`, `DROP INDEX attempts_by_update`,
 	`DROP INDEX verifications_by_update`)
 
-// undoSchema8 takes a current database back to schema 7.
-var undoSchema8 = []string{
+// undoSchema8 takes a current database back to schema 7 (after undoSchema9: no pauses).
+var undoSchema8 = []string{`DROP TABLE pauses`,
 	`DROP INDEX verifications_by_tail`, `DROP INDEX verifications_by_time`, `DROP INDEX verifications_by_status`,
 	`DROP INDEX verifications_by_operator`, `DROP INDEX verifications_by_number_id`, `DROP INDEX attempts_by_sid_call`,
 	`DROP INDEX attempts_by_sid_tail`, `DROP INDEX attempts_by_operator`, `DROP INDEX attempts_by_outcome`,

@@ -204,6 +204,24 @@ func migrations() []migration {
 			// answered from the index alone.
 			`CREATE INDEX attempts_terms ON attempts (verification_id, operator COLLATE NOCASE, outcome, status)`,
 		},
+	}, {
+		version: 9,
+		name:    "pauses after alarms",
+		stmts: []string{
+			// A country or number range whose calls an alarm stopped, until a supervisor resumes it. At most
+			// one pause in force per scope and key, whichever instance raised the alarm.
+			`CREATE TABLE pauses (
+				id         INTEGER PRIMARY KEY,
+				scope      TEXT    NOT NULL,
+				key        TEXT    NOT NULL,
+				alarm      TEXT    NOT NULL DEFAULT '',
+				reason     TEXT    NOT NULL DEFAULT '',
+				created_at INTEGER NOT NULL,
+				resumed_at INTEGER NOT NULL DEFAULT 0,
+				resumed_by TEXT    NOT NULL DEFAULT ''
+			) STRICT`,
+			`CREATE UNIQUE INDEX pauses_in_force ON pauses (scope, key) WHERE resumed_at = 0`,
+		},
 	}}
 }
 

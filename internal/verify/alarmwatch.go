@@ -21,6 +21,7 @@ type AlarmWatch struct {
 	set    alarms.Settings
 	every  time.Duration
 	notify AlarmNotifier
+	pause  bool // conversion alarms pause their scope (alarms.pause)
 
 	eval   sync.Mutex // one evaluation at a time, so an alarm is raised once
 	mu     sync.Mutex
@@ -36,9 +37,10 @@ type AlarmNotifier interface {
 }
 
 // WatchAlarms starts evaluating the alarms every interval (the first time at once, in the background) until
-// the service closes or Stop is called; notify, when not nil, is told of each alarm raised and cleared.
-func (s *Service) WatchAlarms(set alarms.Settings, every time.Duration, notify AlarmNotifier) *AlarmWatch {
-	w := &AlarmWatch{s: s, set: set, every: every, notify: notify, active: map[string]alarms.Alarm{}}
+// the service closes or Stop is called; notify, when not nil, is told of each alarm raised and cleared, and
+// with pause a conversion alarm pauses calls to its country or prefix until a supervisor resumes them.
+func (s *Service) WatchAlarms(set alarms.Settings, every time.Duration, notify AlarmNotifier, pause bool) *AlarmWatch {
+	w := &AlarmWatch{s: s, set: set, every: every, notify: notify, pause: pause, active: map[string]alarms.Alarm{}}
 	s.alarms.Store(w)
 	w.mu.Lock()
 	w.timer = s.clk.AfterFunc(0, w.tick)
@@ -131,6 +133,9 @@ func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
 		w.s.log.Warn("alarm raised", "alarm", a.ID(), "detail", a.Detail)
 		w.s.audit(ctx, op, record.AuditAlarmRaised, "", 0, 0, a.Detail)
 		w.s.publish(Event{Kind: EventNotice, Notice: "ALARM: " + a.Detail, Err: true})
+		if w.pause {
+			w.s.pauseFor(ctx, a)
+		}
 		if w.notify != nil {
 			w.notify.Send("raised", a, now)
 		}

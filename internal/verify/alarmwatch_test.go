@@ -37,7 +37,7 @@ func TestAlarmRaisedOnceThenCleared(t *testing.T) {
 	}
 	set := alarms.Settings{Window: time.Hour, Baseline: 24 * time.Hour, MinCalls: 20, AnsweredRate: 0.2}
 	sent := &notified{}
-	w := r.svc.WatchAlarms(set, time.Hour, sent) // evaluated here by hand: the clock is the test's
+	w := r.svc.WatchAlarms(set, time.Hour, sent, true) // evaluated here by hand: the clock is the test's
 	w.Evaluate(ctx)
 	w.Evaluate(ctx)
 	raised := r.auditOf(record.AuditAlarmRaised)

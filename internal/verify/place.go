@@ -49,6 +49,9 @@ func (s *Service) intake(ctx context.Context, op record.Operator, input string) 
 	if ref := s.set.Policy.CheckNumber(num); ref != nil {
 		return num, nil, nil, s.refuse(ctx, op, num, nil, ref)
 	}
+	if ref := s.pausedRefusal(ctx, num); ref != nil {
+		return num, nil, nil, s.refuse(ctx, op, num, nil, ref)
+	}
 	if !s.claim(num.E164) {
 		return num, nil, nil, ErrLiveCall
 	}

@@ -179,6 +179,23 @@ func migrations() []migration {
 			`CREATE INDEX attempts_by_outcome ON attempts (outcome, verification_id)`,
 			`CREATE INDEX attempts_by_call_status ON attempts (status, verification_id)`,
 		},
+	}, {
+		version: 6,
+		name:    "pauses after alarms",
+		stmts: []string{
+			// The SQLite engine's step 9.
+			`CREATE TABLE pauses (
+				id         BIGSERIAL PRIMARY KEY,
+				scope      TEXT   NOT NULL,
+				key        TEXT   NOT NULL,
+				alarm      TEXT   NOT NULL DEFAULT '',
+				reason     TEXT   NOT NULL DEFAULT '',
+				created_at BIGINT NOT NULL,
+				resumed_at BIGINT NOT NULL DEFAULT 0,
+				resumed_by TEXT   NOT NULL DEFAULT ''
+			)`,
+			`CREATE UNIQUE INDEX pauses_in_force ON pauses (scope, key) WHERE resumed_at = 0`,
+		},
 	}}
 }
 

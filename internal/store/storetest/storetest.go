@@ -83,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"Tracking", testTracking},
 		{"TrackingUnderConcurrency", testTrackingConcurrent},
 		{"StatRows", testStatRows},
+		{"Pauses", testPauses},
 		{"ChangedSince", testChangedSince},
 		{"Instances", testInstances},
 		{"PlacementRecordsTracker", testPlacementRecordsTracker},

@@ -1,0 +1,110 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/alarms"
+	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/stats"
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// Pauses. A conversion alarm (alarms.ConversionDrop) with [alarms] pause on stops new calls to its country or
+// number range: the pause is stored in the history, so every instance on it refuses them, until a supervisor
+// resumes it (audited both ways). Place and Supersede read the pauses in force before anything is written.
+
+// PauseStore is the pauses' part of a history engine (both have it).
+type PauseStore interface {
+	// AddPause records a pause, or returns the one in force for its scope and key and store.ErrPaused.
+	AddPause(ctx context.Context, p *record.Pause) error
+	// ActivePauses returns the pauses in force, oldest first.
+	ActivePauses(ctx context.Context) ([]record.Pause, error)
+	// ResumePause ends a pause in force, by whom and when (store.ErrNotFound for none).
+	ResumePause(ctx context.Context, id int64, by string, at time.Time) (*record.Pause, error)
+}
+
+// pauses returns the store's pause methods, nil when it has none.
+func (s *Service) pauses() PauseStore {
+	p, _ := s.st.(PauseStore)
+	return p
+}
+
+// Pauses returns the pauses in force (none when the history keeps none).
+func (s *Service) Pauses(ctx context.Context) ([]record.Pause, error) {
+	p := s.pauses()
+	if p == nil {
+		return nil, nil
+	}
+	return p.ActivePauses(ctx)
+}
+
+// pausedRefusal is the refusal for a number whose country or range is paused, or nil. A history that cannot
+// be read refuses too: a pause must not be bypassed by a fault.
+func (s *Service) pausedRefusal(ctx context.Context, num policy.Number) *policy.Refusal {
+	ps, err := s.Pauses(ctx)
+	if err != nil {
+		return &policy.Refusal{Rule: policy.RulePaused, Reason: "the pauses after alarms could not be read, so no call is " +
+			"placed: try again in a moment (" + err.Error() + ")"}
+	}
+	prefix := ""
+	if n := len(num.E164); n > stats.PrefixHidden {
+		prefix = num.E164[:n-stats.PrefixHidden]
+	}
+	for _, p := range ps {
+		if (p.Scope == record.PauseCountry && p.Key == num.Region) || (p.Scope == record.PausePrefix && p.Key == prefix) {
+			return &policy.Refusal{Rule: policy.RulePaused, Reason: fmt.Sprintf("calls to %s %s are paused since %s "+
+				"by the alarm %s (pause %d), until a supervisor resumes them",
+				p.Scope, p.Key, p.CreatedAt.Format("2006-01-02 15:04 MST"), p.Alarm, p.ID)}
+		}
+	}
+	return nil
+}
+
+// pauseFor pauses the scope of a conversion alarm, audited; a scope paused already stays as it is.
+func (s *Service) pauseFor(ctx context.Context, a alarms.Alarm) {
+	ps := s.pauses()
+	if ps == nil || a.Kind != alarms.ConversionDrop {
+		return
+	}
+	scope := record.PauseCountry
+	if a.By == stats.ByPrefix {
+		scope = record.PausePrefix
+	}
+	p := record.Pause{Scope: scope, Key: a.Key, Alarm: a.ID(), Reason: a.Detail, CreatedAt: s.clk.Now()}
+	switch err := ps.AddPause(ctx, &p); {
+	case errors.Is(err, store.ErrPaused):
+		return
+	case err != nil:
+		s.log.Error("calls not paused after an alarm: the history refused the pause", "alarm", a.ID(), "err", err)
+		return
+	}
+	s.log.Warn("calls paused after an alarm", "scope", scope, "key", a.Key, "pause", p.ID)
+	s.audit(ctx, flashcallOperator("alarms"), record.AuditPaused, "", 0, 0,
+		fmt.Sprintf("calls to %s %s paused (pause %d) until a supervisor resumes them: %s", scope, a.Key, p.ID, a.Detail))
+	s.publish(Event{Kind: EventNotice, Notice: fmt.Sprintf("calls to %s %s are paused after an alarm (pause %d)", scope, a.Key, p.ID), Err: true})
+}
+
+// ResumePause lets calls to a paused country or range through again. Only a supervisor may (anyone else gets
+// a *RoleError, audited); the resume is audited with who did it.
+func (s *Service) ResumePause(ctx context.Context, op record.Operator, id int64) (*record.Pause, error) {
+	if err := s.requireSupervisor(ctx, op, "resuming calls an alarm paused", "", 0, 0); err != nil {
+		return nil, err
+	}
+	ps := s.pauses()
+	if ps == nil {
+		return nil, errors.New("this history keeps no pauses")
+	}
+	p, err := ps.ResumePause(ctx, id, op.String(), s.clk.Now())
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, op, record.AuditResumed, "", 0, 0, fmt.Sprintf("calls to %s %s resumed (pause %d, %s)", p.Scope, p.Key,
+		p.ID, strings.TrimSpace(p.Alarm)))
+	s.publish(Event{Kind: EventNotice, Notice: fmt.Sprintf("calls to %s %s resumed by %s", p.Scope, p.Key, op.Who())})
+	return p, nil
+}
