@@ -36,6 +36,9 @@ type Store interface {
 	GetAttempt(ctx context.Context, id int64) (*record.Attempt, error)
 	// UpdateAttempt writes a over the stored attempt a.ID.
 	UpdateAttempt(ctx context.Context, a *record.Attempt) error
+	// UpdateAttemptWith writes a over the stored attempt a.ID and stores the transitions trs (for a.ID) in the
+	// same transaction: one state change, one commit.
+	UpdateAttemptWith(ctx context.Context, a *record.Attempt, trs ...record.Transition) error
 	// AttemptsFor returns a verification's attempts, oldest first.
 	AttemptsFor(ctx context.Context, verificationID int64) ([]record.Attempt, error)
 	// UnfinishedAttempts returns the attempts a stopped process may have left behind.

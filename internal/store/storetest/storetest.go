@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		fn   func(t *testing.T, c *suite)
 	}{
 		{"RoundTrip", testRoundTrip},
+		{"UpdateAttemptWith", testUpdateAttemptWith},
 		{"NotFound", testNotFound},
 		{"OpenVerifications", testOpenVerifications},
 		{"UnfinishedAndLastFrom", testUnfinishedAndLastFrom},
