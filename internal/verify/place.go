@@ -211,8 +211,7 @@ func (s *Service) createFailed(ctx context.Context, a record.Attempt, v record.V
 		a.State = record.StateUnknown
 		a.Outcome = record.OutcomeUnknown
 		s.log.Warn("call outcome unknown", "attempt", a.ID, "err", err)
-		s.addTransition(ctx, a.ID, "unknown", record.SourceCreate, a.Error)
-		if uerr := s.st.UpdateAttempt(ctx, &a); uerr != nil {
+		if uerr := s.st.UpdateAttemptWith(ctx, &a, s.transition(a.ID, "unknown", record.SourceCreate, a.Error)); uerr != nil {
 			s.log.Error("attempt update failed", "attempt", a.ID, "err", uerr)
 		}
 		// Keep it tracked: the tracker looks it up with ListCalls and never dials again.
@@ -222,8 +221,7 @@ func (s *Service) createFailed(ctx context.Context, a record.Attempt, v record.V
 	a.State = record.StateNotPlaced
 	a.EndedAt = now
 	s.log.Warn("call not placed", "attempt", a.ID, "err", err)
-	s.addTransition(ctx, a.ID, "not-placed", record.SourceCreate, a.Error)
-	if uerr := s.st.UpdateAttempt(ctx, &a); uerr != nil {
+	if uerr := s.st.UpdateAttemptWith(ctx, &a, s.transition(a.ID, "not-placed", record.SourceCreate, a.Error)); uerr != nil {
 		s.log.Error("attempt update failed", "attempt", a.ID, "err", uerr)
 	}
 	v = s.afterAttempt(ctx, v.ID)

@@ -60,10 +60,9 @@ func (s *Service) Start(ctx context.Context) error {
 				a.Error = "the previous run stopped while placing this call: looking it up in Restcomm"
 			}
 			a.UpdatedAt = s.clk.Now()
-			if err := s.st.UpdateAttempt(ctx, &a); err != nil {
+			if err := s.st.UpdateAttemptWith(ctx, &a, s.transition(a.ID, "unknown", record.SourceReconcile, a.Error)); err != nil {
 				return fmt.Errorf("updating attempt %d: %w", a.ID, err)
 			}
-			s.addTransition(ctx, a.ID, "unknown", record.SourceReconcile, a.Error)
 		}
 		s.track(a, a.CreatedAt)
 		s.log.Info("reconciling attempt", "attempt", a.ID, "sid", a.CallSID, "state", a.State)
@@ -78,24 +77,28 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 		s.scheduleExpiry(v)
 	}
-	// One immediate pass, so the screen starts from Restcomm's current word rather than the stored one.
+	// One immediate pass, so the screen starts from Restcomm's current word rather than the stored one: the
+	// look-ups one after another, oldest first (each claims the call closest to its create), the GETs from the
+	// poll workers.
+	var gets []func()
 	for _, a := range un {
 		s.mu.Lock()
 		t, ok := s.live[a.ID]
 		var cur tracked
 		if ok {
 			cur = *t
+			t.inFlight = true
 		}
 		s.mu.Unlock()
-		if !ok {
-			continue
-		}
-		if cur.attempt.CallSID == "" {
-			s.lookUp(cur)
-		} else {
-			s.refresh(cur.attempt)
+		switch {
+		case !ok:
+		case cur.attempt.CallSID == "":
+			s.fetch(cur)
+		default:
+			gets = append(gets, func() { s.fetch(cur) })
 		}
 	}
+	s.runJobs(gets)()
 	s.startRetention(ctx)
 	s.scheduleRenew()
 	return nil

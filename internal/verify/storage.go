@@ -39,6 +39,8 @@ type Store interface {
 	// UpdateAttemptWith writes a over the stored attempt a.ID and stores the transitions trs (for a.ID) in the
 	// same transaction: one state change, one commit.
 	UpdateAttemptWith(ctx context.Context, a *record.Attempt, trs ...record.Transition) error
+	// UpdateAttempts stores many such changes in one transaction, all or nothing.
+	UpdateAttempts(ctx context.Context, changes []store.AttemptChange) error
 	// AttemptsFor returns a verification's attempts, oldest first.
 	AttemptsFor(ctx context.Context, verificationID int64) ([]record.Attempt, error)
 	// UnfinishedAttempts returns the attempts a stopped process may have left behind.

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"iter"
+	"log/slog"
+	"os"
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
@@ -24,41 +26,40 @@ import (
 // trackFor is how long BenchmarkTrackLiveCalls watches the live calls once they are all placed.
 var trackFor = flag.Duration("track.for", 10*time.Second, "how long BenchmarkTrackLiveCalls tracks the live calls")
 
-// fetchLog records, per call SID, when the tracker learnt the call's state from Restcomm: a GET of the call,
-// or the call appearing in a list page.
+// fetchLog records, per call SID, when the requests that fetched the call's state were sent: a GET of the
+// call, or the list request whose page showed it (the tracker reads one page per request).
 type fetchLog struct {
 	Caller
-	mu       sync.Mutex
-	seen     map[string][]time.Time
-	requests atomic.Int64 // GETs and list pages sent
+	mu    sync.Mutex
+	seen  map[string][]time.Time
+	gets  atomic.Int64 // GETs sent
+	lists atomic.Int64 // list requests sent
 }
 
-func (f *fetchLog) note(sid string) {
-	now := time.Now()
+// note records that the state of call sid was fetched by a request sent at sent.
+func (f *fetchLog) note(sid string, sent time.Time) {
 	f.mu.Lock()
-	f.seen[sid] = append(f.seen[sid], now)
+	f.seen[sid] = append(f.seen[sid], sent)
 	f.mu.Unlock()
 }
 
 func (f *fetchLog) GetCall(ctx context.Context, sid string) (*restcomm.Call, error) {
-	f.requests.Add(1)
+	f.gets.Add(1)
+	sent := time.Now()
 	c, err := f.Caller.GetCall(ctx, sid)
 	if err == nil {
-		f.note(sid)
+		f.note(sid, sent)
 	}
 	return c, err
 }
 
 func (f *fetchLog) ListCalls(ctx context.Context, lf restcomm.ListFilter) iter.Seq2[restcomm.Call, error] {
 	return func(yield func(restcomm.Call, error) bool) {
-		n := 0
+		f.lists.Add(1)
+		sent := time.Now() // the tracker reads one page: its request goes out now
 		for c, err := range f.Caller.ListCalls(ctx, lf) {
-			if n%max(lf.PageSize, 50) == 0 {
-				f.requests.Add(1) // a new page was fetched
-			}
-			n++
 			if err == nil {
-				f.note(c.SID)
+				f.note(c.SID, sent)
 			}
 			if !yield(c, err) {
 				return
@@ -78,9 +79,11 @@ func cpuTime(b *testing.B) time.Duration {
 
 // BenchmarkTrackLiveCalls places many calls that ring for a minute, on the real clock, against the simulator
 // over loopback HTTP with a per-request latency, then tracks them for -track.for (10 s) with poll_interval
-// 1 s. It reports the largest and 95th-percentile gap between two fetches of one call's state (a GET, or the
-// call in a list page; the watch's start and end bound the first and last gaps), the fetches per call per
-// second, and the process's CPU (simulator included) over wall time while tracking.
+// 1 s, with the default workers and request cap. It reports the largest and 95th-percentile gap between two
+// fetches of one call's state, each timed when its request was sent (a GET, or the list request whose page
+// showed the call; the watch's start and end bound the first and last gaps), the fetches per call per
+// second, the process's CPU (simulator included) over wall time while tracking, and the GET and list
+// requests sent per second.
 func BenchmarkTrackLiveCalls(b *testing.B) {
 	for _, bc := range []struct {
 		calls   int
@@ -100,8 +103,12 @@ func trackLiveCalls(b *testing.B, calls int, latency time.Duration) {
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 	defer srv.Close()
+	set := defaultSettings()
+	set.PollWorkers = DefaultPollWorkers
+	set.MaxRequestsPerSecond = 200 // config.DefaultMaxRequestsPerSecond, as the wiring passes it
 	client, err := restcomm.New(hs.URL+"/restcomm", srv.AccountSID(), srv.AuthToken(),
-		restcomm.WithRetry(restcomm.RetryPolicy{Attempts: 1}))
+		restcomm.WithRetry(restcomm.RetryPolicy{Attempts: 1}), restcomm.WithRateLimit(set.MaxRequestsPerSecond, set.PollWorkers),
+		restcomm.WithIdleConns(set.PollWorkers))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -118,11 +125,14 @@ func trackLiveCalls(b *testing.B, calls int, latency time.Duration) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	set := defaultSettings()
 	set.Timeout = 60
 	set.Policy = pol
 	set.RCMLURL = "http://127.0.0.1:1/rcml.xml" // never fetched: the calls ring out
-	svc, err := New(Deps{Calls: log, Store: st, Settings: set})
+	var logger *slog.Logger
+	if os.Getenv("TRACK_BENCH_LOG") != "" {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	svc, err := New(Deps{Calls: log, Store: st, Settings: set, Logger: logger})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -159,9 +169,9 @@ func trackLiveCalls(b *testing.B, calls int, latency time.Duration) {
 		b.Fatalf("%d calls tracked, want %d", n, calls)
 	}
 
-	start, cpu0 := time.Now(), cpuTime(b)
+	start, cpu0, gets0, lists0 := time.Now(), cpuTime(b), log.gets.Load(), log.lists.Load()
 	time.Sleep(*trackFor) // the real clock is what is measured
-	end, cpu1 := time.Now(), cpuTime(b)
+	end, cpu1, gets1, lists1 := time.Now(), cpuTime(b), log.gets.Load(), log.lists.Load()
 	if n := len(svc.Tracking()); n != calls {
 		b.Fatalf("%d calls still tracked after %s, want %d (they ring for a minute)", n, *trackFor, calls)
 	}
@@ -187,5 +197,7 @@ func trackLiveCalls(b *testing.B, calls int, latency time.Duration) {
 	b.ReportMetric(gaps[len(gaps)-1], "max-gap-s")
 	b.ReportMetric(gaps[(len(gaps)*95)/100], "p95-gap-s")
 	b.ReportMetric(float64(fetches)/float64(calls)/wall, "gets-per-call-s")
-	b.ReportMetric((cpu1 - cpu0).Seconds()/wall, "cpu-cores")
+	b.ReportMetric((cpu1-cpu0).Seconds()/wall, "cpu-cores")
+	b.ReportMetric(float64(gets1-gets0)/wall, "get-requests/s")
+	b.ReportMetric(float64(lists1-lists0)/wall, "list-requests/s")
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/store"
 )
 
 // testUpdateAttemptWith: an attempt's new state and its transitions are stored together, or not at all.
@@ -49,5 +50,40 @@ func testUpdateAttemptWith(t *testing.T, c *suite) {
 	}
 	if trs, _ := s.Transitions(ctx, a.ID); len(trs) != 2 {
 		t.Fatalf("an update without transitions added some: %+v", trs)
+	}
+
+	// Many changes in one transaction: all stored, or, when one attempt is missing, none.
+	b := fullAttempt(v.ID)
+	b.Number = "+447400123999"
+	mustInsert(t, s, &b)
+	a.Status, b.Status = "completed", "busy"
+	batch := []store.AttemptChange{
+		{Attempt: &a, Transitions: []record.Transition{{At: at(3), Status: "completed", Source: record.SourcePoll}}},
+		{Attempt: &b, Transitions: []record.Transition{{At: at(3), Status: "busy", Source: record.SourcePoll}}},
+		{Attempt: &ghost},
+	}
+	if err := s.UpdateAttempts(ctx, batch); err == nil {
+		t.Fatal("a batch with a missing attempt succeeded")
+	}
+	for _, x := range []*record.Attempt{&a, &b} {
+		if trs, _ := s.Transitions(ctx, x.ID); trs[len(trs)-1].Source == record.SourcePoll && trs[len(trs)-1].At.Equal(at(3)) {
+			t.Fatalf("a refused batch stored attempt %d's transition", x.ID)
+		}
+		if got, _ := s.GetAttempt(ctx, x.ID); got.Status == "completed" || got.Status == "busy" {
+			t.Fatalf("a refused batch stored attempt %d: %s", x.ID, got.Status)
+		}
+	}
+	if err := s.UpdateAttempts(ctx, batch[:2]); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []*record.Attempt{&a, &b} {
+		got, err := s.GetAttempt(ctx, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSame(t, *got, *x)
+		if trs, _ := s.Transitions(ctx, x.ID); trs[len(trs)-1].Status != x.Status {
+			t.Fatalf("attempt %d: last transition %+v, want %s", x.ID, trs[len(trs)-1], x.Status)
+		}
 	}
 }
