@@ -133,3 +133,57 @@ func TestManyCallsFollowedThroughTheList(t *testing.T) {
 		t.Errorf("%d calls still tracked", n)
 	}
 }
+
+// TestManyParallelPlacementsTrackedOnce: forty sessions place calls at once while four workers poll; every
+// call is fetched at most once per interval, its end is recorded exactly once, and nothing stays tracked.
+func TestManyParallelPlacementsTrackedOnce(t *testing.T) {
+	r, fc := rigWithCounter(t, func(s *Settings) { s.PollWorkers = 4 })
+	const n = 40
+	ids := make([]int64, n)
+	errs := together(n, func(i int) error {
+		res, err := r.svc.Place(context.Background(), r.op, fmt.Sprintf("+4474%02d12%04d", i, i*10))
+		ids[i] = res.Attempt.ID
+		return err
+	})
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.advance(20 * time.Second)
+	if bad := fc.getsCloserThan(time.Second); bad != "" {
+		t.Fatalf("two GETs of one call within a poll interval: %s", bad)
+	}
+	for _, id := range ids {
+		a := r.attempt(id)
+		ends := 0
+		for _, st := range r.statuses(id) {
+			if st == "canceled" {
+				ends++
+			}
+		}
+		if a.State != record.StateEnded || ends != 1 {
+			t.Errorf("attempt %d: %s/%s with %d end transitions, want ended once", id, a.State, a.Outcome, ends)
+		}
+	}
+	if got := len(r.svc.Tracking()); got != 0 {
+		t.Errorf("%d calls still tracked", got)
+	}
+}
+
+// together runs f(0..n-1) at once, each in its own goroutine released at the same moment, and returns their
+// errors by index.
+func together(n int, f func(i int) error) []error {
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = f(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
