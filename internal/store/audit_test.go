@@ -158,9 +158,9 @@ func TestUpgradeFromSchema1(t *testing.T) {
 	path := s.Path()
 	s.Close()
 	db := rawDB(t, path)
-	for _, stmt := range []string{`DROP TABLE trackers`, `DROP TRIGGER audit_no_update`, `DROP TRIGGER audit_no_delete`, `DROP TABLE audit`,
+	for _, stmt := range append(undoSchema7, `DROP TABLE trackers`, `DROP TRIGGER audit_no_update`, `DROP TRIGGER audit_no_delete`, `DROP TABLE audit`,
 		`DROP INDEX attempts_by_number`, `DROP INDEX attempts_by_sid`, `DROP INDEX attempts_by_rcml_path`,
-		`ALTER TABLE attempts DROP COLUMN rcml_path_sha256`, `PRAGMA user_version = 1`} {
+		`ALTER TABLE attempts DROP COLUMN rcml_path_sha256`, `PRAGMA user_version = 1`) {
 		if _, err := db.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}

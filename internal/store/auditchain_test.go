@@ -14,8 +14,13 @@ import (
 
 // undoSchema5 takes a current database back to schema 4 (no trackers, an unchained audit log), for upgrade
 // tests.
-var undoSchema5 = []string{`DROP TABLE trackers`, `DROP TRIGGER audit_chained`, `DROP TRIGGER audit_no_replace`,
-	`ALTER TABLE audit DROP COLUMN hash`, `ALTER TABLE audit DROP COLUMN prev_hash`}
+var undoSchema5 = append(undoSchema7, `DROP TABLE trackers`, `DROP TRIGGER audit_chained`, `DROP TRIGGER audit_no_replace`,
+	`ALTER TABLE audit DROP COLUMN hash`, `ALTER TABLE audit DROP COLUMN prev_hash`)
+
+// undoSchema7 takes a current database back to schema 6 (limits counted without the generated columns).
+var undoSchema7 = []string{`DROP INDEX attempts_counted_by_time`, `DROP INDEX attempts_counted_by_prefix`,
+	`DROP INDEX attempts_counted_by_person`, `DROP INDEX attempts_counted_by_number`,
+	`ALTER TABLE attempts DROP COLUMN person`, `ALTER TABLE attempts DROP COLUMN prefix`}
 
 // chained writes n entries and returns the store.
 func chained(t *testing.T, n int) *Store {

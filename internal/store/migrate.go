@@ -156,8 +156,28 @@ func migrations() []migration {
 			) STRICT`,
 			`CREATE INDEX trackers_by_owner ON trackers (owner)`,
 		},
+	}, {
+		version: 7,
+		name:    "limit counts through indexes bounded by their window and scope",
+		stmts: []string{
+			// The range a number belongs to for the per-prefix limit (policy.PrefixOf: all but its last 4
+			// digits) and the person an operator is (record.Operator.String without the key fingerprint), so
+			// that their counts seek to (scope, window) instead of matching LIKE row by row.
+			`ALTER TABLE attempts ADD COLUMN prefix TEXT GENERATED ALWAYS AS (` + PrefixExpr + `) VIRTUAL`,
+			`ALTER TABLE attempts ADD COLUMN person TEXT GENERATED ALWAYS AS (CASE WHEN instr(operator, ' (') > 0
+				THEN substr(operator, 1, instr(operator, ' (') - 1) ELSE operator END) VIRTUAL`,
+			// Partial: only the calls the limits count (not blocked, not not-placed).
+			`CREATE INDEX attempts_counted_by_time ON attempts (created_at) WHERE ` + countedWhere,
+			`CREATE INDEX attempts_counted_by_prefix ON attempts (prefix, created_at) WHERE ` + countedWhere,
+			`CREATE INDEX attempts_counted_by_person ON attempts (person, created_at) WHERE ` + countedWhere,
+			`CREATE INDEX attempts_counted_by_number ON attempts (number, created_at) WHERE ` + countedWhere,
+		},
 	}}
 }
+
+// PrefixExpr is the SQL, for both engines, of the range a number belongs to for the per-prefix limit:
+// policy.PrefixOf, the number without its last 4 digits (the whole number when it has 5 characters or fewer).
+const PrefixExpr = `CASE WHEN length(number) <= 5 THEN number ELSE substr(number, 1, length(number) - 4) END`
 
 // userVersion reads PRAGMA user_version.
 func userVersion(ctx context.Context, q interface {

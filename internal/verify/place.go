@@ -130,8 +130,11 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 	before := v
 	v.Status = record.StatusCalling
 	v.UpdatedAt = now
-	err = s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a},
-		s.limitCheck(op, num, now))
+	// One transaction writes everything the dial needs first: the attempt, its token's hash, and this process
+	// as the tracker of its call.
+	token, hash := s.callToken()
+	err = s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a,
+		RCMLToken: hash, Tracker: &s.me, TrackedAt: now}, s.limitCheck(op, num, now))
 	var ref *policy.Refusal
 	switch {
 	case errors.As(err, &ref):
@@ -154,26 +157,20 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 		s.superseded(ctx, op, *sup, v)
 	}
 
-	// The Url is the shared document, or this call's own address when the document speaks the code; a call
-	// whose address could not be stored is not placed.
-	var calls []restcomm.Call
-	rcmlURL, statusURL, err := s.callURLs(ctx, a.ID)
-	if err == nil {
-		err = s.claimOwn(ctx, a.ID)
+	// The Url is the shared document, or this call's own address when the document speaks the code (its
+	// token's hash was stored with the attempt).
+	rcmlURL, statusURL := s.callURLs(token)
+	params := restcomm.CallParams{
+		From: plusForm(from), To: num.E164, URL: rcmlURL, Method: s.set.RCMLMethod, Timeout: s.set.Timeout,
 	}
-	if err == nil {
-		params := restcomm.CallParams{
-			From: plusForm(from), To: num.E164, URL: rcmlURL, Method: s.set.RCMLMethod, Timeout: s.set.Timeout,
-		}
-		if statusURL != "" {
-			params.StatusCallback = statusURL
-			params.StatusCallbackMethod = "POST"
-		}
-		rctx, cancel := s.reqCtx(ctx)
-		calls, err = s.calls.CreateCall(rctx, params)
-		err = s.masked(err, from, num.E164) // a server's text may quote the From: that is the code
-		cancel()
+	if statusURL != "" {
+		params.StatusCallback = statusURL
+		params.StatusCallbackMethod = "POST"
 	}
+	rctx, cancel := s.reqCtx(ctx)
+	calls, err := s.calls.CreateCall(rctx, params)
+	err = s.masked(err, from, num.E164) // a server's text may quote the From: that is the code
+	cancel()
 	res := Result{Retry: retry}
 	if err != nil {
 		a, v = s.createFailed(ctx, a, v, now, err)

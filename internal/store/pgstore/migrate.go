@@ -144,6 +144,20 @@ func migrations() []migration {
 			)`,
 			`CREATE INDEX trackers_by_owner ON trackers (owner)`,
 		},
+	}, {
+		version: 4,
+		name:    "limit counts through indexes bounded by their window and scope",
+		stmts: []string{
+			// As the SQLite engine's schema 7. The prefix compares byte by byte (COLLATE "C") whatever the
+			// database's collation, so that its range scans mean "starts with".
+			`ALTER TABLE attempts ADD COLUMN prefix TEXT COLLATE "C" GENERATED ALWAYS AS (` + store.PrefixExpr + `) STORED`,
+			`ALTER TABLE attempts ADD COLUMN person TEXT GENERATED ALWAYS AS (CASE WHEN strpos(operator, ' (') > 0
+				THEN substr(operator, 1, strpos(operator, ' (') - 1) ELSE operator END) STORED`,
+			`CREATE INDEX attempts_counted_by_time ON attempts (created_at) WHERE ` + store.CountedWhere,
+			`CREATE INDEX attempts_counted_by_prefix ON attempts (prefix, created_at) WHERE ` + store.CountedWhere,
+			`CREATE INDEX attempts_counted_by_person ON attempts (person, created_at) WHERE ` + store.CountedWhere,
+			`CREATE INDEX attempts_counted_by_number ON attempts (number, created_at) WHERE ` + store.CountedWhere,
+		},
 	}}
 }
 

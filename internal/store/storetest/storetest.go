@@ -75,6 +75,7 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"RecordBlocked", testRecordBlocked},
 		{"PlacementAllOrNothing", testPlacementAllOrNothing},
 		{"Supersede", testSupersede},
+		{"PlacementWritesEverythingBeforeTheDial", testPlacementWritesEverythingBeforeTheDial},
 		{"LimitQuerier", testLimitQuerier},
 		{"OneLiveCallPerNumberUnderConcurrency", testOneLivePerNumber},
 		{"GlobalLimitExactUnderConcurrency", testGlobalLimit},
