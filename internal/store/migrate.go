@@ -158,7 +158,7 @@ func migrations() []migration {
 		},
 	}, {
 		version: 7,
-		name:    "limit counts through indexes bounded by their window and scope",
+		name:    "limits, open verifications and retention through bounded indexes",
 		stmts: []string{
 			// The range a number belongs to for the per-prefix limit (policy.PrefixOf: all but its last 4
 			// digits) and the person an operator is (record.Operator.String without the key fingerprint), so
@@ -171,6 +171,13 @@ func migrations() []migration {
 			`CREATE INDEX attempts_counted_by_prefix ON attempts (prefix, created_at) WHERE ` + countedWhere,
 			`CREATE INDEX attempts_counted_by_person ON attempts (person, created_at) WHERE ` + countedWhere,
 			`CREATE INDEX attempts_counted_by_number ON attempts (number, created_at) WHERE ` + countedWhere,
+			// Start-up reads the open verifications through their own index, not a scan of every one.
+			`CREATE INDEX verifications_open ON verifications (created_at, id) WHERE status NOT IN ` + finalStatuses,
+			// How far the retention has got, per mode: it goes on from there in bounded batches.
+			`CREATE TABLE retention_mark (
+				mode         TEXT    PRIMARY KEY,
+				last_attempt INTEGER NOT NULL
+			) STRICT`,
 		},
 	}}
 }

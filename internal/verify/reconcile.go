@@ -99,7 +99,7 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 	}
 	s.runJobs(gets)()
-	s.startRetention(ctx)
+	s.startRetention()
 	s.scheduleRenew()
 	return nil
 }

@@ -73,6 +73,9 @@ type Store interface {
 	Audit(ctx context.Context, q record.AuditQuery) ([]record.AuditEntry, error)
 	// Purge applies the retention to attempts created before before.
 	Purge(ctx context.Context, before time.Time, anonymise bool) (int, error)
+	// PurgeBatch applies it to at most limit attempts from the saved high-water mark on, in one short
+	// transaction, and reports whether more may be due.
+	PurgeBatch(ctx context.Context, before time.Time, anonymise bool, limit int) (int, bool, error)
 	// ClaimTracking makes me the tracker of an unfinished attempt unless a tracker gone says is there holds it.
 	ClaimTracking(ctx context.Context, attemptID int64, me store.Tracker, now time.Time, gone store.TrackerGone) (bool, error)
 	// RenewTracking renews every claim of owner.

@@ -23,7 +23,7 @@ const migrateKey int64 = 0x666c617368_6d6967 // "flash" "mig"
 
 // ourTables are the tables the first step creates: finding one of them without a schema_version means the
 // schema is someone else's.
-var ourTables = []string{"verifications", "attempts", "transitions", "checks", "audit", "trackers"}
+var ourTables = []string{"verifications", "attempts", "transitions", "checks", "audit", "trackers", "retention_mark"}
 
 // migrations returns the schema steps in order. Append new steps; never edit one that has shipped. The
 // columns and their meaning are the SQLite engine's (store's migrations), in PostgreSQL's types.
@@ -146,7 +146,7 @@ func migrations() []migration {
 		},
 	}, {
 		version: 4,
-		name:    "limit counts through indexes bounded by their window and scope",
+		name:    "limits, open verifications and retention through bounded indexes",
 		stmts: []string{
 			// As the SQLite engine's schema 7. The prefix compares byte by byte (COLLATE "C") whatever the
 			// database's collation, so that its range scans mean "starts with".
@@ -157,6 +157,10 @@ func migrations() []migration {
 			`CREATE INDEX attempts_counted_by_prefix ON attempts (prefix, created_at) WHERE ` + store.CountedWhere,
 			`CREATE INDEX attempts_counted_by_person ON attempts (person, created_at) WHERE ` + store.CountedWhere,
 			`CREATE INDEX attempts_counted_by_number ON attempts (number, created_at) WHERE ` + store.CountedWhere,
+			`CREATE TABLE retention_mark (
+				mode         TEXT    PRIMARY KEY,
+				last_attempt BIGINT  NOT NULL
+			)`,
 		},
 	}}
 }

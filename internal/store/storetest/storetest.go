@@ -92,6 +92,7 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"PurgeAnonymises", testPurgeAnonymises},
 		{"PurgeDeletes", testPurgeDeletes},
 		{"PurgeEndedUnknown", testPurgeEndedUnknown},
+		{"PurgeBatches", testPurgeBatches},
 		{"Tracking", testTracking},
 		{"TrackingUnderConcurrency", testTrackingConcurrent},
 	} {
