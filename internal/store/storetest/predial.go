@@ -22,7 +22,9 @@ func testPlacementWritesEverythingBeforeTheDial(t *testing.T, c *suite) {
 	insts := c.instances(t, s)
 	const num = "+447400123450"
 	token := func(i int) store.RCMLTokenHash { return sha256.Sum256(fmt.Appendf(nil, "token-%d", i)) }
-	tracker := func(i int) store.Tracker { return store.Tracker{Owner: fmt.Sprintf("proc%d", i), Host: "h", PID: 1000 + i} }
+	tracker := func(i int) store.Tracker {
+		return store.Tracker{Owner: fmt.Sprintf("proc%d", i), Host: "h", PID: 1000 + i}
+	}
 
 	// Refused by the check: no token, no tracker, no attempt.
 	p := newPlacement(num, "alice", at(0))
