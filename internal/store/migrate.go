@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
+
+	"github.com/flashcall/flashcall/internal/record"
 )
 
 // migration is one step of the schema: it takes user_version from version-1 to version.
@@ -173,6 +176,24 @@ func migrations() []migration {
 			`CREATE INDEX attempts_counted_by_number ON attempts (number, created_at) WHERE ` + countedWhere,
 			// Start-up reads the open verifications through their own index, not a scan of every one.
 			`CREATE INDEX verifications_open ON verifications (created_at, id) WHERE status NOT IN ` + finalStatuses,
+			// Everyone's calls per hour and per minute (span in nanoseconds, start a multiple of it), kept by
+			// triggers in the transaction that changes an attempt: the global limit and the daily cap sum them.
+			`CREATE TABLE call_buckets (
+				span  INTEGER NOT NULL,
+				start INTEGER NOT NULL,
+				n     INTEGER NOT NULL,
+				PRIMARY KEY (span, start)
+			) STRICT, WITHOUT ROWID`,
+			`INSERT INTO call_buckets (span, start, n) SELECT 60000000000, created_at - created_at % 60000000000, count(*)
+				FROM attempts WHERE ` + countedWhere + ` GROUP BY 2`,
+			`INSERT INTO call_buckets (span, start, n) SELECT 3600000000000, created_at - created_at % 3600000000000, count(*)
+				FROM attempts WHERE ` + countedWhere + ` GROUP BY 2`,
+			`CREATE TRIGGER call_buckets_insert AFTER INSERT ON attempts WHEN ` + newCounted + ` BEGIN ` + bucketAdd("NEW", "+ 1") + ` END`,
+			`CREATE TRIGGER call_buckets_delete AFTER DELETE ON attempts WHEN ` + oldCounted + ` BEGIN ` + bucketAdd("OLD", "- 1") + ` END`,
+			`CREATE TRIGGER call_buckets_update_old AFTER UPDATE OF state, created_at ON attempts
+				WHEN ` + oldCounted + ` AND (NOT ` + newCounted + ` OR OLD.created_at != NEW.created_at) BEGIN ` + bucketAdd("OLD", "- 1") + ` END`,
+			`CREATE TRIGGER call_buckets_update_new AFTER UPDATE OF state, created_at ON attempts
+				WHEN ` + newCounted + ` AND (NOT ` + oldCounted + ` OR OLD.created_at != NEW.created_at) BEGIN ` + bucketAdd("NEW", "+ 1") + ` END`,
 			// How far the retention has got, per mode: it goes on from there in bounded batches.
 			`CREATE TABLE retention_mark (
 				mode         TEXT    PRIMARY KEY,
@@ -180,6 +201,28 @@ func migrations() []migration {
 			) STRICT`,
 		},
 	}}
+}
+
+// newCounted and oldCounted say, in a trigger, whether the new or the old row counts as a call (countedWhere).
+const (
+	newCounted = `NEW.state NOT IN ('` + string(record.StateBlocked) + `', '` + string(record.StateNotPlaced) + `')`
+	oldCounted = `OLD.state NOT IN ('` + string(record.StateBlocked) + `', '` + string(record.StateNotPlaced) + `')`
+)
+
+// bucketAdd is the trigger body that adds delta ("+ 1" or "- 1") to the minute and hour counters of row's
+// created_at (row is NEW or OLD).
+func bucketAdd(row, delta string) string {
+	var b strings.Builder
+	for _, span := range []string{"60000000000", "3600000000000"} {
+		start := row + ".created_at - " + row + ".created_at % " + span
+		if strings.HasPrefix(delta, "+") {
+			b.WriteString(`INSERT INTO call_buckets (span, start, n) VALUES (` + span + `, ` + start + `, 1)
+				ON CONFLICT (span, start) DO UPDATE SET n = n + 1; `)
+		} else {
+			b.WriteString(`UPDATE call_buckets SET n = n - 1 WHERE span = ` + span + ` AND start = ` + start + `; `)
+		}
+	}
+	return b.String()
 }
 
 // PrefixExpr is the SQL, for both engines, of the range a number belongs to for the per-prefix limit:

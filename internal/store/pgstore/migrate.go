@@ -23,7 +23,7 @@ const migrateKey int64 = 0x666c617368_6d6967 // "flash" "mig"
 
 // ourTables are the tables the first step creates: finding one of them without a schema_version means the
 // schema is someone else's.
-var ourTables = []string{"verifications", "attempts", "transitions", "checks", "audit", "trackers", "retention_mark"}
+var ourTables = []string{"verifications", "attempts", "transitions", "checks", "audit", "trackers", "retention_mark", "call_buckets"}
 
 // migrations returns the schema steps in order. Append new steps; never edit one that has shipped. The
 // columns and their meaning are the SQLite engine's (store's migrations), in PostgreSQL's types.
@@ -161,6 +161,37 @@ func migrations() []migration {
 				mode         TEXT    PRIMARY KEY,
 				last_attempt BIGINT  NOT NULL
 			)`,
+			// As the SQLite engine's call_buckets: everyone's calls per hour and per minute, kept by a trigger.
+			`CREATE TABLE call_buckets (
+				span  BIGINT NOT NULL,
+				start BIGINT NOT NULL,
+				n     BIGINT NOT NULL,
+				PRIMARY KEY (span, start)
+			)`,
+			`INSERT INTO call_buckets (span, start, n) SELECT s.span, a.created_at - a.created_at % s.span, count(*)
+				FROM attempts a, (VALUES (60000000000::bigint), (3600000000000::bigint)) AS s (span)
+				WHERE a.` + store.CountedWhere + ` GROUP BY 1, 2`,
+			`CREATE FUNCTION flashcall_call_buckets() RETURNS trigger LANGUAGE plpgsql AS $$
+			DECLARE
+				old_counted boolean := TG_OP <> 'INSERT' AND OLD.` + store.CountedWhere + `;
+				new_counted boolean := TG_OP <> 'DELETE' AND NEW.` + store.CountedWhere + `;
+			BEGIN
+				IF TG_OP = 'UPDATE' AND old_counted = new_counted AND OLD.created_at = NEW.created_at THEN
+					RETURN NULL;
+				END IF;
+				IF old_counted THEN
+					UPDATE call_buckets SET n = n - 1 WHERE (span, start) IN ((60000000000, OLD.created_at - OLD.created_at % 60000000000),
+						(3600000000000, OLD.created_at - OLD.created_at % 3600000000000));
+				END IF;
+				IF new_counted THEN
+					INSERT INTO call_buckets (span, start, n) VALUES (60000000000, NEW.created_at - NEW.created_at % 60000000000, 1),
+						(3600000000000, NEW.created_at - NEW.created_at % 3600000000000, 1)
+						ON CONFLICT (span, start) DO UPDATE SET n = call_buckets.n + 1;
+				END IF;
+				RETURN NULL;
+			END $$`,
+			`CREATE TRIGGER attempts_call_buckets AFTER INSERT OR DELETE OR UPDATE OF state, created_at ON attempts
+				FOR EACH ROW EXECUTE FUNCTION flashcall_call_buckets()`,
 		},
 	}}
 }

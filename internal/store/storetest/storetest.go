@@ -79,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"LimitQuerier", testLimitQuerier},
 		{"OneLiveCallPerNumberUnderConcurrency", testOneLivePerNumber},
 		{"GlobalLimitExactUnderConcurrency", testGlobalLimit},
+		{"EveryoneCountedExactlyUnderConcurrency", testEveryoneCountedExactly},
 		{"ModifyVerification", testModify},
 		{"ModifyVerificationNoLostUpdate", testModifyNoLostUpdate},
 		{"ModifyVerificationLocksOnce", testModifyLocksOnce},
