@@ -22,8 +22,8 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // branches splits the rows f matches created strictly after since into disjoint parts, each one an index
 // range. A prefix is matched as "the numbers that start with it": the numbers whose range is the prefix (the
-// case of the per-prefix limit), those of longer ranges that start with it, and those of up to four shorter
-// ranges into whose last 4 digits the prefix reaches.
+// case of the per-prefix limit), those of longer ranges that start with it (numbers longer than the range's
+// own), and those of up to four shorter ranges into whose last 4 digits the prefix reaches.
 func (f CallFilter) branches(since time.Time) []limitBranch {
 	w := []string{countedWhere, `created_at > ?`}
 	args := []any{nanos(since)}
@@ -53,10 +53,11 @@ func (f CallFilter) branches(since time.Time) []limitBranch {
 	if !ok {
 		return []limitBranch{base(`number LIKE ? ESCAPE '\'`, likeEscaper.Replace(p)+"%")}
 	}
-	out := []limitBranch{
-		base(`prefix = ?`, p),
-		base(`prefix > ? AND prefix < ?`, p, upper),
-	}
+	longer := base(`prefix > ? AND prefix < ?`, p, upper)
+	// The longer ranges are read through the range index alone (+created_at keeps the planner off the time
+	// index): where every number of a country has one length there are none, and the range is empty.
+	longer.where = strings.Replace(longer.where, `created_at > ?`, `+created_at > ?`, 1)
+	out := []limitBranch{base(`prefix = ?`, p), longer}
 	var shorter []any
 	for l := max(len(p)-4, 1); l < len(p); l++ {
 		shorter = append(shorter, p[:l])

@@ -19,9 +19,9 @@ func TestLimitQueriesUseTheirIndexes(t *testing.T) {
 	}{
 		{"per number", CallFilter{Number: "+447400123450", Until: now}, now.Add(-10 * time.Minute), []string{"attempts_counted_by_number"}},
 		{"per prefix", CallFilter{Prefix: "+44740012", Until: now}, now.Add(-10 * time.Minute),
-			// the number's own range, then longer ranges that start with the prefix (bounded by the window: the
-			// range column cannot seek on time there), then shorter ranges the prefix reaches into.
-			[]string{"attempts_counted_by_prefix", "attempts_counted_by_time", "attempts_counted_by_prefix"}},
+			// the number's own range, then longer ranges that start with the prefix, then shorter ranges the
+			// prefix reaches into.
+			[]string{"attempts_counted_by_prefix", "attempts_counted_by_prefix", "attempts_counted_by_prefix"}},
 		{"per operator", CallFilter{Operator: "alice", Until: now}, now.Add(-time.Hour), []string{"attempts_counted_by_person"}},
 		// everyone's calls: whole minutes and hours from the counters, the edges row by row
 		{"global", CallFilter{Until: now}, now.Add(-time.Hour), []string{"attempts_counted_by_time", "call_buckets", "attempts_counted_by_time"}},

@@ -73,8 +73,8 @@ func testEveryoneCountedExactly(t *testing.T, c *suite) {
 	end := start.Add(time.Duration(Goroutines*per) * 37 * time.Second)
 	err := s.InsertAttemptChecked(ctx, newPlacement("+447499999990", "alice", end.Add(time.Hour)), func(ctx context.Context, q store.LimitQuerier) error {
 		for _, w := range []struct{ since, until time.Time }{
-			{start.Add(-time.Hour), end.Add(time.Hour)},       // everything
-			{start.Add(time.Hour), start.Add(2 * time.Hour)},  // one whole hour
+			{start.Add(-time.Hour), end.Add(time.Hour)},      // everything
+			{start.Add(time.Hour), start.Add(2 * time.Hour)}, // one whole hour
 			{start.Add(25 * time.Minute), start.Add(2*time.Hour + 41*time.Minute + 7*time.Second)},
 			{start.Add(3*time.Minute + time.Second), start.Add(9 * time.Minute)}, // deleted ones only
 			{start.Add(61 * time.Minute), start.Add(61*time.Minute + 30*time.Second)},
