@@ -159,8 +159,8 @@ func (s *Service) listLive() {
 	for c, err := range s.calls.ListCalls(ctx, f) {
 		if err != nil {
 			s.log.Warn("call list page failed", "err", err)
-			s.pauseIfRefused(err)
-			break
+			s.listFailed(err)
+			return
 		}
 		page = append(page, c)
 		if len(page) >= size {
@@ -191,5 +191,24 @@ func (s *Service) listLive() {
 	s.mu.Unlock()
 	for _, id := range all {
 		s.checkBounds(id)
+	}
+}
+
+// listFailed marks every live call stale after a list page failed, as a failed GET marks its call: each keeps
+// its last known state, with the error, until a page or a GET reads it again.
+func (s *Service) listFailed(err error) {
+	s.mu.Lock()
+	var calls []record.Attempt
+	for _, t := range s.live {
+		if t.attempt.CallSID != "" {
+			calls = append(calls, t.attempt)
+		}
+	}
+	s.mu.Unlock()
+	for _, a := range calls {
+		if s.ctx.Err() != nil {
+			return
+		}
+		s.pollFailed(a, err)
 	}
 }

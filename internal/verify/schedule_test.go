@@ -11,6 +11,7 @@ import (
 	"github.com/flashcall/flashcall/internal/clock"
 	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/restcomm"
+	"github.com/flashcall/flashcall/restcomm/sim"
 )
 
 // fetchCounter records, on the rig's clock, every GET per call SID and every list request.
@@ -186,4 +187,29 @@ func together(n int, f func(i int) error) []error {
 	close(start)
 	wg.Wait()
 	return errs
+}
+
+// TestFailedListPageMarksCallsStale: while the call list fails, the calls it follows keep their last state,
+// marked stale with the error, and are followed again once it answers.
+func TestFailedListPageMarksCallsStale(t *testing.T) {
+	r, _ := rigWithCounter(t, func(s *Settings) { s.MaxRequestsPerSecond = 2 })
+	var ids []int64
+	for i := range 4 {
+		ids = append(ids, r.place(fmt.Sprintf("+447400123%02d0", i)).Attempt.ID)
+	}
+	r.advance(2 * time.Second)
+	r.sim.SetFaults(sim.Faults{ErrorRate: map[sim.Op]float64{sim.OpList: 1, sim.OpGet: 1}})
+	r.advance(2 * time.Second)
+	for _, id := range ids {
+		if a := r.attempt(id); a.StaleSince.IsZero() || a.State != record.StateLive || a.Error == "" {
+			t.Errorf("attempt %d while the list fails: %s, stale since %v, error %q; want live, stale, with the error", id, a.State, a.StaleSince, a.Error)
+		}
+	}
+	r.sim.SetFaults(sim.Faults{})
+	r.advance(15 * time.Second)
+	for _, id := range ids {
+		if a := r.attempt(id); a.State != record.StateEnded || !a.StaleSince.IsZero() {
+			t.Errorf("attempt %d after the list is back: %s, stale since %v; want ended, fresh", id, a.State, a.StaleSince)
+		}
+	}
 }
