@@ -1,10 +1,9 @@
 package config
 
-import "github.com/flashcall/flashcall/internal/verify"
-
-// DefaultPollWorkers is call.poll_workers' default, the tracker's own (verify.DefaultPollWorkers): requests in
-// flight at once to follow live calls.
-const DefaultPollWorkers = verify.DefaultPollWorkers
+// DefaultPollWorkers is call.poll_workers' default: requests in flight at once to follow live calls. It is
+// the tracker's own default (verify.DefaultPollWorkers, where the measurement behind it is written down; a
+// test keeps the two equal).
+const DefaultPollWorkers = 16
 
 // MaxPollWorkers bounds call.poll_workers.
 const MaxPollWorkers = 256

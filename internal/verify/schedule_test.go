@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/clock"
+	"github.com/flashcall/flashcall/internal/config"
 	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/restcomm"
 	"github.com/flashcall/flashcall/restcomm/sim"
@@ -211,5 +212,12 @@ func TestFailedListPageMarksCallsStale(t *testing.T) {
 		if a := r.attempt(id); a.State != record.StateEnded || !a.StaleSince.IsZero() {
 			t.Errorf("attempt %d after the list is back: %s, stale since %v; want ended, fresh", id, a.State, a.StaleSince)
 		}
+	}
+}
+
+// TestConfigDefaultsAreTheTrackers: the configuration's defaults for the tracker are the tracker's own.
+func TestConfigDefaultsAreTheTrackers(t *testing.T) {
+	if config.DefaultPollWorkers != DefaultPollWorkers {
+		t.Errorf("config.DefaultPollWorkers %d, verify.DefaultPollWorkers %d", config.DefaultPollWorkers, DefaultPollWorkers)
 	}
 }

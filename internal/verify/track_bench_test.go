@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/config"
 	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
@@ -104,8 +105,8 @@ func trackLiveCalls(b *testing.B, calls int, latency time.Duration) {
 	defer hs.Close()
 	defer srv.Close()
 	set := defaultSettings()
-	set.PollWorkers = DefaultPollWorkers
-	set.MaxRequestsPerSecond = 200 // config.DefaultMaxRequestsPerSecond, as the wiring passes it
+	set.PollWorkers = config.DefaultPollWorkers // the defaults, as the wiring passes them
+	set.MaxRequestsPerSecond = config.DefaultMaxRequestsPerSecond
 	client, err := restcomm.New(hs.URL+"/restcomm", srv.AccountSID(), srv.AuthToken(),
 		restcomm.WithRetry(restcomm.RetryPolicy{Attempts: 1}), restcomm.WithRateLimit(set.MaxRequestsPerSecond, set.PollWorkers),
 		restcomm.WithIdleConns(set.PollWorkers))
