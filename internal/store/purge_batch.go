@@ -49,8 +49,9 @@ func PurgeDeleteVerificationsSQL(n int) string {
 		AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.verification_id = verifications.id)`
 }
 
-// PurgeBatchLimit is how many attempts a retention batch takes at most: one short write transaction.
-const PurgeBatchLimit = 1000
+// PurgeBatchLimit is how many attempts a retention batch takes at most: one short write transaction (tens of
+// milliseconds with a million attempts, cold), so a placement waiting for the write lock waits no longer.
+const PurgeBatchLimit = 100
 
 // PurgeBatch applies the retention (see Purge) to at most limit attempts in one short write transaction,
 // going on from the mode's saved high-water mark, oldest first by ID, and saves the mark in the same
