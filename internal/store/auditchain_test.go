@@ -19,9 +19,9 @@ var undoSchema5 = append(undoSchema7, `DROP TABLE trackers`, `DROP TRIGGER audit
 
 // undoSchema7 takes a current database back to schema 6 (limits counted without the generated columns).
 var undoSchema7 = []string{`DROP TRIGGER call_buckets_insert`, `DROP TRIGGER call_buckets_delete`,
-	`DROP TRIGGER call_buckets_update_old`, `DROP TRIGGER call_buckets_update_new`, `DROP TABLE call_buckets`, `DROP TABLE retention_mark`, `DROP INDEX verifications_open`, `DROP INDEX attempts_counted_by_time`, `DROP INDEX attempts_counted_by_prefix`,
-	`DROP INDEX attempts_counted_by_person`, `DROP INDEX attempts_counted_by_number`,
-	`ALTER TABLE attempts DROP COLUMN person`, `ALTER TABLE attempts DROP COLUMN prefix`}
+	`DROP TRIGGER call_buckets_update_old`, `DROP TRIGGER call_buckets_update_new`, `DROP TABLE call_buckets`, `DROP TABLE retention_mark`, `DROP INDEX verifications_open`, `DROP INDEX attempts_counted_by_prefix`, `DROP INDEX attempts_counted_by_time`,
+	`DROP INDEX attempts_counted_by_number`, `DROP INDEX attempts_live_by_number`,
+	`DROP INDEX attempts_counted_by_person`, `ALTER TABLE attempts DROP COLUMN person`, `ALTER TABLE attempts DROP COLUMN prefix`}
 
 // chained writes n entries and returns the store.
 func chained(t *testing.T, n int) *Store {

@@ -6,9 +6,10 @@ import (
 )
 
 // The limits count calls in a time window and a scope inside the placement's write transaction. Each count is
-// bounded by the rows of its window and scope through a partial index over the calls that count (schema 7):
-// everyone's calls by (created_at), a range's by (prefix, created_at), an operator's by (person, created_at),
-// one number's by (number, created_at). prefix and person are generated columns: the number without its last
+// bounded by the rows of its window and scope through a partial index over the calls that count (schema 7),
+// read alone without the rows: a range's calls by (prefix, created_at), an operator's by (person,
+// created_at), one number's by (number, created_at); everyone's from per-hour and per-minute counters, and
+// by (created_at) only at the window's edges. prefix and person are generated columns: the number without its last
 // 4 digits (policy.PrefixOf) and the operator's name without the key fingerprint record.Operator.String adds.
 
 // limitBranch is one index-bounded part of the rows a CallFilter selects; the parts are disjoint.

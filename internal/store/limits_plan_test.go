@@ -41,7 +41,7 @@ func TestLimitQueriesUseTheirIndexes(t *testing.T) {
 	}
 	t.Run("one live call per number", func(t *testing.T) {
 		checkPlan(t, s, `SELECT count(*) FROM attempts WHERE number = ? AND `+liveWhere, []any{"+447400123450"},
-			[]string{"attempts_by_number"})
+			[]string{"attempts_live_by_number"})
 	})
 	t.Run("undelivered streak", func(t *testing.T) {
 		checkPlan(t, s, `SELECT outcome FROM attempts WHERE number = ? AND state = ? ORDER BY created_at DESC, id DESC LIMIT ?`,

@@ -169,11 +169,14 @@ func migrations() []migration {
 			`ALTER TABLE attempts ADD COLUMN prefix TEXT GENERATED ALWAYS AS (` + PrefixExpr + `) VIRTUAL`,
 			`ALTER TABLE attempts ADD COLUMN person TEXT GENERATED ALWAYS AS (CASE WHEN instr(operator, ' (') > 0
 				THEN substr(operator, 1, instr(operator, ' (') - 1) ELSE operator END) VIRTUAL`,
-			// Partial: only the calls the limits count (not blocked, not not-placed).
+			// Partial: only the calls the limits count (not blocked, not not-placed), so that a count reads the
+			// index alone, never the rows.
 			`CREATE INDEX attempts_counted_by_time ON attempts (created_at) WHERE ` + countedWhere,
+			`CREATE INDEX attempts_counted_by_number ON attempts (number, created_at) WHERE ` + countedWhere,
+			// "One live call per number" reads the number's live calls only, not its whole history.
+			`CREATE INDEX attempts_live_by_number ON attempts (number) WHERE ` + liveWhere,
 			`CREATE INDEX attempts_counted_by_prefix ON attempts (prefix, created_at) WHERE ` + countedWhere,
 			`CREATE INDEX attempts_counted_by_person ON attempts (person, created_at) WHERE ` + countedWhere,
-			`CREATE INDEX attempts_counted_by_number ON attempts (number, created_at) WHERE ` + countedWhere,
 			// Start-up reads the open verifications through their own index, not a scan of every one.
 			`CREATE INDEX verifications_open ON verifications (created_at, id) WHERE status NOT IN ` + finalStatuses,
 			// Everyone's calls per hour and per minute (span in nanoseconds, start a multiple of it), kept by

@@ -154,9 +154,10 @@ func migrations() []migration {
 			`ALTER TABLE attempts ADD COLUMN person TEXT GENERATED ALWAYS AS (CASE WHEN strpos(operator, ' (') > 0
 				THEN substr(operator, 1, strpos(operator, ' (') - 1) ELSE operator END) STORED`,
 			`CREATE INDEX attempts_counted_by_time ON attempts (created_at) WHERE ` + store.CountedWhere,
+			`CREATE INDEX attempts_counted_by_number ON attempts (number, created_at) WHERE ` + store.CountedWhere,
+			`CREATE INDEX attempts_live_by_number ON attempts (number) WHERE ` + store.LiveWhere,
 			`CREATE INDEX attempts_counted_by_prefix ON attempts (prefix, created_at) WHERE ` + store.CountedWhere,
 			`CREATE INDEX attempts_counted_by_person ON attempts (person, created_at) WHERE ` + store.CountedWhere,
-			`CREATE INDEX attempts_counted_by_number ON attempts (number, created_at) WHERE ` + store.CountedWhere,
 			`CREATE TABLE retention_mark (
 				mode         TEXT    PRIMARY KEY,
 				last_attempt BIGINT  NOT NULL
