@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -57,11 +58,15 @@ func seedMonth(b *testing.B, s *Store, n int, end time.Time) {
 }
 
 // monthOf returns a private copy of a history holding n attempts over the month before end, seeded once per
-// schema into the temporary directory and reused by later runs.
+// schema (a hash of its migrations) into the temporary directory and reused by later runs.
 func monthOf(b *testing.B, n int, end time.Time) *Store {
 	b.Helper()
 	ctx := context.Background()
-	cached := filepath.Join(os.TempDir(), fmt.Sprintf("flashcall-bench-month-%d-schema%d.db", n, migrations()[len(migrations())-1].version))
+	schema := fnv.New32a() // the schema's text: a changed step is another cache
+	for _, m := range migrations() {
+		fmt.Fprint(schema, m.version, m.name, m.stmts, m.after)
+	}
+	cached := filepath.Join(os.TempDir(), fmt.Sprintf("flashcall-bench-month-%d-%08x.db", n, schema.Sum32()))
 	if _, err := os.Stat(cached); err != nil {
 		tmp := filepath.Join(b.TempDir(), "seed.db")
 		s, err := Open(ctx, tmp)
