@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // apiVersion is the only Restcomm API version the client speaks.
@@ -46,7 +48,11 @@ type Client struct {
 	logger     *slog.Logger
 	retry      RetryPolicy
 	jitter     func(n int64) int64 // returns a value in [0, n); n > 0
-	wrap       func(http.RoundTripper) http.RoundTripper
+	limit      *rate.Limiter       // nil: no cap on the request rate (WithRateLimit)
+	idleConns  int                 // idle connections per host asked for with WithIdleConns
+	// ownTransport is true while hc is the client this package made (not one given with WithHTTPClient).
+	ownTransport bool
+	wrap         func(http.RoundTripper) http.RoundTripper
 }
 
 // Option configures a Client in New.
@@ -78,6 +84,7 @@ func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) {
 		if hc != nil {
 			c.hc = hc
+			c.ownTransport = false
 		}
 	}
 }
@@ -136,11 +143,13 @@ func New(baseURL, accountSID, authToken string, opts ...Option) (*Client, error)
 		retry:      DefaultRetryPolicy(),
 		jitter:     randInt64N,
 	}
+	c.ownTransport = true
 	for _, opt := range opts {
 		if opt != nil {
 			opt(c)
 		}
 	}
+	c.applyIdleConns()
 	// A shallow copy so that refusing redirects does not change the caller's
 	// *http.Client.
 	hc := *c.hc

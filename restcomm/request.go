@@ -141,6 +141,9 @@ func (c *Client) once(ctx context.Context, req request, attempt int) (*reply, er
 		hreq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 
+	if err := c.waitTurn(ctx); err != nil {
+		return fail(false, err)
+	}
 	start := time.Now()
 	resp, err := c.hc.Do(hreq)
 	if err != nil {

@@ -130,6 +130,8 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 	a.Client, err = restcomm.New(base, sid, token,
 		restcomm.WithUserAgent("flashcall/"+Version),
 		restcomm.WithLogger(a.Logger.With("component", "restcomm")),
+		restcomm.WithRateLimit(cfg.Call.MaxRequestsPerSecond, cfg.Call.PollWorkers),
+		restcomm.WithIdleConns(cfg.Call.PollWorkers),
 		restcomm.WithTransportWrapper(a.Metrics.Transport))
 	if err != nil {
 		return nil, err
@@ -175,6 +177,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 		From: cfg.Call.From, CallerIDs: pools, CodeDigits: cfg.Call.CodeDigits, Timeout: cfg.Call.Timeout,
 		RCMLURL: cfg.Call.RCMLURL, RCMLMethod: cfg.Call.RCMLMethod,
 		PollInterval: cfg.Call.PollInterval.Duration, MaxChecks: cfg.Verify.MaxChecks,
+		PollWorkers: cfg.Call.PollWorkers, MaxRequestsPerSecond: cfg.Call.MaxRequestsPerSecond,
 		Expiry: cfg.Verify.Expiry.Duration, DefaultRegion: cfg.Call.DefaultRegion,
 		LookupWindow: cfg.Call.LookupWindow.Duration, Policy: pol, Retention: cfg.History.Retention.Duration,
 		RetentionDelete: cfg.History.RetentionMode == config.RetainDelete, Shared: true,

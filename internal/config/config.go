@@ -84,6 +84,10 @@ type CallConfig struct {
 	RCMLMethod string `toml:"rcml_method"`
 	// PollInterval is how often live calls are polled.
 	PollInterval Duration `toml:"poll_interval"`
+	// PollWorkers is how many requests the tracker has in flight at once to follow live calls.
+	PollWorkers int `toml:"poll_workers"`
+	// MaxRequestsPerSecond caps the requests flashcall sends to Restcomm a second (0: no cap).
+	MaxRequestsPerSecond float64 `toml:"max_requests_per_second"`
 	// LookupWindow is how long flashcall looks for the call of a create whose outcome is unknown (the reply
 	// was lost) before it gives up and ends the attempt as unknown (see validateLookupWindow).
 	LookupWindow Duration `toml:"lookup_window"`
@@ -173,13 +177,15 @@ func Default() *Config {
 			RequestTimeout: Duration{10 * time.Second},
 		},
 		Call: CallConfig{
-			From:          []string{DefaultFromRange},
-			FromByCountry: map[string][]string{},
-			CodeDigits:    4,
-			Timeout:       10,
-			RCMLMethod:    "GET",
-			PollInterval:  Duration{time.Second},
-			LookupWindow:  Duration{DefaultLookupWindow},
+			From:                 []string{DefaultFromRange},
+			FromByCountry:        map[string][]string{},
+			CodeDigits:           4,
+			Timeout:              10,
+			RCMLMethod:           "GET",
+			PollInterval:         Duration{time.Second},
+			PollWorkers:          DefaultPollWorkers,
+			MaxRequestsPerSecond: DefaultMaxRequestsPerSecond,
+			LookupWindow:         Duration{DefaultLookupWindow},
 		},
 		RCML: RCMLConfig{
 			Text:     "Your phone number has been confirmed.",

@@ -199,6 +199,16 @@ func (c *Config) validateCall(ps *problems) {
 	if d := k.PollInterval.Duration; d < 200*time.Millisecond || d > time.Minute {
 		ps.add("call.poll_interval", "is %s: use between 200ms and 1m, e.g. \"1s\"", d)
 	}
+	if n := k.PollWorkers; n < 1 || n > MaxPollWorkers {
+		ps.add("call.poll_workers", "is %d: use between 1 and %d, e.g. %d", n, MaxPollWorkers, DefaultPollWorkers)
+	}
+	if r := k.MaxRequestsPerSecond; r < 0 || r > 100000 || r != r {
+		ps.add("call.max_requests_per_second", "is %v: use 0 (no cap) or a rate up to 100000, e.g. %d", r,
+			DefaultMaxRequestsPerSecond)
+	} else if r > 0 && r < 1 {
+		ps.add("call.max_requests_per_second", "is %v: at least 1 request a second is needed to follow a call; "+
+			"use 0 for no cap", r)
+	}
 	if d, ring := k.PollInterval.Duration, time.Duration(k.Timeout)*time.Second; d > 0 && k.Timeout > 0 &&
 		ring < minPollsPerRing*d && !c.UsesSimulator() && c.Server.PublicURL == "" {
 		ps.add("call.timeout", "is %ds with call.poll_interval %s and no status callbacks: polling can miss the "+

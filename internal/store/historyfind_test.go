@@ -223,12 +223,12 @@ func TestFind100k(t *testing.T) {
 var undoSchema7 = append(slices.Clone(undoSchema8), `DROP TABLE instances`, `DROP INDEX attempts_by_update`,
 	`DROP INDEX verifications_by_update`)
 
-// undoSchema8 takes a current database back to schema 7 (after undoSchema9: no pauses).
-var undoSchema8 = []string{`DROP TABLE pauses`,
+// undoSchema8 takes a current database back to schema 7 (after undoing 10 and 9: the bounded limits, the
+// pauses).
+var undoSchema8 = append(slices.Clone(undoSchema10), `DROP TABLE pauses`,
 	`DROP INDEX verifications_by_tail`, `DROP INDEX verifications_by_time`, `DROP INDEX verifications_by_status`,
 	`DROP INDEX verifications_by_operator`, `DROP INDEX verifications_by_number_id`, `DROP INDEX attempts_by_sid_call`,
 	`DROP INDEX attempts_by_sid_tail`, `DROP INDEX attempts_by_operator`, `DROP INDEX attempts_by_outcome`,
 	`DROP INDEX attempts_by_call_status`, `DROP INDEX attempts_terms`,
 	`ALTER TABLE verifications DROP COLUMN number_tail`, `ALTER TABLE attempts DROP COLUMN sid_call`,
-	`ALTER TABLE attempts DROP COLUMN sid_tail`,
-}
+	`ALTER TABLE attempts DROP COLUMN sid_tail`)

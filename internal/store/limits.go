@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/record"
@@ -19,7 +18,8 @@ var ErrConflict = errors.New("the verification changed meanwhile: look at it aga
 type CallFilter struct {
 	// Number matches one E.164 number exactly.
 	Number string
-	// Prefix matches the numbers that start with it.
+	// Prefix matches the numbers that start with it (the per-prefix limit asks for a number's range,
+	// policy.PrefixOf, which its index serves directly).
 	Prefix string
 	// Operator matches the calls one operator placed (as stored in Attempt.Operator).
 	Operator string
@@ -58,9 +58,13 @@ type Placement struct {
 	Supersede *record.Verification
 	// Attempt is the write-ahead attempt (State "placing" when empty); its VerificationID and ID are set.
 	Attempt *record.Attempt
-	// Tracker, when set, is recorded as the attempt's tracker (renewed at TrackedAt) in the same
-	// transaction: no other process can take over an attempt that is about to be dialled.
-	Tracker   *Tracker
+	// RCMLToken, when set, is the SHA-256 of the token in the call's own RCML and callback addresses, stored
+	// with the attempt (see SetRCMLTokenHash).
+	RCMLToken *RCMLTokenHash
+	// Tracker, when set, is recorded as the process that follows the new attempt's call, renewed at
+	// TrackedAt (see ClaimTracking).
+	Tracker *Tracker
+	// TrackedAt is when Tracker's claim was made.
 	TrackedAt time.Time
 }
 
@@ -70,37 +74,11 @@ type txQuerier struct {
 	tx *sql.Tx
 }
 
-// filter builds the WHERE clause and arguments for f and since.
-func (f CallFilter) where(since time.Time) (string, []any) {
-	w := []string{countedWhere, `created_at > ?`}
-	args := []any{nanos(since)}
-	if since.IsZero() {
-		args[0] = int64(-1 << 63)
-	}
-	if f.Number != "" {
-		w, args = append(w, `number = ?`), append(args, f.Number)
-	}
-	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	if f.Prefix != "" {
-		w, args = append(w, `number LIKE ? ESCAPE '\'`), append(args, esc.Replace(f.Prefix)+"%")
-	}
-	if f.Operator != "" {
-		// Attempts store the operator as record.Operator.String: the name, and over SSH the key's fingerprint
-		// after it. The limit is the person's, whichever of their keys they used.
-		w = append(w, `(operator = ? OR operator LIKE ? ESCAPE '\')`)
-		args = append(args, f.Operator, esc.Replace(f.Operator)+" (%")
-	}
-	if !f.Until.IsZero() {
-		w, args = append(w, `created_at <= ?`), append(args, nanos(f.Until))
-	}
-	return strings.Join(w, ` AND `), args
-}
-
 // CountCalls implements LimitQuerier.
 func (q txQuerier) CountCalls(ctx context.Context, f CallFilter, since time.Time) (int, error) {
-	where, args := f.where(since)
+	query, args := f.CountSQL(since)
 	var n int
-	if err := q.tx.QueryRowContext(ctx, `SELECT count(*) FROM attempts WHERE `+where, args...).Scan(&n); err != nil {
+	if err := q.tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return 0, q.s.wrap("check limits", err)
 	}
 	return n, nil
@@ -111,10 +89,9 @@ func (q txQuerier) NthCall(ctx context.Context, f CallFilter, since time.Time, n
 	if n < 1 {
 		return time.Time{}, nil
 	}
-	where, args := f.where(since)
+	query, args := f.NthSQL(since, n)
 	var at int64
-	err := q.tx.QueryRowContext(ctx, `SELECT created_at FROM attempts WHERE `+where+`
-		ORDER BY created_at, id LIMIT 1 OFFSET ?`, append(args, n-1)...).Scan(&at)
+	err := q.tx.QueryRowContext(ctx, query, args...).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, nil
 	}
@@ -188,7 +165,8 @@ func (r *refused) Error() string { return r.err.Error() }
 // InsertAttemptChecked is the write-ahead record of a call guarded by limits. In one BEGIN IMMEDIATE
 // transaction it runs check (when not nil) against the history as it stands, then, if check returned nil,
 // supersedes p.Supersede, creates or updates p.Verification, and inserts p.Attempt with its "placing"
-// transition, setting the IDs. Writes are serialised (one connection here, the database lock between
+// transition, its RCML token's hash (p.RCMLToken) and its tracker (p.Tracker), setting the IDs: everything
+// written before the call is dialled, in one commit. Writes are serialised (one connection here, the database lock between
 // processes), so concurrent callers see each other's attempts and limits hold exactly.
 //
 // An error from check is returned unchanged, nothing is written, and the caller must not dial; it may then
@@ -237,12 +215,18 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check fun
 		}
 		a.VerificationID = vid
 		var err error
-		aid, err = insertAttemptTx(ctx, tx, a, record.StatePlacing, record.SourceCreate, "")
-		if err != nil || p.Tracker == nil {
+		if aid, err = insertAttemptTx(ctx, tx, a, record.StatePlacing, record.SourceCreate, ""); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO trackers (attempt_id, owner, host, pid, renewed_at) VALUES (?, ?, ?, ?, ?)`,
-			aid, p.Tracker.Owner, p.Tracker.Host, p.Tracker.PID, nanos(p.TrackedAt))
+		if p.RCMLToken != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE attempts SET rcml_path_sha256 = ? WHERE id = ?`, p.RCMLToken[:], aid); err != nil {
+				return err
+			}
+		}
+		if t := p.Tracker; t != nil {
+			_, err = tx.ExecContext(ctx, `INSERT INTO trackers (attempt_id, owner, host, pid, renewed_at) VALUES (?, ?, ?, ?, ?)`,
+				aid, t.Owner, t.Host, t.PID, nanos(p.TrackedAt))
+		}
 		return err
 	})
 	if err != nil {

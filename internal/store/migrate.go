@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/flashcall/flashcall/internal/record"
 )
@@ -222,8 +223,78 @@ func migrations() []migration {
 			) STRICT`,
 			`CREATE UNIQUE INDEX pauses_in_force ON pauses (scope, key) WHERE resumed_at = 0`,
 		},
+	}, {
+		version: 10,
+		name:    "limits, open verifications and retention through bounded indexes",
+		stmts: []string{
+			// The range a number belongs to for the per-prefix limit (policy.PrefixOf: all but its last 4
+			// digits) and the person an operator is (record.Operator.String without the key fingerprint), so
+			// that their counts seek to (scope, window) instead of matching LIKE row by row.
+			`ALTER TABLE attempts ADD COLUMN prefix TEXT GENERATED ALWAYS AS (` + PrefixExpr + `) VIRTUAL`,
+			`ALTER TABLE attempts ADD COLUMN person TEXT GENERATED ALWAYS AS (CASE WHEN instr(operator, ' (') > 0
+				THEN substr(operator, 1, instr(operator, ' (') - 1) ELSE operator END) VIRTUAL`,
+			// Partial: only the calls the limits count (not blocked, not not-placed), so that a count reads the
+			// index alone, never the rows.
+			`CREATE INDEX attempts_counted_by_time ON attempts (created_at) WHERE ` + countedWhere,
+			`CREATE INDEX attempts_counted_by_number ON attempts (number, created_at) WHERE ` + countedWhere,
+			// "One live call per number" reads the number's live calls only, not its whole history.
+			`CREATE INDEX attempts_live_by_number ON attempts (number) WHERE ` + liveWhere,
+			`CREATE INDEX attempts_counted_by_prefix ON attempts (prefix, created_at) WHERE ` + countedWhere,
+			`CREATE INDEX attempts_counted_by_person ON attempts (person, created_at) WHERE ` + countedWhere,
+			// Start-up reads the open verifications through their own index, not a scan of every one.
+			`CREATE INDEX verifications_open ON verifications (created_at, id) WHERE status NOT IN ` + finalStatuses,
+			// Everyone's calls per hour and per minute (span in nanoseconds, start a multiple of it), kept by
+			// triggers in the transaction that changes an attempt: the global limit and the daily cap sum them.
+			`CREATE TABLE call_buckets (
+				span  INTEGER NOT NULL,
+				start INTEGER NOT NULL,
+				n     INTEGER NOT NULL,
+				PRIMARY KEY (span, start)
+			) STRICT, WITHOUT ROWID`,
+			`INSERT INTO call_buckets (span, start, n) SELECT 60000000000, created_at - created_at % 60000000000, count(*)
+				FROM attempts WHERE ` + countedWhere + ` GROUP BY 2`,
+			`INSERT INTO call_buckets (span, start, n) SELECT 3600000000000, created_at - created_at % 3600000000000, count(*)
+				FROM attempts WHERE ` + countedWhere + ` GROUP BY 2`,
+			`CREATE TRIGGER call_buckets_insert AFTER INSERT ON attempts WHEN ` + newCounted + ` BEGIN ` + bucketAdd("NEW", "+ 1") + ` END`,
+			`CREATE TRIGGER call_buckets_delete AFTER DELETE ON attempts WHEN ` + oldCounted + ` BEGIN ` + bucketAdd("OLD", "- 1") + ` END`,
+			`CREATE TRIGGER call_buckets_update_old AFTER UPDATE OF state, created_at ON attempts
+				WHEN ` + oldCounted + ` AND (NOT ` + newCounted + ` OR OLD.created_at != NEW.created_at) BEGIN ` + bucketAdd("OLD", "- 1") + ` END`,
+			`CREATE TRIGGER call_buckets_update_new AFTER UPDATE OF state, created_at ON attempts
+				WHEN ` + newCounted + ` AND (NOT ` + oldCounted + ` OR OLD.created_at != NEW.created_at) BEGIN ` + bucketAdd("NEW", "+ 1") + ` END`,
+			// How far the retention has got, per mode: it goes on from there in bounded batches.
+			`CREATE TABLE retention_mark (
+				mode         TEXT    PRIMARY KEY,
+				last_attempt INTEGER NOT NULL
+			) STRICT`,
+		},
 	}}
 }
+
+// newCounted and oldCounted say, in a trigger, whether the new or the old row counts as a call (countedWhere).
+const (
+	newCounted = `NEW.state NOT IN ('` + string(record.StateBlocked) + `', '` + string(record.StateNotPlaced) + `')`
+	oldCounted = `OLD.state NOT IN ('` + string(record.StateBlocked) + `', '` + string(record.StateNotPlaced) + `')`
+)
+
+// bucketAdd is the trigger body that adds delta ("+ 1" or "- 1") to the minute and hour counters of row's
+// created_at (row is NEW or OLD).
+func bucketAdd(row, delta string) string {
+	var b strings.Builder
+	for _, span := range []string{"60000000000", "3600000000000"} {
+		start := row + ".created_at - " + row + ".created_at % " + span
+		if strings.HasPrefix(delta, "+") {
+			b.WriteString(`INSERT INTO call_buckets (span, start, n) VALUES (` + span + `, ` + start + `, 1)
+				ON CONFLICT (span, start) DO UPDATE SET n = n + 1; `)
+		} else {
+			b.WriteString(`UPDATE call_buckets SET n = n - 1 WHERE span = ` + span + ` AND start = ` + start + `; `)
+		}
+	}
+	return b.String()
+}
+
+// PrefixExpr is the SQL, for both engines, of the range a number belongs to for the per-prefix limit:
+// policy.PrefixOf, the number without its last 4 digits (the whole number when it has 5 characters or fewer).
+const PrefixExpr = `CASE WHEN length(number) <= 5 THEN number ELSE substr(number, 1, length(number) - 4) END`
 
 // userVersion reads PRAGMA user_version.
 func userVersion(ctx context.Context, q interface {

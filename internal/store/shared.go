@@ -82,10 +82,6 @@ func CheckAuditEntry(e *record.AuditEntry) error {
 	return nil
 }
 
-// Where returns the SQL condition selecting the calls f matches created strictly after since, with "?"
-// placeholders, and its arguments: what LimitQuerier.CountCalls and NthCall count, for any engine.
-func (f CallFilter) Where(since time.Time) (string, []any) { return f.where(since) }
-
 // AuditHash is the hash of audit entry e chained to prev (the entry before it's hash, or 32 zero bytes for
 // the first): SHA-256 over a version tag, prev and every field of e, each length-prefixed. Every engine
 // stores the same hashes, so a log verifies the same wherever it is kept.

@@ -15,16 +15,50 @@ import (
 func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, source record.Source) record.Attempt {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
-	now := s.clk.Now()
-	s.mu.Lock()
-	t, ok := s.live[attemptID]
+	m, ok := s.merge(attemptID, c, source)
 	if !ok {
-		s.mu.Unlock()
 		a, err := s.st.GetAttempt(ctx, attemptID)
 		if err != nil {
 			return record.Attempt{}
 		}
 		return *a
+	}
+	if m.changed {
+		s.commit(ctx, []merged{m})
+	}
+	return m.a
+}
+
+// applyAll merges many calls at once (a list page), storing every change among them in one transaction.
+func (s *Service) applyAll(ctx context.Context, ids []int64, calls []restcomm.Call, source record.Source) {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	var ms []merged
+	for i, id := range ids {
+		if m, ok := s.merge(id, &calls[i], source); ok && m.changed {
+			ms = append(ms, m)
+		}
+	}
+	s.commit(ctx, ms)
+}
+
+// merged is one call's state merged into its tracked attempt, for commit to store.
+type merged struct {
+	a       record.Attempt
+	trs     []record.Transition
+	final   bool
+	changed bool
+}
+
+// merge folds c into tracked attempt attemptID (false when it is not tracked). The caller holds applyMu and
+// must commit a changed result before it lets go of it.
+func (s *Service) merge(attemptID int64, c *restcomm.Call, source record.Source) (merged, bool) {
+	now := s.clk.Now()
+	s.mu.Lock()
+	t, ok := s.live[attemptID]
+	if !ok {
+		s.mu.Unlock()
+		return merged{}, false
 	}
 	a := t.attempt
 	prev := a.Status
@@ -74,26 +108,50 @@ func (s *Service) apply(ctx context.Context, attemptID int64, c *restcomm.Call, 
 		s.callback.Forget(a.CallSID) // a long-running server must not remember every call it ever saw
 	}
 	s.mu.Unlock()
-	if !changed {
-		return a
-	}
-	a.UpdatedAt = now
-	if prev != a.Status {
-		s.addTransition(ctx, a.ID, a.Status, source, c.RawStatus)
-	}
-	if err := s.st.UpdateAttempt(ctx, &a); err != nil {
-		s.log.Error("attempt update failed", "attempt", a.ID, "err", err)
-		if final {
-			s.keepUnsaved(a)
+	m := merged{a: a, final: final, changed: changed}
+	if changed {
+		m.a.UpdatedAt = now
+		if prev != a.Status {
+			m.trs = append(m.trs, s.transition(a.ID, a.Status, source, c.RawStatus))
 		}
 	}
-	if final {
-		s.log.Info("call ended", "attempt", a.ID, "sid", a.CallSID, "status", a.Status, "outcome", a.Outcome)
-		s.observer().CallEnded(a.Country, a.Outcome)
-		s.afterAttempt(ctx, a.VerificationID)
+	return m, true
+}
+
+// commit stores merged changes, in one transaction (each alone when the batch is refused, so one bad row
+// does not hold back the others), then settles the verifications of the calls that ended and publishes each
+// change. A final state the history refuses is kept to be written again (unsaved.go).
+func (s *Service) commit(ctx context.Context, ms []merged) {
+	if len(ms) == 0 {
+		return
 	}
-	s.publishAttempt(ctx, a)
-	return a
+	changes := make([]store.AttemptChange, len(ms))
+	for i := range ms {
+		changes[i] = store.AttemptChange{Attempt: &ms[i].a, Transitions: ms[i].trs}
+	}
+	if err := s.st.UpdateAttempts(ctx, changes); err != nil {
+		for i, m := range ms {
+			if len(ms) > 1 {
+				err = s.st.UpdateAttempts(ctx, changes[i:i+1])
+			}
+			if err == nil {
+				continue
+			}
+			s.log.Error("attempt update failed", "attempt", m.a.ID, "err", err)
+			if m.final {
+				s.keepUnsaved(m.a, m.trs...)
+			}
+		}
+	}
+	for _, m := range ms {
+		a := m.a
+		if m.final {
+			s.log.Info("call ended", "attempt", a.ID, "sid", a.CallSID, "status", a.Status, "outcome", a.Outcome)
+			s.observer().CallEnded(a.Country, a.Outcome)
+			s.afterAttempt(ctx, a.VerificationID)
+		}
+		s.publishAttempt(ctx, a)
+	}
 }
 
 // finish ends a tracked attempt that will get no final state from Restcomm.
@@ -120,10 +178,10 @@ func (s *Service) finish(attemptID int64, outcome record.Outcome, note string) {
 	a.Error = note
 	a.EndedAt = now
 	a.UpdatedAt = now
-	s.addTransition(s.ctx, a.ID, string(outcome), record.SourceReconcile, note)
-	if err := s.st.UpdateAttempt(s.ctx, &a); err != nil {
+	tr := s.transition(a.ID, string(outcome), record.SourceReconcile, note)
+	if err := s.st.UpdateAttemptWith(s.ctx, &a, tr); err != nil {
 		s.log.Error("attempt update failed", "attempt", a.ID, "err", err)
-		s.keepUnsaved(a)
+		s.keepUnsaved(a, tr)
 	}
 	s.observer().CallEnded(a.Country, outcome)
 	s.afterAttempt(s.ctx, a.VerificationID)
@@ -185,9 +243,14 @@ func (s *Service) isTracked(id int64) bool {
 	return ok
 }
 
+// transition is one state change of an attempt, now.
+func (s *Service) transition(attemptID int64, status string, source record.Source, detail string) record.Transition {
+	return record.Transition{AttemptID: attemptID, At: s.clk.Now(), Status: status, Source: source, Detail: detail}
+}
+
 // addTransition stores one state change; a failure is logged, never fatal to tracking.
 func (s *Service) addTransition(ctx context.Context, attemptID int64, status string, source record.Source, detail string) {
-	tr := record.Transition{AttemptID: attemptID, At: s.clk.Now(), Status: status, Source: source, Detail: detail}
+	tr := s.transition(attemptID, status, source, detail)
 	if err := s.st.AddTransition(ctx, tr); err != nil {
 		s.log.Error("transition write failed", "attempt", attemptID, "err", err)
 	}

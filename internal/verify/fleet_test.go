@@ -90,8 +90,8 @@ func TestFeedShowsAnotherProcessesCall(t *testing.T) {
 func kill(s *Service) {
 	s.mu.Lock()
 	s.closed = true
-	if s.pollTimer != nil {
-		s.pollTimer.Stop()
+	if s.sched.timer != nil {
+		s.sched.timer.Stop()
 	}
 	if s.renewTimer != nil {
 		s.renewTimer.Stop()

@@ -43,13 +43,12 @@ func (s *Service) Pauses(ctx context.Context) ([]record.Pause, error) {
 	return p.ActivePauses(ctx)
 }
 
-// pausedRefusal is the refusal for a number whose country or range is paused, or nil. A history that cannot
-// be read refuses too: a pause must not be bypassed by a fault.
-func (s *Service) pausedRefusal(ctx context.Context, num policy.Number) *policy.Refusal {
+// pausedRefusal is the refusal for a number whose country or range is paused, or nil; an error when the
+// pauses cannot be read (then nothing is placed either: a pause is never bypassed by a fault).
+func (s *Service) pausedRefusal(ctx context.Context, num policy.Number) (*policy.Refusal, error) {
 	ps, err := s.Pauses(ctx)
 	if err != nil {
-		return &policy.Refusal{Rule: policy.RulePaused, Reason: "the pauses after alarms could not be read, so no call is " +
-			"placed: try again in a moment (" + err.Error() + ")"}
+		return nil, err
 	}
 	prefix := ""
 	if n := len(num.E164); n > stats.PrefixHidden {
@@ -59,10 +58,10 @@ func (s *Service) pausedRefusal(ctx context.Context, num policy.Number) *policy.
 		if (p.Scope == record.PauseCountry && p.Key == num.Region) || (p.Scope == record.PausePrefix && p.Key == prefix) {
 			return &policy.Refusal{Rule: policy.RulePaused, Reason: fmt.Sprintf("calls to %s %s are paused since %s "+
 				"by the alarm %s (pause %d), until a supervisor resumes them",
-				p.Scope, p.Key, p.CreatedAt.Format("2006-01-02 15:04 MST"), p.Alarm, p.ID)}
+				p.Scope, p.Key, p.CreatedAt.Format("2006-01-02 15:04 MST"), p.Alarm, p.ID)}, nil
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // pauseFor pauses the scope of a conversion alarm, audited; a scope paused already stays as it is.

@@ -49,7 +49,10 @@ func (s *Service) intake(ctx context.Context, op record.Operator, input string) 
 	if ref := s.set.Policy.CheckNumber(num); ref != nil {
 		return num, nil, nil, s.refuse(ctx, op, num, nil, ref)
 	}
-	if ref := s.pausedRefusal(ctx, num); ref != nil {
+	switch ref, err := s.pausedRefusal(ctx, num); {
+	case err != nil:
+		return num, nil, nil, fmt.Errorf("%w: %v", ErrHistory, err)
+	case ref != nil:
 		return num, nil, nil, s.refuse(ctx, op, num, nil, ref)
 	}
 	if !s.claim(num.E164) {
@@ -133,9 +136,11 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 	before := v
 	v.Status = record.StatusCalling
 	v.UpdatedAt = now
-	me := s.me // recorded as the attempt's tracker with the write-ahead row: nobody takes over a call being dialled
-	err = s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a, Tracker: &me, TrackedAt: now},
-		s.limitCheck(op, num, now))
+	// One transaction writes everything the dial needs first: the attempt, its token's hash, and this process
+	// as the tracker of its call.
+	token, hash := s.callToken()
+	err = s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a,
+		RCMLToken: hash, Tracker: &s.me, TrackedAt: now}, s.limitCheck(op, num, now))
 	var ref *policy.Refusal
 	switch {
 	case errors.As(err, &ref):
@@ -158,26 +163,20 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 		s.superseded(ctx, op, *sup, v)
 	}
 
-	// The Url is the shared document, or this call's own address when the document speaks the code; a call
-	// whose address could not be stored is not placed.
-	var calls []restcomm.Call
-	rcmlURL, statusURL, err := s.callURLs(ctx, a.ID)
-	if err == nil {
-		err = s.claimOwn(ctx, a.ID)
+	// The Url is the shared document, or this call's own address when the document speaks the code (its
+	// token's hash was stored with the attempt).
+	rcmlURL, statusURL := s.callURLs(token)
+	params := restcomm.CallParams{
+		From: plusForm(from), To: num.E164, URL: rcmlURL, Method: s.set.RCMLMethod, Timeout: s.set.Timeout,
 	}
-	if err == nil {
-		params := restcomm.CallParams{
-			From: plusForm(from), To: num.E164, URL: rcmlURL, Method: s.set.RCMLMethod, Timeout: s.set.Timeout,
-		}
-		if statusURL != "" {
-			params.StatusCallback = statusURL
-			params.StatusCallbackMethod = "POST"
-		}
-		rctx, cancel := s.reqCtx(ctx)
-		calls, err = s.calls.CreateCall(rctx, params)
-		err = s.masked(err, from, num.E164) // a server's text may quote the From: that is the code
-		cancel()
+	if statusURL != "" {
+		params.StatusCallback = statusURL
+		params.StatusCallbackMethod = "POST"
 	}
+	rctx, cancel := s.reqCtx(ctx)
+	calls, err := s.calls.CreateCall(rctx, params)
+	err = s.masked(err, from, num.E164) // a server's text may quote the From: that is the code
+	cancel()
 	res := Result{Retry: retry}
 	if err != nil {
 		a, v = s.createFailed(ctx, a, v, now, err)
@@ -215,8 +214,7 @@ func (s *Service) createFailed(ctx context.Context, a record.Attempt, v record.V
 		a.State = record.StateUnknown
 		a.Outcome = record.OutcomeUnknown
 		s.log.Warn("call outcome unknown", "attempt", a.ID, "err", err)
-		s.addTransition(ctx, a.ID, "unknown", record.SourceCreate, a.Error)
-		if uerr := s.st.UpdateAttempt(ctx, &a); uerr != nil {
+		if uerr := s.st.UpdateAttemptWith(ctx, &a, s.transition(a.ID, "unknown", record.SourceCreate, a.Error)); uerr != nil {
 			s.log.Error("attempt update failed", "attempt", a.ID, "err", uerr)
 		}
 		// Keep it tracked: the tracker looks it up with ListCalls and never dials again.
@@ -226,8 +224,7 @@ func (s *Service) createFailed(ctx context.Context, a record.Attempt, v record.V
 	a.State = record.StateNotPlaced
 	a.EndedAt = now
 	s.log.Warn("call not placed", "attempt", a.ID, "err", err)
-	s.addTransition(ctx, a.ID, "not-placed", record.SourceCreate, a.Error)
-	if uerr := s.st.UpdateAttempt(ctx, &a); uerr != nil {
+	if uerr := s.st.UpdateAttemptWith(ctx, &a, s.transition(a.ID, "not-placed", record.SourceCreate, a.Error)); uerr != nil {
 		s.log.Error("attempt update failed", "attempt", a.ID, "err", uerr)
 	}
 	v = s.afterAttempt(ctx, v.ID)

@@ -4,35 +4,40 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"fmt"
 
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/rcml"
 )
 
-// callURLs are the Url and StatusCallback of the create for attempt attemptID. When the document speaks the
-// code (Settings.RCMLTokenBase) or status callbacks are on (Settings.StatusCallbackURL), the call gets a
-// fresh token whose SHA-256 is stored with the attempt first, so that the document can speak the code and
-// callbacks be accepted as soon as the call exists, by any process sharing the history: the Url is then
-// RCMLTokenBase + token (else the shared RCMLURL) and the StatusCallback StatusCallbackURL + token (else
-// none). The token itself is kept nowhere but in the URLs handed to Restcomm: it is never logged, stored,
-// shown or audited.
-func (s *Service) callURLs(ctx context.Context, attemptID int64) (rcmlURL, statusURL string, err error) {
+// callToken is a new call's token and the SHA-256 that Place stores with its attempt, in the transaction that
+// writes it, when the document speaks the code (Settings.RCMLTokenBase) or status callbacks are on
+// (Settings.StatusCallbackURL): the document can then speak the code and callbacks be accepted as soon as the
+// call exists, by any process sharing the history. Without either, there is no token ("", nil). The token
+// itself is kept nowhere but in the URLs handed to Restcomm: it is never logged, stored, shown or audited.
+func (s *Service) callToken() (string, *store.RCMLTokenHash) {
 	if s.set.RCMLTokenBase == "" && s.set.StatusCallbackURL == "" {
-		return s.set.RCMLURL, "", nil
+		return "", nil
 	}
 	token := rcml.NewToken()
-	if err := s.st.SetRCMLTokenHash(ctx, attemptID, rcmlTokenHash(token)); err != nil {
-		return "", "", fmt.Errorf("%w (its own addresses: %v)", ErrHistory, err)
-	}
+	hash := rcmlTokenHash(token)
+	return token, &hash
+}
+
+// callURLs are the Url and StatusCallback of the create of a call with this token (from callToken): the Url
+// is RCMLTokenBase + token (else the shared RCMLURL) and the StatusCallback StatusCallbackURL + token (else
+// none).
+func (s *Service) callURLs(token string) (rcmlURL, statusURL string) {
 	rcmlURL = s.set.RCMLURL
+	if token == "" {
+		return rcmlURL, ""
+	}
 	if s.set.RCMLTokenBase != "" {
 		rcmlURL = s.set.RCMLTokenBase + token
 	}
 	if s.set.StatusCallbackURL != "" {
 		statusURL = s.set.StatusCallbackURL + token
 	}
-	return rcmlURL, statusURL, nil
+	return rcmlURL, statusURL
 }
 
 // rcmlTokenHash is what the history keeps of an RCML token.

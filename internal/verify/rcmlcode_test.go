@@ -323,8 +323,15 @@ func TestCallWhoseTokenCannotBeStoredIsNotPlaced(t *testing.T) {
 	}
 }
 
-// tokenlessStore is a history whose token writes fail.
+// tokenlessStore is a history whose token writes fail: a placement that carries a token is refused whole.
 type tokenlessStore struct{ Store }
+
+func (t tokenlessStore) InsertAttemptChecked(ctx context.Context, p store.Placement, check func(ctx context.Context, q store.LimitQuerier) error) error {
+	if p.RCMLToken != nil {
+		return &store.Error{Op: "insert attempt", Kind: store.ErrDiskFull, Err: errors.New("disk full")}
+	}
+	return t.Store.InsertAttemptChecked(ctx, p, check)
+}
 
 func (tokenlessStore) SetRCMLTokenHash(context.Context, int64, store.RCMLTokenHash) error {
 	return &store.Error{Op: "store the RCML token", Kind: store.ErrDiskFull, Err: errors.New("disk full")}

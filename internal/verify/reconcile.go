@@ -69,25 +69,29 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 		s.scheduleExpiry(v)
 	}
-	// One immediate pass, so the screen starts from Restcomm's current word rather than the stored one.
+	// One immediate pass, so the screen starts from Restcomm's current word rather than the stored one: the
+	// look-ups one after another, oldest first (each claims the call closest to its create), the GETs from the
+	// poll workers.
+	var gets []func()
 	for _, a := range un {
 		s.mu.Lock()
 		t, ok := s.live[a.ID]
 		var cur tracked
 		if ok {
 			cur = *t
+			t.inFlight = true
 		}
 		s.mu.Unlock()
-		if !ok {
-			continue
-		}
-		if cur.attempt.CallSID == "" {
-			s.lookUp(cur)
-		} else {
-			s.refresh(cur.attempt)
+		switch {
+		case !ok:
+		case cur.attempt.CallSID == "":
+			s.fetch(cur)
+		default:
+			gets = append(gets, func() { s.fetch(cur) })
 		}
 	}
-	s.startRetention(ctx)
+	s.runJobs(gets)()
+	s.startRetention()
 	s.startFeed(ctx)
 	s.markRenewed(s.clk.Now())
 	s.scheduleRenew()

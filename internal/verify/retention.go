@@ -6,6 +6,7 @@ import (
 
 	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/store"
 )
 
 // purgeEvery is how often the retention purge runs after the one at Start.
@@ -16,15 +17,20 @@ func retentionOperator() record.Operator {
 	return record.Operator{Name: "flashcall", Remote: "retention"}
 }
 
-// startRetention purges once and arms the daily purge; nothing when Settings.Retention is zero.
-func (s *Service) startRetention(ctx context.Context) {
+// startRetention arms the retention: a run in the background at once, then one every day; nothing when
+// Settings.Retention is zero. Start does not wait for it: each run goes on from the history's saved
+// high-water mark in bounded batches (store.PurgeBatchLimit attempts, one short transaction each), so
+// neither start-up nor the other writers wait for the whole history to be looked at.
+func (s *Service) startRetention() {
 	if s.set.Retention <= 0 {
 		return
 	}
-	if _, err := s.purgeNow(ctx); err != nil {
-		s.notice("the retention purge failed: "+err.Error(), true)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
 	}
-	s.armPurge()
+	s.purge = s.clk.AfterFunc(0, s.runRetention)
 }
 
 func (s *Service) armPurge() {
@@ -33,11 +39,11 @@ func (s *Service) armPurge() {
 	if s.closed {
 		return
 	}
-	s.purge = s.clk.AfterFunc(purgeEvery, s.dailyPurge)
+	s.purge = s.clk.AfterFunc(purgeEvery, s.runRetention)
 }
 
-// dailyPurge runs on the clock's timer.
-func (s *Service) dailyPurge() {
+// runRetention runs on the clock's timer: one purge, then the next one armed.
+func (s *Service) runRetention() {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -46,23 +52,37 @@ func (s *Service) dailyPurge() {
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
-	if _, err := s.purgeNow(s.ctx); err != nil {
+	if _, err := s.purgeNow(s.ctx); err != nil && s.ctx.Err() == nil {
 		s.notice("the retention purge failed: "+err.Error(), true)
 	}
 	s.armPurge()
 }
 
-// purgeNow anonymises or deletes the attempts older than the retention and audits the count when there was
-// anything to purge.
+// purgeNow anonymises or deletes the attempts older than the retention, batch after batch, and audits the
+// count when there was anything to purge.
 func (s *Service) purgeNow(ctx context.Context) (int, error) {
 	before := s.clk.Now().Add(-s.set.Retention)
-	n, err := s.st.Purge(ctx, before, !s.set.RetentionDelete)
-	if err != nil {
-		s.log.Error("retention purge failed", "err", err)
-		return 0, err
+	total := 0
+	for {
+		n, more, err := s.st.PurgeBatch(ctx, before, !s.set.RetentionDelete, store.PurgeBatchLimit)
+		total += n
+		if err != nil {
+			s.log.Error("retention purge failed", "err", err, "purged", total)
+			s.auditPurge(ctx, total)
+			return total, err
+		}
+		if !more {
+			break
+		}
 	}
+	s.auditPurge(ctx, total)
+	return total, nil
+}
+
+// auditPurge logs and audits a purge of n attempts (nothing when n is zero).
+func (s *Service) auditPurge(ctx context.Context, n int) {
 	if n == 0 {
-		return 0, nil
+		return
 	}
 	what := "anonymised"
 	if s.set.RetentionDelete {
@@ -71,5 +91,4 @@ func (s *Service) purgeNow(ctx context.Context) (int, error) {
 	s.log.Info("retention purge", "attempts", n, "mode", what)
 	_ = s.audit(ctx, retentionOperator(), record.AuditPurge, "", 0, 0, fmt.Sprintf("%d attempts older than %s %s",
 		n, policy.FormatWindow(s.set.Retention), what))
-	return n, nil
 }

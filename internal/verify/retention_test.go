@@ -10,7 +10,8 @@ import (
 )
 
 // TestRetentionPurgesAtStartAndDaily: a service started with a 30-day retention anonymises the older
-// attempts at once and then every day, and audits each purge with its count.
+// attempts in the background right after Start (which does not wait for it) and then every day, and audits
+// each purge with its count.
 func TestRetentionPurgesAtStartAndDaily(t *testing.T) {
 	r := newRig(t, nil)
 	old := r.place("+447400123450")
@@ -22,6 +23,10 @@ func TestRetentionPurgesAtStartAndDaily(t *testing.T) {
 	set := defaultSettings()
 	set.Retention = 30 * policy.Day
 	svc := r.newService(set, r.client) // a restart with the retention set
+	if a := r.attempt(old.Attempt.ID); a.Number == "" {
+		t.Fatal("Start waited for the retention: it must run in the background")
+	}
+	r.clk.Advance(0) // the retention runs in the background, on the clock
 	if a := r.attempt(old.Attempt.ID); a.Number != "" {
 		t.Fatalf("the 31-day-old attempt kept its number after Start")
 	}
@@ -60,6 +65,7 @@ func TestRetentionDeletes(t *testing.T) {
 	set := defaultSettings()
 	set.Retention, set.RetentionDelete = policy.Day, true
 	r.newService(set, r.client)
+	r.clk.Advance(0) // the retention runs in the background, on the clock
 	if _, err := r.st.GetAttempt(context.Background(), old.Attempt.ID); err == nil {
 		t.Fatal("the old attempt is still there")
 	}

@@ -72,6 +72,9 @@ type Service struct {
 	cancel   context.CancelFunc
 	callback restcomm.CallbackOrder
 
+	// listMu keeps list requests serial: concurrent listings mix up each other's paging.
+	listMu sync.Mutex
+
 	// applyMu serialises state merges (poll, callback, hang-up, reconciliation) from memory through to the
 	// database, so two sources racing on one call cannot store an older state over a newer one.
 	applyMu sync.Mutex
@@ -87,14 +90,14 @@ type Service struct {
 	expiries         map[int64]clock.Timer
 	subs             map[int]chan Event
 	nextSub          int
-	pollTimer        clock.Timer
+	sched            schedule                 // every live call's due time (schedule.go)
+	jobs             chan func()              // the poll workers' queue, made on first use (pollpool.go)
 	renewTimer       clock.Timer              // renews this process's claims on the calls it follows
 	renewedFollowing bool                     // the last renewal had calls to renew
-	unsaved          map[int64]record.Attempt // final states the history refused, written again (unsaved.go)
+	unsaved          map[int64]unsavedAttempt // final states the history refused, written again (unsaved.go)
 	unsettled        map[int64]bool           // verifications whose settling the history refused
-	polling          bool
-	authHold         time.Time   // no polling before this after a 401
-	purge            clock.Timer // the next daily retention purge
+	authHold         time.Time                // no polling before this after a 401
+	purge            clock.Timer              // the next daily retention purge
 	closed           bool
 	wg               sync.WaitGroup
 }
@@ -106,6 +109,10 @@ type tracked struct {
 	// answeredAt is when the tracker first saw the call answered (zero until then): an answered call's
 	// record can stay in-progress for ever after a hang-up, so its tracking is bounded from here.
 	answeredAt time.Time
+	// lastFetch is when the last GET of the call (or the list page that showed it) was sent.
+	lastFetch time.Time
+	// inFlight is true while a worker fetches the call.
+	inFlight bool
 }
 
 // New builds a Service. Call Start before use and Close when done.
@@ -189,8 +196,8 @@ func (s *Service) Close() {
 		return
 	}
 	s.closed = true
-	if s.pollTimer != nil {
-		s.pollTimer.Stop()
+	if s.sched.timer != nil {
+		s.sched.timer.Stop()
 	}
 	if s.purge != nil {
 		s.purge.Stop()

@@ -36,6 +36,11 @@ type Store interface {
 	GetAttempt(ctx context.Context, id int64) (*record.Attempt, error)
 	// UpdateAttempt writes a over the stored attempt a.ID.
 	UpdateAttempt(ctx context.Context, a *record.Attempt) error
+	// UpdateAttemptWith writes a over the stored attempt a.ID and stores the transitions trs (for a.ID) in the
+	// same transaction: one state change, one commit.
+	UpdateAttemptWith(ctx context.Context, a *record.Attempt, trs ...record.Transition) error
+	// UpdateAttempts stores many such changes in one transaction, all or nothing.
+	UpdateAttempts(ctx context.Context, changes []store.AttemptChange) error
 	// AttemptsFor returns a verification's attempts, oldest first.
 	AttemptsFor(ctx context.Context, verificationID int64) ([]record.Attempt, error)
 	// UnfinishedAttempts returns the attempts a stopped process may have left behind.
@@ -71,6 +76,9 @@ type Store interface {
 	Audit(ctx context.Context, q record.AuditQuery) ([]record.AuditEntry, error)
 	// Purge applies the retention to attempts created before before.
 	Purge(ctx context.Context, before time.Time, anonymise bool) (int, error)
+	// PurgeBatch applies it to at most limit attempts from the saved high-water mark on, in one short
+	// transaction, and reports whether more may be due.
+	PurgeBatch(ctx context.Context, before time.Time, anonymise bool, limit int) (int, bool, error)
 	// ClaimTracking makes me the tracker of an unfinished attempt unless a tracker gone says is there holds it.
 	ClaimTracking(ctx context.Context, attemptID int64, me store.Tracker, now time.Time, gone store.TrackerGone) (bool, error)
 	// RenewTracking renews every claim of owner.

@@ -201,9 +201,8 @@ func (s *Service) reconcilePlacing(ctx context.Context, a *record.Attempt) error
 		a.Error = "the previous run stopped while placing this call: looking it up in Restcomm"
 	}
 	a.UpdatedAt = s.clk.Now()
-	if err := s.st.UpdateAttempt(ctx, a); err != nil {
+	if err := s.st.UpdateAttemptWith(ctx, a, s.transition(a.ID, "unknown", record.SourceReconcile, a.Error)); err != nil {
 		return fmt.Errorf("updating attempt %d: %w", a.ID, err)
 	}
-	s.addTransition(ctx, a.ID, "unknown", record.SourceReconcile, a.Error)
 	return nil
 }

@@ -27,7 +27,8 @@ const lookupGaveUp = "the look-up gave up"
 // turn into a storm of failing requests.
 const authPause = 30 * time.Second
 
-// track adds an attempt to the live set and makes sure the poller runs.
+// track adds an attempt to the live set and gives it its first due time, one poll interval after sentAt on
+// the fixed rate from then (the next such time after now for an attempt taken over from a previous run).
 func (s *Service) track(a record.Attempt, sentAt time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -38,7 +39,8 @@ func (s *Service) track(a record.Attempt, sentAt time.Time) {
 	if a.CallSID != "" {
 		s.bySID[a.CallSID] = a.ID
 	}
-	s.armLocked()
+	iv := s.set.PollInterval
+	s.setDueLocked(a.ID, nextSlot(sentAt.Add(iv), s.clk.Now(), iv))
 }
 
 // untrack removes an attempt from the live set.
@@ -51,58 +53,15 @@ func (s *Service) untrack(id int64) {
 	}
 }
 
-// armLocked schedules the next poll if there is something to poll and none is scheduled or running.
-func (s *Service) armLocked() {
-	if s.closed || s.polling || s.pollTimer != nil || len(s.live) == 0 {
-		return
-	}
-	s.pollTimer = s.clk.AfterFunc(s.set.PollInterval, s.poll)
-}
-
-// poll fetches every live call once, then re-arms. One poller serves every live call, whatever the number of
-// sessions: no goroutine per call.
-func (s *Service) poll() {
-	s.mu.Lock()
-	s.pollTimer = nil
-	if s.closed {
-		s.mu.Unlock()
-		return
-	}
-	s.polling = true
-	hold := s.authHold
-	var batch []tracked
-	for _, t := range s.live {
-		batch = append(batch, *t)
-	}
-	s.wg.Add(1)
-	s.mu.Unlock()
-	defer s.wg.Done()
-
-	if !s.clk.Now().Before(hold) {
-		for _, t := range batch {
-			if s.ctx.Err() != nil {
-				break
-			}
-			if t.attempt.CallSID == "" {
-				s.lookUp(t)
-			} else {
-				s.refresh(t.attempt)
-			}
-			s.checkBounds(t.attempt.ID)
-		}
-	}
-
-	s.mu.Lock()
-	s.polling = false
-	s.armLocked()
-	s.mu.Unlock()
-}
-
 // refresh GETs one call and applies what it says. Errors keep the last known state, marked stale.
 func (s *Service) refresh(a record.Attempt) {
 	ctx, cancel := s.reqCtx(s.ctx)
 	defer cancel()
+	start := time.Now() // wall time: the round trip measures the network, whatever the service's clock
 	c, err := s.calls.GetCall(ctx, a.CallSID)
+	s.mu.Lock()
+	s.noteLatencyLocked(time.Since(start))
+	s.mu.Unlock()
 	if err != nil {
 		s.pollFailed(a, err)
 		return
@@ -135,15 +94,7 @@ func (s *Service) pollFailed(a record.Attempt, err error) {
 			return
 		}
 	}
-	if why := pauseReason(err); why != "" {
-		s.mu.Lock()
-		first := !now.Before(s.authHold)
-		s.authHold = now.Add(authPause)
-		s.mu.Unlock()
-		if first {
-			s.notice(fmt.Sprintf("%s while tracking calls: %v. Live calls keep their last known state; polling resumes in %s.", why, err, authPause), true)
-		}
-	}
+	s.pauseIfRefused(err)
 	s.applyMu.Lock() // an end merged meanwhile must not be overwritten by this stale mark
 	defer s.applyMu.Unlock()
 	s.mu.Lock()
@@ -166,6 +117,23 @@ func (s *Service) pollFailed(a record.Attempt, err error) {
 			s.log.Error("attempt update failed", "attempt", cur.ID, "err", uerr)
 		}
 		s.publishAttempt(s.ctx, cur)
+	}
+}
+
+// pauseIfRefused pauses polling for authPause after Restcomm refused the credentials or the account, and tells
+// the operator the first time.
+func (s *Service) pauseIfRefused(err error) {
+	why := pauseReason(err)
+	if why == "" {
+		return
+	}
+	now := s.clk.Now()
+	s.mu.Lock()
+	first := !now.Before(s.authHold)
+	s.authHold = now.Add(authPause)
+	s.mu.Unlock()
+	if first {
+		s.notice(fmt.Sprintf("%s while tracking calls: %v. Live calls keep their last known state; polling resumes in %s.", why, err, authPause), true)
 	}
 }
 
@@ -249,6 +217,8 @@ func (s *Service) findCalls(ctx context.Context, a record.Attempt, sentAt time.T
 	since := sentAt.Add(-clockSkew)
 	var found []restcomm.Call
 	f := restcomm.ListFilter{To: a.Number, From: a.From, StartTime: sentAt.UTC().Add(-24 * time.Hour), PageSize: 50}
+	s.listMu.Lock() // list requests are serial (restcomm.md: concurrent ones mix up their paging)
+	defer s.listMu.Unlock()
 	for c, err := range s.calls.ListCalls(ctx, f) {
 		if err != nil {
 			return nil, err

@@ -40,6 +40,11 @@ type Settings struct {
 	AccountSID string
 	// PollInterval is how often the tracker fetches every live call.
 	PollInterval time.Duration
+	// PollWorkers is how many fetches of live calls may be in flight at once; zero means DefaultPollWorkers.
+	PollWorkers int
+	// MaxRequestsPerSecond is the cap on requests to Restcomm the client enforces (restcomm.WithRateLimit);
+	// the tracker plans with it. Zero: no cap.
+	MaxRequestsPerSecond float64
 	// LookupWindow is how long after a create of unknown outcome was sent the tracker looks for its call in
 	// Restcomm (whether the look-ups succeed or fail) before it gives up and ends the attempt as unknown;
 	// zero means the default LookupWindow.

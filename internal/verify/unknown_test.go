@@ -219,6 +219,7 @@ func TestRetentionPurgesAttemptsEndedUnknown(t *testing.T) {
 	set := defaultSettings()
 	set.Retention = 30 * policy.Day
 	r.svc = r.newService(set, r.client)
+	r.clk.Advance(0) // the retention runs in the background, on the clock
 	got := r.attempt(a.ID)
 	if got.Number != "" || got.Error != "" || got.State != record.StateUnknown || got.Outcome != record.OutcomeUnknown {
 		t.Fatalf("after the purge: %+v, want it anonymised, its state and outcome kept", got)

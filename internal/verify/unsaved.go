@@ -7,14 +7,20 @@ import "github.com/flashcall/flashcall/internal/record"
 // written again at every renewal tick (trackerRenew) until the history takes them. Until then the number
 // stays busy, which is right: the history does not yet know the call ended.
 
-// keepUnsaved remembers the final state of an attempt whose write failed.
-func (s *Service) keepUnsaved(a record.Attempt) {
+// unsavedAttempt is a final state the history refused, with the transitions of its change.
+type unsavedAttempt struct {
+	a   record.Attempt
+	trs []record.Transition
+}
+
+// keepUnsaved remembers the final state of an attempt whose write (with the transitions trs) failed.
+func (s *Service) keepUnsaved(a record.Attempt, trs ...record.Transition) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.unsaved == nil {
-		s.unsaved = map[int64]record.Attempt{}
+		s.unsaved = map[int64]unsavedAttempt{}
 	}
-	s.unsaved[a.ID] = a
+	s.unsaved[a.ID] = unsavedAttempt{a: a, trs: trs}
 }
 
 // keepUnsettled remembers a verification whose settling after its attempt ended failed.
@@ -40,13 +46,14 @@ func (s *Service) pendingWrites() bool {
 // flushUnsaved writes again what the history refused before: each attempt, then its verification's settling.
 func (s *Service) flushUnsaved() {
 	s.mu.Lock()
-	attempts := make([]record.Attempt, 0, len(s.unsaved))
-	for _, a := range s.unsaved {
-		attempts = append(attempts, a)
+	attempts := make([]unsavedAttempt, 0, len(s.unsaved))
+	for _, u := range s.unsaved {
+		attempts = append(attempts, u)
 	}
 	s.mu.Unlock()
-	for _, a := range attempts {
-		if err := s.st.UpdateAttempt(s.ctx, &a); err != nil {
+	for _, u := range attempts {
+		a := u.a
+		if err := s.st.UpdateAttemptWith(s.ctx, &a, u.trs...); err != nil {
 			continue
 		}
 		s.log.Info("attempt written after an earlier failure", "attempt", a.ID)

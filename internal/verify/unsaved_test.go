@@ -30,6 +30,20 @@ func (f *fullDisk) UpdateAttempt(ctx context.Context, a *record.Attempt) error {
 	return f.Store.UpdateAttempt(ctx, a)
 }
 
+func (f *fullDisk) UpdateAttemptWith(ctx context.Context, a *record.Attempt, trs ...record.Transition) error {
+	if f.full.Load() {
+		return f.fail()
+	}
+	return f.Store.UpdateAttemptWith(ctx, a, trs...)
+}
+
+func (f *fullDisk) UpdateAttempts(ctx context.Context, changes []store.AttemptChange) error {
+	if f.full.Load() {
+		return f.fail()
+	}
+	return f.Store.UpdateAttempts(ctx, changes)
+}
+
 func (f *fullDisk) ModifyVerification(ctx context.Context, id int64, fn func(m *store.VerificationChange) error) (*record.Verification, error) {
 	if f.full.Load() {
 		return nil, f.fail()
@@ -68,6 +82,9 @@ func TestDiskFullDuringACallDoesNotBlockTheNumber(t *testing.T) {
 	}
 	if r.svc.pendingWrites() {
 		t.Fatal("writes still pending after they succeeded")
+	}
+	if st := r.statuses(res.Attempt.ID); st[len(st)-1] != "canceled" {
+		t.Fatalf("the end's transition was not written with it: %v", st)
 	}
 	if _, err := r.svc.Check(context.Background(), r.op, v.ID, fmt.Sprint(codeOfFrom(a.From))); err != nil {
 		t.Fatalf("the read-back after the fault: %v", err)

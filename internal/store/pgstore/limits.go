@@ -20,9 +20,9 @@ type txQuerier struct {
 
 // CountCalls implements store.LimitQuerier.
 func (q txQuerier) CountCalls(ctx context.Context, f store.CallFilter, since time.Time) (int, error) {
-	where, args := f.Where(since)
+	query, args := f.CountSQL(since)
 	var n int
-	if err := q.tx.QueryRow(ctx, `SELECT count(*) FROM attempts WHERE `+rebind(where, 1), args...).Scan(&n); err != nil {
+	if err := q.tx.QueryRow(ctx, rebind(query, 1), args...).Scan(&n); err != nil {
 		return 0, q.s.wrap("check limits", err)
 	}
 	return n, nil
@@ -33,10 +33,9 @@ func (q txQuerier) NthCall(ctx context.Context, f store.CallFilter, since time.T
 	if n < 1 {
 		return time.Time{}, nil
 	}
-	where, args := f.Where(since)
+	query, args := f.NthSQL(since, n)
 	var at int64
-	err := q.tx.QueryRow(ctx, `SELECT created_at FROM attempts WHERE `+rebind(where, 1)+
-		fmt.Sprintf(` ORDER BY created_at, id LIMIT 1 OFFSET $%d`, len(args)+1), append(args, n-1)...).Scan(&at)
+	err := q.tx.QueryRow(ctx, rebind(query, 1), args...).Scan(&at)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return time.Time{}, nil
 	}
@@ -95,9 +94,10 @@ func (q txQuerier) UndeliveredStreak(ctx context.Context, number string, max int
 // InsertAttemptChecked is the write-ahead record of a call guarded by limits. In one transaction holding the
 // placement lock (see the package comment) it refuses a number that has a live call (store.ErrNumberBusy),
 // runs check (when not nil) against the history as it stands, then, if check returned nil, supersedes
-// p.Supersede, creates or updates p.Verification, and inserts p.Attempt with its "placing" transition,
-// setting the IDs. Placements are serialised across every instance sharing the database, so concurrent
-// callers see each other's attempts and the limits hold exactly.
+// p.Supersede, creates or updates p.Verification, and inserts p.Attempt with its "placing" transition, its
+// RCML token's hash (p.RCMLToken) and its tracker (p.Tracker), setting the IDs: one commit before the dial.
+// Placements are serialised across every instance sharing the database, so concurrent callers see each
+// other's attempts and the limits hold exactly.
 //
 // An error from check is returned unchanged, nothing is written, and the caller must not dial; it may then
 // record the refusal with RecordBlocked. A p.Supersede no longer open fails the whole placement with an error
@@ -149,12 +149,18 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p store.Placement, che
 		}
 		a.VerificationID = vid
 		var err error
-		aid, err = insertAttemptTx(ctx, tx, a, record.StatePlacing, record.SourceCreate, "")
-		if err != nil || p.Tracker == nil {
+		if aid, err = insertAttemptTx(ctx, tx, a, record.StatePlacing, record.SourceCreate, ""); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO trackers (attempt_id, owner, host, pid, renewed_at) VALUES ($1, $2, $3, $4, $5)`,
-			aid, p.Tracker.Owner, p.Tracker.Host, p.Tracker.PID, store.Nanos(p.TrackedAt))
+		if p.RCMLToken != nil {
+			if _, err := tx.Exec(ctx, `UPDATE attempts SET rcml_path_sha256 = $1 WHERE id = $2`, p.RCMLToken[:], aid); err != nil {
+				return err
+			}
+		}
+		if t := p.Tracker; t != nil {
+			_, err = tx.Exec(ctx, `INSERT INTO trackers (attempt_id, owner, host, pid, renewed_at) VALUES ($1, $2, $3, $4, $5)`,
+				aid, t.Owner, t.Host, t.PID, store.Nanos(p.TrackedAt))
+		}
 		return err
 	})
 	if err != nil {

@@ -23,7 +23,7 @@ const migrateKey int64 = 0x666c617368_6d6967 // "flash" "mig"
 
 // ourTables are the tables the first step creates: finding one of them without a schema_version means the
 // schema is someone else's.
-var ourTables = []string{"verifications", "attempts", "transitions", "checks", "audit", "trackers", "instances"}
+var ourTables = []string{"verifications", "attempts", "transitions", "checks", "audit", "trackers", "instances", "retention_mark", "call_buckets"}
 
 // migrations returns the schema steps in order. Append new steps; never edit one that has shipped. The
 // columns and their meaning are the SQLite engine's (store's migrations), in PostgreSQL's types.
@@ -195,6 +195,56 @@ func migrations() []migration {
 				resumed_by TEXT   NOT NULL DEFAULT ''
 			)`,
 			`CREATE UNIQUE INDEX pauses_in_force ON pauses (scope, key) WHERE resumed_at = 0`,
+		},
+	}, {
+		version: 7,
+		name:    "limits, open verifications and retention through bounded indexes",
+		stmts: []string{
+			// As the SQLite engine's schema 10. The prefix compares byte by byte (COLLATE "C") whatever the
+			// database's collation, so that its range scans mean "starts with".
+			`ALTER TABLE attempts ADD COLUMN prefix TEXT COLLATE "C" GENERATED ALWAYS AS (` + store.PrefixExpr + `) STORED`,
+			`ALTER TABLE attempts ADD COLUMN person TEXT GENERATED ALWAYS AS (CASE WHEN strpos(operator, ' (') > 0
+				THEN substr(operator, 1, strpos(operator, ' (') - 1) ELSE operator END) STORED`,
+			`CREATE INDEX attempts_counted_by_time ON attempts (created_at) WHERE ` + store.CountedWhere,
+			`CREATE INDEX attempts_counted_by_number ON attempts (number, created_at) WHERE ` + store.CountedWhere,
+			`CREATE INDEX attempts_live_by_number ON attempts (number) WHERE ` + store.LiveWhere,
+			`CREATE INDEX attempts_counted_by_prefix ON attempts (prefix, created_at) WHERE ` + store.CountedWhere,
+			`CREATE INDEX attempts_counted_by_person ON attempts (person, created_at) WHERE ` + store.CountedWhere,
+			`CREATE TABLE retention_mark (
+				mode         TEXT    PRIMARY KEY,
+				last_attempt BIGINT  NOT NULL
+			)`,
+			// As the SQLite engine's call_buckets: everyone's calls per hour and per minute, kept by a trigger.
+			`CREATE TABLE call_buckets (
+				span  BIGINT NOT NULL,
+				start BIGINT NOT NULL,
+				n     BIGINT NOT NULL,
+				PRIMARY KEY (span, start)
+			)`,
+			`INSERT INTO call_buckets (span, start, n) SELECT s.span, a.created_at - a.created_at % s.span, count(*)
+				FROM attempts a, (VALUES (60000000000::bigint), (3600000000000::bigint)) AS s (span)
+				WHERE a.` + store.CountedWhere + ` GROUP BY 1, 2`,
+			`CREATE FUNCTION flashcall_call_buckets() RETURNS trigger LANGUAGE plpgsql AS $$
+			DECLARE
+				old_counted boolean := TG_OP <> 'INSERT' AND OLD.` + store.CountedWhere + `;
+				new_counted boolean := TG_OP <> 'DELETE' AND NEW.` + store.CountedWhere + `;
+			BEGIN
+				IF TG_OP = 'UPDATE' AND old_counted = new_counted AND OLD.created_at = NEW.created_at THEN
+					RETURN NULL;
+				END IF;
+				IF old_counted THEN
+					UPDATE call_buckets SET n = n - 1 WHERE (span, start) IN ((60000000000, OLD.created_at - OLD.created_at % 60000000000),
+						(3600000000000, OLD.created_at - OLD.created_at % 3600000000000));
+				END IF;
+				IF new_counted THEN
+					INSERT INTO call_buckets (span, start, n) VALUES (60000000000, NEW.created_at - NEW.created_at % 60000000000, 1),
+						(3600000000000, NEW.created_at - NEW.created_at % 3600000000000, 1)
+						ON CONFLICT (span, start) DO UPDATE SET n = call_buckets.n + 1;
+				END IF;
+				RETURN NULL;
+			END $$`,
+			`CREATE TRIGGER attempts_call_buckets AFTER INSERT OR DELETE OR UPDATE OF state, created_at ON attempts
+				FOR EACH ROW EXECUTE FUNCTION flashcall_call_buckets()`,
 		},
 	}}
 }
