@@ -57,8 +57,8 @@ func (s *Service) pausedRefusal(ctx context.Context, num policy.Number) (*policy
 	for _, p := range ps {
 		if (p.Scope == record.PauseCountry && p.Key == num.Region) || (p.Scope == record.PausePrefix && p.Key == prefix) {
 			return &policy.Refusal{Rule: policy.RulePaused, Reason: fmt.Sprintf("calls to %s %s are paused since %s "+
-				"by the alarm %s (pause %d), until a supervisor resumes them",
-				p.Scope, p.Key, p.CreatedAt.Format("2006-01-02 15:04 MST"), p.Alarm, p.ID)}, nil
+				"by the alarm %s (pause %d), until a supervisor resumes them (flashcall alarms resume %d)",
+				p.Scope, p.Key, p.CreatedAt.Format("2006-01-02 15:04 MST"), p.Alarm, p.ID, p.ID)}, nil
 		}
 	}
 	return nil, nil

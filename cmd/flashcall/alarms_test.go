@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/store"
+)
+
+// TestAlarmsListAndResume: `flashcall alarms` lists the pauses in force; `alarms resume ID` ends one for the
+// local supervisor, audited; a second resume, or a made-up ID, says so.
+func TestAlarmsListAndResume(t *testing.T) {
+	h := newHome(t)
+	cfg := h.fastConfig(t, "")
+	st, err := store.Open(context.Background(), filepath.Join(h.dir, ".local/share/flashcall/history.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := record.Pause{Scope: record.PausePrefix, Key: "+3712000", Alarm: "conversion-drop prefix +3712000",
+		CreatedAt: time.Now()}
+	if err := st.AddPause(context.Background(), &p); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	out, stderr, code := h.run(t, "", "alarms", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "pause 1: prefix +3712000 since") || !strings.Contains(out, "conversion-drop prefix +3712000") {
+		t.Fatalf("alarms (exit %d, %s):\n%s", code, stderr, out)
+	}
+	out, stderr, code = h.run(t, "", "alarms", "resume", "1", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "resumed: calls to prefix +3712000 go through again") {
+		t.Fatalf("alarms resume 1 (exit %d, %s):\n%s", code, stderr, out)
+	}
+	if _, stderr, code = h.run(t, "", "alarms", "resume", "1", "--config", cfg); code != exitNotDone || !strings.Contains(stderr, "no pause 1 is in force") {
+		t.Fatalf("a second resume: exit %d, %q", code, stderr)
+	}
+	if _, stderr, code = h.run(t, "", "alarms", "resume", "one", "--config", cfg); code != exitUsage || !strings.Contains(stderr, "is not a pause's ID") {
+		t.Fatalf("resume one: exit %d, %q", code, stderr)
+	}
+	if out, _, _ = h.run(t, "", "alarms", "--config", cfg); !strings.Contains(out, "no pause in force") {
+		t.Fatalf("after the resume:\n%s", out)
+	}
+	audit, _, _ := h.run(t, "", "audit", "export", "--config", cfg)
+	if !strings.Contains(audit, "calls-resumed") || !strings.Contains(audit, "calls to prefix +3712000 resumed (pause 1") {
+		t.Fatalf("the audit log lacks the resume:\n%s", audit)
+	}
+}
