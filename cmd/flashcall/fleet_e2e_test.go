@@ -260,3 +260,15 @@ func TestConsoleShowsACallOfAnotherProcessOnItsSQLiteFile(t *testing.T) {
 		t.Fatalf("the simulator holds %d calls to the number, want exactly 1", n)
 	}
 }
+
+// TestFleetPresenceAcrossInstances: who is connected is the same on both instances of one history: a session
+// on A and one on B each list both (the shared presence is written every few seconds).
+func TestFleetPresenceAcrossInstances(t *testing.T) {
+	f := startFleet(t, "", noLimits)
+	onA, onB := f.session(t, f.a), f.session(t, f.b)
+	for _, s := range []*tmuxtest.Session{onA, onB} {
+		s.Keys("Tab") // out of the number input: w is a key there
+		s.Type("w")
+		s.Wait(`Connected \(2\)`, 30*time.Second)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/flashcall/flashcall/internal/app"
 	"github.com/flashcall/flashcall/internal/config"
+	"github.com/flashcall/flashcall/internal/presence"
 	"github.com/flashcall/flashcall/internal/sshserve"
 )
 
@@ -54,6 +55,12 @@ follows them up. See [ssh] in config.example.toml.`, e.stderr)
 	}
 	defer a.Close()
 	o.Service = a.Service
+	if src, ok := a.Store.(presence.Source); ok {
+		// Who is connected, on every instance of the history (one instance alone lists its own).
+		hub := presence.NewShared(presence.NewLocal(nil), src, a.Service.InstanceID(), nil, logger.With("component", "presence"))
+		defer hub.Close()
+		o.Presence = hub
+	}
 	srv, err := sshserve.New(o)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "flashcall serve: %v\n", err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/flashcall/flashcall/internal/config"
+	"github.com/flashcall/flashcall/internal/presence"
 	"github.com/flashcall/flashcall/internal/stats"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/store/pgstore"
@@ -33,6 +34,12 @@ type History interface {
 var (
 	_ History = (*store.Store)(nil)
 	_ History = (*pgstore.Store)(nil)
+
+	// Both keep the pauses after alarms and the shared presence of flashcall serve.
+	_ verify.PauseStore = (*store.Store)(nil)
+	_ verify.PauseStore = (*pgstore.Store)(nil)
+	_ presence.Source   = (*store.Store)(nil)
+	_ presence.Source   = (*pgstore.Store)(nil)
 )
 
 // ReadOnly asks OpenHistory for a history that is only read (audit verify): the SQLite file is opened

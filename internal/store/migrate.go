@@ -267,6 +267,26 @@ func migrations() []migration {
 				last_attempt INTEGER NOT NULL
 			) STRICT`,
 		},
+	}, {
+		version: 11,
+		name:    "console sessions of every instance",
+		stmts: []string{
+			// Each instance rewrites its sessions every few seconds, so that every instance lists who is
+			// connected anywhere; rows not rewritten for a while are sessions of an instance that is gone.
+			`CREATE TABLE presence (
+				instance     TEXT    NOT NULL,
+				seat         INTEGER NOT NULL,
+				operator     TEXT    NOT NULL,
+				remote       TEXT    NOT NULL DEFAULT '',
+				since        INTEGER NOT NULL,
+				last_input   INTEGER NOT NULL,
+				reading_back INTEGER NOT NULL DEFAULT 0,
+				number       TEXT    NOT NULL DEFAULT '',
+				seen_at      INTEGER NOT NULL,
+				PRIMARY KEY (instance, seat)
+			) STRICT`,
+			`CREATE INDEX presence_by_seen ON presence (seen_at)`,
+		},
 	}}
 }
 

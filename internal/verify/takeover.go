@@ -206,3 +206,7 @@ func (s *Service) reconcilePlacing(ctx context.Context, a *record.Attempt) error
 	}
 	return nil
 }
+
+// InstanceID is this process's ID among the processes of a shared history (its tracker ID): what the
+// instances table and the shared presence name it by.
+func (s *Service) InstanceID() string { return s.me.Owner }

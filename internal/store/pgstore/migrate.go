@@ -246,6 +246,25 @@ func migrations() []migration {
 			`CREATE TRIGGER attempts_call_buckets AFTER INSERT OR DELETE OR UPDATE OF state, created_at ON attempts
 				FOR EACH ROW EXECUTE FUNCTION flashcall_call_buckets()`,
 		},
+	}, {
+		version: 8,
+		name:    "console sessions of every instance",
+		stmts: []string{
+			// The SQLite engine's step 11.
+			`CREATE TABLE presence (
+				instance     TEXT    NOT NULL,
+				seat         BIGINT  NOT NULL,
+				operator     TEXT    NOT NULL,
+				remote       TEXT    NOT NULL DEFAULT '',
+				since        BIGINT  NOT NULL,
+				last_input   BIGINT  NOT NULL,
+				reading_back BIGINT  NOT NULL DEFAULT 0,
+				number       TEXT    NOT NULL DEFAULT '',
+				seen_at      BIGINT  NOT NULL,
+				PRIMARY KEY (instance, seat)
+			)`,
+			`CREATE INDEX presence_by_seen ON presence (seen_at)`,
+		},
 	}}
 }
 
