@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/record"
+	"github.com/flashcall/flashcall/internal/verify"
 )
 
 // TestNumbersTypedWhilePlacing: enter empties the field at once, so numbers typed and entered while earlier
@@ -49,5 +52,28 @@ func TestRefusedNumberIsNotGivenBack(t *testing.T) {
 	}
 	if !strings.Contains(m.status.Text(), "limit_per_number") {
 		t.Fatalf("status %q does not name the rule", m.status.Text())
+	}
+}
+
+// TestRepliesInAnyOrderAllShow: the replies to several placements in flight come back in any order; each new
+// verification is shown, where its ID puts it, however late its reply comes.
+func TestRepliesInAnyOrderAllShow(t *testing.T) {
+	stub := newStub()
+	m := newUnitModel(t, stub, 100, 30)
+	rows := makeRows(5)                                       // verifications 5 (newest) to 1
+	m.Update(startedWith(rows[2:]))                           // the window shows 3, 2, 1
+	for _, r := range []record.HistoryRow{rows[0], rows[1]} { // 5's reply first, then 4's
+		v := record.Verification{ID: r.VerificationID, Number: r.Number, Country: r.Country, CreatedAt: r.CreatedAt,
+			Status: record.StatusCalling, MaxChecks: 3}
+		a := r.Attempt
+		a.State = record.StateLive
+		m.Update(placedMsg{input: a.Number, number: a.Number, res: verify.Result{Verification: v, Attempt: a}})
+	}
+	var got []int64
+	for _, r := range shownRows(m) {
+		got = append(got, r.VerificationID)
+	}
+	if !slices.Equal(got, []int64{5, 4, 3, 2, 1}) {
+		t.Fatalf("history shows verifications %v, want 5 4 3 2 1", got)
 	}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -260,22 +261,35 @@ func (h *historyTable) Upsert(r record.HistoryRow, follow bool) {
 		}
 		return
 	}
-	for i := range h.groups {
-		if h.groups[i].v.ID > r.VerificationID {
-			// An older verification out of the window (a call again for it): the database says where it goes.
-			if r.State == record.StatePlacing {
-				h.paging.stale = true
-			}
-			return
+	// The window holds every verification from the newest down to its last line, newest (highest ID) first.
+	// One it does not hold with an ID among them was created while others were (the replies to several
+	// placements in flight come in any order): it goes where its ID puts it. One older than the whole window
+	// (a call again for an old verification) is the database's to place.
+	pos := 0
+	for pos < len(h.groups) && h.groups[pos].v.ID > r.VerificationID {
+		pos++
+	}
+	if pos == len(h.groups) && len(h.groups) > 0 && !h.atEnd {
+		if r.State == record.StatePlacing {
+			h.paging.stale = true
 		}
+		return
 	}
 	v := record.Verification{ID: r.VerificationID, Number: r.Number, Country: r.Country, Operator: r.Operator,
 		CreatedAt: r.CreatedAt, Status: r.VerificationStatus, Checks: r.Checks, MaxChecks: r.MaxChecks}
-	h.groups = append([]historyGroup{{v: v, latest: r, attempts: 1}}, h.groups...)
+	h.groups = slices.Insert(h.groups, pos, historyGroup{v: v, latest: r, attempts: 1})
 	if h.total >= 0 {
 		h.total++
 	}
 	h.relines()
+	if pos > 0 {
+		if follow {
+			h.reselect(r.VerificationID, 0)
+		} else {
+			h.reselect(vid, aid)
+		}
+		return
+	}
 	if follow || vid == 0 {
 		h.cursor, h.offset = 0, 0
 		h.clamp()
