@@ -20,7 +20,7 @@ var undoSchema5 = append(slices.Clone(undoSchema7), `DROP TABLE trackers`, `DROP
 
 // undoSchema10 takes a current database back to schema 9 (no presence of step 11; limits counted without
 // the generated columns of step 10).
-var undoSchema10 = []string{`DROP TABLE presence`,`DROP TRIGGER call_buckets_insert`, `DROP TRIGGER call_buckets_delete`,
+var undoSchema10 = []string{`DROP TABLE presence`, `DROP TRIGGER call_buckets_insert`, `DROP TRIGGER call_buckets_delete`,
 	`DROP TRIGGER call_buckets_update_old`, `DROP TRIGGER call_buckets_update_new`, `DROP TABLE call_buckets`, `DROP TABLE retention_mark`, `DROP INDEX verifications_open`, `DROP INDEX attempts_counted_by_prefix`, `DROP INDEX attempts_counted_by_time`,
 	`DROP INDEX attempts_counted_by_number`, `DROP INDEX attempts_live_by_number`,
 	`DROP INDEX attempts_counted_by_person`, `ALTER TABLE attempts DROP COLUMN person`, `ALTER TABLE attempts DROP COLUMN prefix`}
