@@ -16,11 +16,7 @@ type Pauses = verify.PauseStore
 // pauses returns s's pause methods, or fails the test.
 func pauses(t *testing.T, s verify.Store) Pauses {
 	t.Helper()
-	p, ok := s.(Pauses)
-	if !ok {
-		t.Fatalf("%T has no pause methods (storetest.Pauses): every engine needs them for the alarms", s)
-	}
-	return p
+	return capability[Pauses](t, s, "pause methods (storetest.Pauses), for the alarms")
 }
 
 // testPauses: an alarm raised at once by many instances pauses its scope once; a resume ends it once, by

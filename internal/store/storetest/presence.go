@@ -18,11 +18,7 @@ type PresenceStore interface {
 // presenceOf returns s's presence methods, or fails the test.
 func presenceOf(t *testing.T, s verify.Store) PresenceStore {
 	t.Helper()
-	p, ok := s.(PresenceStore)
-	if !ok {
-		t.Fatalf("%T has no presence methods (storetest.PresenceStore): every engine needs them for flashcall serve", s)
-	}
-	return p
+	return capability[PresenceStore](t, s, "presence methods (storetest.PresenceStore), for flashcall serve")
 }
 
 // testPresence: each instance's sessions replace its earlier ones, every instance reads everyone's, and

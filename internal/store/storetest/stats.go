@@ -13,11 +13,7 @@ import (
 // statSource returns s's figures source, or fails the test.
 func statSource(t *testing.T, s verify.Store) stats.Source {
 	t.Helper()
-	src, ok := s.(stats.Source)
-	if !ok {
-		t.Fatalf("%T has no StatRows (stats.Source): every engine needs it for the dashboard and the report", s)
-	}
-	return src
+	return capability[stats.Source](t, s, "StatRows (stats.Source), for the dashboard and the report")
 }
 
 // testStatRows: the figures of statstest's hand-counted day come out the same on every engine; StatRows

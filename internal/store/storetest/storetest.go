@@ -109,11 +109,18 @@ func (c *suite) instances(t *testing.T, s verify.Store) []verify.Store {
 // auditLog returns s's audit chain methods, or fails the test.
 func auditLog(t *testing.T, s verify.Store) AuditLog {
 	t.Helper()
-	l, ok := s.(AuditLog)
+	return capability[AuditLog](t, s, "audit chain methods (storetest.AuditLog)")
+}
+
+// capability returns s as T, the methods beyond verify.Store that what names, or fails the test: every engine
+// must have them all.
+func capability[T any](t *testing.T, s verify.Store, what string) T {
+	t.Helper()
+	c, ok := s.(T)
 	if !ok {
-		t.Fatalf("%T has no audit chain methods (storetest.AuditLog): every engine needs them", s)
+		t.Fatalf("%T has no %s: every engine needs them", s, what)
 	}
-	return l
+	return c
 }
 
 // together runs f(0) ... f(n-1) in n goroutines released at once, and returns their errors by index.
