@@ -183,27 +183,24 @@ func line(lines []string, i int) string {
 	return ""
 }
 
-// barChart draws data as vertical bars w cells wide and h lines high; max fixes the top of the scale (0:
+// barChart draws data as vertical bars w cells wide and h lines high; top fixes the top of the scale (0:
 // the largest value).
-func (d dashboard) barChart(w, h int, data []barchart.BarData, max float64) string {
+func (d dashboard) barChart(w, h int, data []barchart.BarData, top float64) string {
 	if w < 2 || h < 1 {
 		return ""
 	}
 	opts := []barchart.Option{barchart.WithNoAxis(), barchart.WithBarGap(0), barchart.WithDataSet(data),
 		barchart.WithStyles(d.styles.Muted, d.styles.Muted)}
 	if n := len(data); n > 0 {
-		opts = append(opts, barchart.WithNoAutoBarWidth(), barchart.WithBarWidth(maxInt(w/n, 1)))
+		opts = append(opts, barchart.WithNoAutoBarWidth(), barchart.WithBarWidth(max(w/n, 1)))
 	}
-	if max > 0 {
-		opts = append(opts, barchart.WithNoAutoMaxValue(), barchart.WithMaxValue(max))
+	if top > 0 {
+		opts = append(opts, barchart.WithNoAutoMaxValue(), barchart.WithMaxValue(top))
 	}
 	c := barchart.New(w, h, opts...)
 	c.Draw()
 	return c.View()
 }
-
-// maxInt is the larger of a and b.
-func maxInt(a, b int) int { return max(a, b) }
 
 // breakdown draws the breakdown by d.data.By in h lines: a title, a header, then one row per key with a bar
 // of its calls.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/flashcall/flashcall/internal/alarms"
 	"github.com/flashcall/flashcall/internal/config"
+	"github.com/flashcall/flashcall/internal/verify"
 )
 
 // MetricsPath is where server.listen serves the Prometheus metrics.
@@ -18,9 +19,7 @@ func (a *App) watchAlarms(cfg *config.Config) {
 	if !cfg.Alarms.Enabled || a.Service == nil {
 		return
 	}
-	var notify interface {
-		Send(event string, al alarms.Alarm, at time.Time)
-	}
+	var notify verify.AlarmNotifier
 	if url := cfg.Alarms.Webhook; url != "" {
 		w := alarms.NewWebhook(url, nil, a.Logger.With("component", "alarms"))
 		a.closers = append(a.closers, w.Close)

@@ -215,20 +215,7 @@ func testOneLivePerNumber(t *testing.T, c *suite) {
 		ps[i] = newPlacement(num, fmt.Sprintf("op%d", i), at(time.Duration(i)*time.Millisecond))
 		return insts[i%len(insts)].InsertAttemptChecked(ctx, ps[i], nil)
 	})
-	won := -1
-	for i, err := range errs {
-		switch {
-		case err == nil && won >= 0:
-			t.Errorf("placements %d and %d both won", won, i)
-		case err == nil:
-			won = i
-		case !errors.Is(err, store.ErrNumberBusy):
-			t.Errorf("placement %d: %v, want ErrNumberBusy", i, err)
-		}
-	}
-	if won < 0 {
-		t.Fatal("no placement won")
-	}
+	won := oneWinner(t, errs)
 	rows := allHistory(t, s)
 	if len(rows) != 1 || rows[0].ID != ps[won].Attempt.ID {
 		t.Fatalf("history holds %d attempts, want the winner's only", len(rows))
@@ -303,4 +290,25 @@ func testGlobalLimit(t *testing.T, c *suite) {
 	if rows := allHistory(t, s); len(rows) != limit {
 		t.Errorf("history holds %d attempts, want %d", len(rows), limit)
 	}
+}
+
+// oneWinner checks that exactly one of a race's placements was written and every other was refused with
+// store.ErrNumberBusy, and returns the winner's index.
+func oneWinner(t *testing.T, errs []error) int {
+	t.Helper()
+	won := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && won >= 0:
+			t.Errorf("placements %d and %d both won", won, i)
+		case err == nil:
+			won = i
+		case !errors.Is(err, store.ErrNumberBusy):
+			t.Errorf("placement %d: %v, want ErrNumberBusy", i, err)
+		}
+	}
+	if won < 0 {
+		t.Fatal("no placement won")
+	}
+	return won
 }

@@ -44,20 +44,7 @@ func testPlacementWritesEverythingBeforeTheDial(t *testing.T, c *suite) {
 		ps[i].RCMLToken, ps[i].Tracker, ps[i].TrackedAt = &tok, &tr, at(time.Second)
 		return insts[i%len(insts)].InsertAttemptChecked(ctx, ps[i], nil)
 	})
-	won := -1
-	for i, err := range errs {
-		switch {
-		case err == nil && won >= 0:
-			t.Errorf("placements %d and %d both won", won, i)
-		case err == nil:
-			won = i
-		case !errors.Is(err, store.ErrNumberBusy):
-			t.Errorf("placement %d: %v, want ErrNumberBusy", i, err)
-		}
-	}
-	if won < 0 {
-		t.Fatal("no placement won")
-	}
+	won := oneWinner(t, errs)
 	for i := range Goroutines {
 		a, err := s.LiveAttemptByRCMLToken(ctx, token(i))
 		switch {
