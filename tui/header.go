@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,7 @@ type header struct {
 	operator string
 	banner   string
 	width    int
+	alarms   int // alarms raised now (verify.Service.ActiveAlarms)
 }
 
 // SetSize sets the header's width.
@@ -55,6 +57,10 @@ func (h header) View() string {
 		{fmt.Sprintf("code %d digits", h.info.CodeDigits), 5},
 		{"operator " + h.operator, 1},
 	}
+	if h.alarms > 0 {
+		// Next to the backend, never dropped: every screen says an alarm holds, and where to read it.
+		parts = slices.Insert(parts, 2, part{alarmsText(h.alarms), 0})
+	}
 	join := func() string {
 		texts := make([]string, len(parts))
 		for i, p := range parts {
@@ -84,6 +90,14 @@ func (h header) View() string {
 		banner += " · " + sp
 	}
 	return line + "\n" + h.styles.Banner.Render(clip("! "+banner, h.width))
+}
+
+// alarmsText words the alarms raised now for the header: "⚠ 2 alarms (D)".
+func alarmsText(n int) string {
+	if n == 1 {
+		return "⚠ 1 alarm (D)"
+	}
+	return fmt.Sprintf("⚠ %d alarms (D)", n)
 }
 
 // speedText says, for a simulator running faster than real time, how long its ring really lasts: "sim

@@ -224,7 +224,8 @@ func New(svc Service, opts Options) *Model {
 		digits = 4
 	}
 	st := &m.styles
-	m.header = header{styles: st, info: m.info, operator: opts.Operator.String(), banner: banner}
+	m.header = header{styles: st, info: m.info, operator: opts.Operator.String(), banner: banner,
+		alarms: len(svc.ActiveAlarms())}
 	m.dialer = newDialer(st, svc.ParseNumber, opts.DisableClipboard)
 	m.dialer.check = svc.CheckDestination
 	m.dialer.SetRegion(svc.DefaultRegion())

@@ -229,6 +229,8 @@ func (m *Model) applyEvent(ev verify.Event) tea.Cmd {
 		}
 		return tea.Batch(m.reloadInspect(ev.Verification.ID), m.verificationChanged(ev.Verification))
 	case verify.EventNotice:
+		// The alarm watch tells each alarm raised and cleared as a notice: the header's count follows.
+		m.header.alarms = len(m.svc.ActiveAlarms())
 		if ev.Notice == "" {
 			return nil
 		}

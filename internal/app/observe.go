@@ -1,8 +1,6 @@
 package app
 
 import (
-	"time"
-
 	"github.com/flashcall/flashcall/internal/alarms"
 	"github.com/flashcall/flashcall/internal/config"
 	"github.com/flashcall/flashcall/internal/verify"
@@ -10,9 +8,6 @@ import (
 
 // MetricsPath is where server.listen serves the Prometheus metrics.
 const MetricsPath = "/metrics"
-
-// alarmEvery is how often the alarms are evaluated.
-const alarmEvery = time.Minute
 
 // watchAlarms starts the alarm watch of [alarms], with its webhook when one is set; Close stops both.
 func (a *App) watchAlarms(cfg *config.Config) {
@@ -25,7 +20,7 @@ func (a *App) watchAlarms(cfg *config.Config) {
 		a.closers = append(a.closers, w.Close)
 		notify = w
 	}
-	a.Alarms = a.Service.WatchAlarms(cfg.Alarms.Settings(), alarmEvery, notify, cfg.Alarms.Pause)
+	a.Alarms = a.Service.WatchAlarms(cfg.Alarms.Settings(), cfg.Alarms.Interval.Duration, notify, cfg.Alarms.Pause)
 	a.closers = append(a.closers, a.Alarms.Stop)
 }
 

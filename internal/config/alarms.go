@@ -12,6 +12,8 @@ import (
 type AlarmsConfig struct {
 	// Enabled turns every alarm on or off.
 	Enabled bool `toml:"enabled"`
+	// Interval is how often the alarms are judged.
+	Interval Duration `toml:"interval"`
 	// Window is the recent span judged, Baseline the trailing span before it compared with.
 	Window Span `toml:"window"`
 	// Baseline is the trailing span before Window.
@@ -39,7 +41,7 @@ type AlarmsConfig struct {
 
 // defaultAlarms returns the [alarms] defaults.
 func defaultAlarms() AlarmsConfig {
-	return AlarmsConfig{Enabled: true, Window: Span{Duration: time.Hour}, Baseline: Span{Duration: 7 * 24 * time.Hour},
+	return AlarmsConfig{Enabled: true, Interval: Duration{Duration: time.Minute}, Window: Span{Duration: time.Hour}, Baseline: Span{Duration: 7 * 24 * time.Hour},
 		MinCalls: 20, ConversionDrop: 0.5, VolumeRise: 2, Pause: true, AnsweredRate: 0.2, CallerIDDrop: 0.5,
 		RestCallerIDs: true}
 }
@@ -57,6 +59,9 @@ func (a AlarmsConfig) Settings() alarms.Settings {
 // validateAlarms checks the [alarms] table.
 func (c *Config) validateAlarms(ps *problems) {
 	a := c.Alarms
+	if i := a.Interval.Duration; i < 5*time.Second || i > time.Hour {
+		ps.add("alarms.interval", "is %s: use between 5s and 1h, e.g. \"1m\"", i)
+	}
 	if w := a.Window.Duration; w < 10*time.Minute || w > 24*time.Hour {
 		ps.add("alarms.window", "is %s: use between 10m and 1d, e.g. \"1h\"", w)
 	}

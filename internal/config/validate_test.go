@@ -136,6 +136,8 @@ func TestValidateExplainsEachProblem(t *testing.T) {
 			"verify.expiry", "is 10s: use between 30s and 24h"},
 		{"expiry shorter than ring and read-back", func(c *Config) { c.Call.Timeout = 30; c.Verify.Expiry.Duration = 80 * time.Second },
 			"verify.expiry", "is 1m20s, but the phone rings for up to 30s (call.timeout)"},
+		{"alarms interval", func(c *Config) { c.Alarms.Interval.Duration = time.Second },
+			"alarms.interval", "is 1s: use between 5s and 1h"},
 		{"alarms window", func(c *Config) { c.Alarms.Window.Duration = time.Minute },
 			"alarms.window", "is 1m0s: use between 10m and 1d"},
 		{"alarms baseline shorter than window", func(c *Config) { c.Alarms.Baseline.Duration = 30 * time.Minute },
