@@ -26,7 +26,7 @@ real phone. The console of a team is flashcall serve.`, e.stderr)
 	if cfg == nil {
 		return code
 	}
-	a, err := app.Open(ctx, cfg, app.Options{Getenv: e.getenv})
+	a, err := app.Open(ctx, cfg, app.Options{Getenv: e.getenv, WatchAlarms: true})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "flashcall: %v\n", err)
 		return exitUsage

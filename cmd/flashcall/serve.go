@@ -48,7 +48,7 @@ follows them up. See [ssh] in config.example.toml.`, e.stderr)
 
 	o := sshserve.OptionsFromConfig(cfg, e.getenv)
 	o.Logger = logger
-	a, err := app.Open(ctx, cfg, app.Options{Getenv: e.getenv, Logger: logger})
+	a, err := app.Open(ctx, cfg, app.Options{Getenv: e.getenv, Logger: logger, WatchAlarms: true})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "flashcall serve: %v\n", err)
 		return exitUsage

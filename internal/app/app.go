@@ -40,6 +40,9 @@ type Options struct {
 	NoServer bool
 	// NoHistory skips opening the store (the rcml and sim commands).
 	NoHistory bool
+	// WatchAlarms judges the alarms of [alarms] while the app runs. Only the long-running commands (console,
+	// serve) do: a one-off command would raise every alarm that holds anew, each time it runs.
+	WatchAlarms bool
 }
 
 // App is a running flashcall backend.
@@ -245,7 +248,9 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 	if err := a.Service.Start(ctx); err != nil {
 		return nil, err
 	}
-	a.watchAlarms(cfg)
+	if o.WatchAlarms {
+		a.watchAlarms(cfg)
+	}
 	return a, nil
 }
 

@@ -89,6 +89,19 @@ func (s *Store) ResumePause(ctx context.Context, id int64, by string, at time.Ti
 	return p, err
 }
 
+// LastResumed returns the newest pause of scope and key that a supervisor resumed, or nil when there is none.
+func (s *Store) LastResumed(ctx context.Context, scope record.PauseScope, key string) (*record.Pause, error) {
+	p, err := scanPause(s.r.QueryRowContext(ctx, `SELECT `+pauseColumns+` FROM pauses
+		WHERE scope = ? AND key = ? AND resumed_at > 0 ORDER BY resumed_at DESC, id DESC LIMIT 1`, string(scope), key))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, s.wrap("read resumed pauses", err)
+	}
+	return p, nil
+}
+
 // pauseColumns are a pause's columns in record.Pause's order.
 const pauseColumns = `id, scope, key, alarm, reason, created_at, resumed_at, resumed_by`
 

@@ -134,7 +134,7 @@ func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
 		w.s.audit(ctx, op, record.AuditAlarmRaised, "", 0, 0, a.Detail)
 		w.s.publish(Event{Kind: EventNotice, Notice: "ALARM: " + a.Detail, Err: true})
 		if w.pause {
-			w.s.pauseFor(ctx, a)
+			w.s.pauseFor(ctx, a, w.set.Window)
 		}
 		if w.notify != nil {
 			w.notify.Send("raised", a, now)

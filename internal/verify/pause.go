@@ -26,6 +26,8 @@ type PauseStore interface {
 	ActivePauses(ctx context.Context) ([]record.Pause, error)
 	// ResumePause ends a pause in force, by whom and when (store.ErrNotFound for none).
 	ResumePause(ctx context.Context, id int64, by string, at time.Time) (*record.Pause, error)
+	// LastResumed returns the newest resumed pause of a scope and key, nil when there is none.
+	LastResumed(ctx context.Context, scope record.PauseScope, key string) (*record.Pause, error)
 }
 
 // pauses returns the store's pause methods, nil when it has none.
@@ -64,8 +66,11 @@ func (s *Service) pausedRefusal(ctx context.Context, num policy.Number) (*policy
 	return nil, nil
 }
 
-// pauseFor pauses the scope of a conversion alarm, audited; a scope paused already stays as it is.
-func (s *Service) pauseFor(ctx context.Context, a alarms.Alarm) {
+// pauseFor pauses the scope of a conversion alarm, audited; a scope paused already stays as it is. A scope a
+// supervisor resumed less than one window ago is not paused again: the figures the alarm judges are those
+// the supervisor saw when resuming (another instance, or a restart, raising the same alarm anew must not undo
+// the resume). Once a whole window has passed since, a drop that still holds pauses it again.
+func (s *Service) pauseFor(ctx context.Context, a alarms.Alarm, window time.Duration) {
 	ps := s.pauses()
 	if ps == nil || a.Kind != alarms.ConversionDrop {
 		return
@@ -74,7 +79,19 @@ func (s *Service) pauseFor(ctx context.Context, a alarms.Alarm) {
 	if a.By == stats.ByPrefix {
 		scope = record.PausePrefix
 	}
-	p := record.Pause{Scope: scope, Key: a.Key, Alarm: a.ID(), Reason: a.Detail, CreatedAt: s.clk.Now()}
+	now := s.clk.Now()
+	switch last, err := ps.LastResumed(ctx, scope, a.Key); {
+	case err != nil:
+		// Pausing is the safe side: a resume that cannot be read does not stop the pause.
+		s.log.Error("resumed pauses not read; pausing", "alarm", a.ID(), "err", err)
+	case last != nil && now.Sub(last.ResumedAt) < window:
+		s.log.Info("alarm holds, but a supervisor resumed its scope within the window: not paused again",
+			"alarm", a.ID(), "pause", last.ID, "resumed_by", last.ResumedBy)
+		s.publish(Event{Kind: EventNotice, Notice: fmt.Sprintf("calls to %s %s stay resumed: %s resumed them at %s "+
+			"(pause %d)", scope, a.Key, last.ResumedBy, last.ResumedAt.Format("15:04 MST"), last.ID)})
+		return
+	}
+	p := record.Pause{Scope: scope, Key: a.Key, Alarm: a.ID(), Reason: a.Detail, CreatedAt: now}
 	switch err := ps.AddPause(ctx, &p); {
 	case errors.Is(err, store.ErrPaused):
 		return

@@ -93,3 +93,39 @@ func TestConversionAlarmPausesItsRange(t *testing.T) {
 		t.Fatalf("after the resume: %v", err)
 	}
 }
+
+// TestResumeHoldsForAWindow: once a supervisor resumes a range, the same alarm raised anew (a restart,
+// another instance) does not pause it again while the figures are the window the supervisor judged; a
+// whole window later, a drop that still holds pauses it again.
+func TestResumeHoldsForAWindow(t *testing.T) {
+	r := newRig(t, nil)
+	ctx := context.Background()
+	set := alarms.Settings{Window: time.Hour, Baseline: 7 * 24 * time.Hour, MinCalls: 20, ConversionDrop: 0.5, VolumeRise: 2}
+	now := r.clk.Now()
+	seedCalls(t, r, "+4477009", 40, now.Add(-48*time.Hour), true)
+	seedCalls(t, r, "+44740012", 30, now.Add(-40*time.Minute), false)
+	r.svc.WatchAlarms(set, time.Hour, nil, true).Evaluate(ctx)
+	ps, err := r.svc.Pauses(ctx)
+	if err != nil || len(ps) == 0 {
+		t.Fatalf("pauses %+v, %v", ps, err)
+	}
+	supervisor := record.Operator{Name: "sue", Remote: "local", Role: record.RoleSupervisor}
+	for _, p := range ps {
+		if _, err := r.svc.ResumePause(ctx, supervisor, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.clk.Advance(10 * time.Minute)
+	if found := r.svc.WatchAlarms(set, time.Hour, nil, true).Evaluate(ctx); len(found) == 0 {
+		t.Fatal("the drop no longer holds: the test proves nothing")
+	}
+	if again, _ := r.svc.Pauses(ctx); len(again) != 0 {
+		t.Fatalf("a fresh watch paused again what the supervisor resumed 10 minutes ago: %+v", again)
+	}
+	r.clk.Advance(time.Hour)
+	seedCalls(t, r, "+44740012", 30, r.clk.Now().Add(-40*time.Minute), false)
+	r.svc.WatchAlarms(set, time.Hour, nil, true).Evaluate(ctx)
+	if again, _ := r.svc.Pauses(ctx); len(again) == 0 {
+		t.Fatal("a drop that still holds a window after the resume paused nothing")
+	}
+}

@@ -58,6 +58,12 @@ func testPauses(t *testing.T, c *suite) {
 	if _, err := ps.ResumePause(ctx, active[0].ID, "erin", at(6*time.Minute)); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a second resume: %v, want ErrNotFound", err)
 	}
+	if last, err := ps.LastResumed(ctx, record.PausePrefix, "+3712000"); err != nil || last == nil || last.ID != active[0].ID {
+		t.Fatalf("LastResumed = %+v, %v, want pause %d", last, err, active[0].ID)
+	}
+	if last, err := ps.LastResumed(ctx, record.PauseCountry, "LV"); err != nil || last != nil {
+		t.Fatalf("LastResumed of a pause in force = %+v, %v, want none", last, err)
+	}
 	again := record.Pause{Scope: record.PausePrefix, Key: "+3712000", CreatedAt: at(7 * time.Minute)}
 	if err := ps.AddPause(ctx, &again); err != nil {
 		t.Fatalf("pausing a resumed scope again: %v", err)
