@@ -53,9 +53,6 @@ func (d *dashboard) SetSize(w, h int) { d.width, d.height = w, h }
 // SetData replaces what the dashboard shows.
 func (d *dashboard) SetData(data dashboardData) { d.data, d.loaded = data, true }
 
-// percent renders a share with one decimal.
-func percent(r float64) string { return strconv.FormatFloat(100*r, 'f', 1, 64) + "%" }
-
 // View renders the dashboard in exactly its size.
 func (d dashboard) View() string {
 	if d.width <= 0 || d.height <= 0 {
@@ -78,9 +75,9 @@ func (d dashboard) View() string {
 	tiles := []tile{
 		{"verifications", strconv.Itoa(t.Verifications), d.styles.Text},
 		{"calls placed", strconv.Itoa(t.Calls), d.styles.Text},
-		{"delivered", percent(t.DeliveredRate()), d.styles.Text},
-		{"answered (goal ≤3%)", percent(t.AnsweredRate()), answered},
-		{"verified", percent(t.VerifiedRate()), d.styles.Good},
+		{"delivered", stats.Percent(t.DeliveredRate()), d.styles.Text},
+		{"answered (goal ≤3%)", stats.Percent(t.AnsweredRate()), answered},
+		{"verified", stats.Percent(t.VerifiedRate()), d.styles.Good},
 		{"median to verified", median, d.styles.Text},
 		{"blocked by policy", strconv.Itoa(t.Blocked), d.styles.Warn},
 		{"locked", strconv.Itoa(t.Locked), d.styles.Bad},
@@ -231,7 +228,7 @@ func (d dashboard) breakdown(h int) []string {
 	}
 	for i, r := range rows[:n] {
 		text := fmt.Sprintf("%-*s %6d %6d %9s %9s %8d ", keyW, clip(r.Key, keyW), r.Verifications, r.Calls,
-			percent(r.DeliveredRate()), percent(r.VerifiedRate()), r.Blocked)
+			stats.Percent(r.DeliveredRate()), stats.Percent(r.VerifiedRate()), r.Blocked)
 		out = append(out, clip(text+line(barLines, i), d.width))
 	}
 	if len(rows) > n {

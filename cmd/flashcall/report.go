@@ -101,17 +101,14 @@ func runReport(ctx context.Context, e env) int {
 	return exitOK
 }
 
-// pct renders a share as a percentage with one decimal.
-func pct(r float64) string { return strconv.FormatFloat(100*r, 'f', 1, 64) + " %" }
-
 // writeReportTable writes the figures for a terminal: the tiles, then the breakdown in aligned columns.
 func writeReportTable(w io.Writer, f stats.Figures, by stats.Dimension) error {
 	t := f.Total
 	fmt.Fprintf(w, "flashcall report: %s to %s\n\n", f.Since.Local().Format("2006-01-02 15:04"), f.Until.Local().Format("2006-01-02 15:04 MST"))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "verifications started\t%d\tverified %d (%s)\tlocked %d\n", t.Verifications, t.Verified, pct(t.VerifiedRate()), t.Locked)
+	fmt.Fprintf(tw, "verifications started\t%d\tverified %d (%s)\tlocked %d\n", t.Verifications, t.Verified, stats.Percent(t.VerifiedRate()), t.Locked)
 	fmt.Fprintf(tw, "calls placed\t%d\tdelivered %d of %d ended (%s)\tanswered %d (%s)\n", t.Calls, t.Delivered, t.Ended,
-		pct(t.DeliveredRate()), t.Answered, pct(t.AnsweredRate()))
+		stats.Percent(t.DeliveredRate()), t.Answered, stats.Percent(t.AnsweredRate()))
 	median := "none verified"
 	if t.Verified > 0 {
 		median = f.MedianToVerified.Round(time.Second).String()
@@ -124,8 +121,8 @@ func writeReportTable(w io.Writer, f stats.Figures, by stats.Dimension) error {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "%s\tverifications\tverified\tconversion\tcalls\tdelivered\tdelivered %%\tanswered\tanswered %%\tblocked\tlocked\t\n", by.Label())
 	for _, r := range f.By[by] {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\t%d\t%s\t%d\t%s\t%d\t%d\t\n", r.Key, r.Verifications, r.Verified, pct(r.VerifiedRate()),
-			r.Calls, r.Delivered, pct(r.DeliveredRate()), r.Answered, pct(r.AnsweredRate()), r.Blocked, r.Locked)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\t%d\t%s\t%d\t%s\t%d\t%d\t\n", r.Key, r.Verifications, r.Verified, stats.Percent(r.VerifiedRate()),
+			r.Calls, r.Delivered, stats.Percent(r.DeliveredRate()), r.Answered, stats.Percent(r.AnsweredRate()), r.Blocked, r.Locked)
 	}
 	if len(f.By[by]) == 0 {
 		fmt.Fprintln(tw, "(nothing in this span)\t")

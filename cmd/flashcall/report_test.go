@@ -69,8 +69,8 @@ func TestReportFigures(t *testing.T) {
 	}
 
 	out, _, code = h.run(t, "", append([]string{"report", "--by", "operator"}, span...)...)
-	for _, want := range []string{"verifications started  5", "verified 2 (40.0 %)", "delivered 4 of 6 ended (66.7 %)",
-		"answered 1 (16.7 %)", "median time to verified 2m0s", "alice", "bob"} {
+	for _, want := range []string{"verifications started  5", "verified 2 (40.0%)", "delivered 4 of 6 ended (66.7%)",
+		"answered 1 (16.7%)", "median time to verified 2m0s", "alice", "bob"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("table (exit %d) lacks %q:\n%s", code, want, out)
 		}

@@ -106,7 +106,7 @@ func Evaluate(window, baseline stats.Figures, s Settings) []Alarm {
 				out = append(out, Alarm{Kind: CallerIDBlocked, By: stats.ByCLI, Key: r.Key, Window: r.Counts,
 					Detail: fmt.Sprintf("caller IDs %s: %s of %d calls delivered in the last %s against %s for the "+
 						"whole pool (alarm below %s of it): a carrier has probably blocked them, so they are rested",
-						r.Key, pct(got), r.Ended, span(s.Window), pct(pool), pct(s.CallerIDDrop))})
+						r.Key, stats.Percent(got), r.Ended, span(s.Window), stats.Percent(pool), stats.Percent(s.CallerIDDrop))})
 			}
 		}
 	}
@@ -141,8 +141,8 @@ func conversionDrop(d stats.Dimension, r stats.Row, base, baseTotal stats.Counts
 	}
 	return Alarm{Kind: ConversionDrop, By: d, Key: r.Key, Window: r.Counts, Baseline: base,
 		Detail: fmt.Sprintf("%s %s: conversion %s over %d verifications in the last %s against %s %s in the %s "+
-			"before (alarm below %s of it), while its calls rose to %.1f an hour (%s)", d, r.Key, pct(r.VerifiedRate()),
-			r.Verifications, span(s.Window), whose, pct(ref), span(s.Baseline), pct(s.ConversionDrop), perHour, rise)}, true
+			"before (alarm below %s of it), while its calls rose to %.1f an hour (%s)", d, r.Key, stats.Percent(r.VerifiedRate()),
+			r.Verifications, span(s.Window), whose, stats.Percent(ref), span(s.Baseline), stats.Percent(s.ConversionDrop), perHour, rise)}, true
 }
 
 // answered is the answered-rate alarm of a scope.
@@ -153,8 +153,8 @@ func answered(d stats.Dimension, key string, c stats.Counts, s Settings) Alarm {
 	}
 	return Alarm{Kind: AnsweredRate, By: d, Key: key, Window: c,
 		Detail: fmt.Sprintf("%s: %s of %d calls answered in the last %s (alarm above %s): a flash call is "+
-			"meant to be missed, and toll-fraud ranges answer at once", what, pct(c.AnsweredRate()), c.Ended,
-			span(s.Window), pct(s.AnsweredRate))}
+			"meant to be missed, and toll-fraud ranges answer at once", what, stats.Percent(c.AnsweredRate()), c.Ended,
+			span(s.Window), stats.Percent(s.AnsweredRate))}
 }
 
 // index maps a breakdown's rows by key.
@@ -165,9 +165,6 @@ func index(rows []stats.Row) map[string]stats.Counts {
 	}
 	return m
 }
-
-// pct renders a share as a percentage.
-func pct(r float64) string { return fmt.Sprintf("%.1f%%", 100*r) }
 
 // span renders a duration the way the alarms' settings are written ("1h", "7d").
 func span(d time.Duration) string {
