@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/flashcall/flashcall/internal/stats"
@@ -67,6 +68,17 @@ func (a Alarm) ID() string {
 		by = "all"
 	}
 	return string(a.Kind) + " " + by + " " + a.Key
+}
+
+// FromID is the alarm an ID names, without its figures or words (ID's inverse): what an instance knows of an
+// alarm another one raised.
+func FromID(id string) Alarm {
+	kind, rest, _ := strings.Cut(id, " ")
+	by, key, _ := strings.Cut(rest, " ")
+	if by == "all" {
+		by = ""
+	}
+	return Alarm{Kind: Kind(kind), By: stats.Dimension(by), Key: key, Detail: id}
 }
 
 // Dimensions are the breakdowns Evaluate needs in the window's figures (the baseline's need the first two).

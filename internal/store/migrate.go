@@ -287,6 +287,19 @@ func migrations() []migration {
 			) STRICT`,
 			`CREATE INDEX presence_by_seen ON presence (seen_at)`,
 		},
+	}, {
+		version: 12,
+		name:    "alarms announced once for every instance",
+		stmts: []string{
+			// One row per alarm ever raised: the instance that moves it from cleared to raised (or back)
+			// announces it; the others only show it.
+			`CREATE TABLE alarm_states (
+				alarm      TEXT    PRIMARY KEY,
+				raised_at  INTEGER NOT NULL,
+				cleared_at INTEGER NOT NULL DEFAULT 0,
+				instance   TEXT    NOT NULL DEFAULT ''
+			) STRICT`,
+		},
 	}}
 }
 

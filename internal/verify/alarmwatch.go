@@ -112,6 +112,13 @@ func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
 	for _, a := range found {
 		holds[a.ID()] = a
 	}
+	states := w.s.alarmStates()
+	var stored []string // raised in the shared history, perhaps by an instance that has gone since
+	if states != nil {
+		if stored, err = states.RaisedAlarms(ctx); err != nil {
+			w.s.log.Error("raised alarms not read: clears left to the instances that raised them", "err", err)
+		}
+	}
 	w.mu.Lock()
 	var raised, cleared []alarms.Alarm
 	for id, a := range holds {
@@ -124,12 +131,24 @@ func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
 			cleared = append(cleared, a)
 		}
 	}
+	for _, id := range stored {
+		_, holding := holds[id]
+		_, mine := w.active[id]
+		if !holding && !mine {
+			cleared = append(cleared, alarms.FromID(id))
+		}
+	}
 	w.active = holds
 	w.mu.Unlock()
 	sortAlarms(raised)
 	sortAlarms(cleared)
 	op := flashcallOperator("alarms")
+	quiet := false // a change this instance shows but another announced
 	for _, a := range raised {
+		if !w.announce(ctx, a, true, now) {
+			quiet = true // another instance raised it first: it is shown here, announced there
+			continue
+		}
 		w.s.log.Warn("alarm raised", "alarm", a.ID(), "detail", a.Detail)
 		w.s.audit(ctx, op, record.AuditAlarmRaised, "", 0, 0, a.Detail)
 		w.s.publish(Event{Kind: EventNotice, Notice: "ALARM: " + a.Detail, Err: true})
@@ -141,6 +160,10 @@ func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
 		}
 	}
 	for _, a := range cleared {
+		if !w.announce(ctx, a, false, now) {
+			quiet = true
+			continue
+		}
 		w.s.log.Info("alarm cleared", "alarm", a.ID())
 		w.s.audit(ctx, op, record.AuditAlarmCleared, "", 0, 0, "no longer holds: "+a.ID())
 		w.s.publish(Event{Kind: EventNotice, Notice: "alarm cleared: " + a.ID()})
@@ -148,7 +171,49 @@ func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
 			w.notify.Send("cleared", a, now)
 		}
 	}
+	if quiet {
+		w.s.publish(Event{Kind: EventNotice}) // no words, but every header counts what holds here again
+	}
 	return found
+}
+
+// AlarmStates is the alarms' part of a shared history (both engines have it): among the instances judging
+// the same figures, the one that records a raise (or a clear) first announces it; the others only show it.
+type AlarmStates interface {
+	// RaiseAlarm records that the alarm holds; true when this call raised it.
+	RaiseAlarm(ctx context.Context, id, instance string, at time.Time) (bool, error)
+	// ClearAlarm records that it no longer holds; true when this call cleared it.
+	ClearAlarm(ctx context.Context, id string, at time.Time) (bool, error)
+	// RaisedAlarms lists the alarms recorded as raised.
+	RaisedAlarms(ctx context.Context) ([]string, error)
+}
+
+// alarmStates returns the store's alarm states, nil when it keeps none.
+func (s *Service) alarmStates() AlarmStates {
+	st, _ := s.st.(AlarmStates)
+	return st
+}
+
+// announce records a raise (or a clear) in the shared history and reports whether this instance is the one
+// to announce it. Without a shared record, or when it cannot be written, it announces: an alarm told twice
+// is better than one never told.
+func (w *AlarmWatch) announce(ctx context.Context, a alarms.Alarm, raise bool, now time.Time) bool {
+	st := w.s.alarmStates()
+	if st == nil {
+		return true
+	}
+	var won bool
+	var err error
+	if raise {
+		won, err = st.RaiseAlarm(ctx, a.ID(), w.s.InstanceID(), now)
+	} else {
+		won, err = st.ClearAlarm(ctx, a.ID(), now)
+	}
+	if err != nil {
+		w.s.log.Error("alarm state not recorded: announced here", "alarm", a.ID(), "err", err)
+		return true
+	}
+	return won
 }
 
 // sortAlarms orders alarms by their ID.

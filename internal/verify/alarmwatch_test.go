@@ -20,21 +20,7 @@ func TestAlarmRaisedOnceThenCleared(t *testing.T) {
 	ctx := context.Background()
 	events, stop := r.svc.Subscribe()
 	defer stop()
-	now := r.clk.Now()
-	for i := range 25 {
-		at := now.Add(-time.Duration(30-i) * time.Minute)
-		v := record.Verification{Number: fmt.Sprintf("+4474001%05d", i), Country: "GB", CreatedAt: at, UpdatedAt: at,
-			ExpiresAt: at.Add(5 * time.Minute), Status: record.StatusExpired, MaxChecks: 3}
-		if err := r.st.CreateVerification(ctx, &v); err != nil {
-			t.Fatal(err)
-		}
-		a := record.Attempt{VerificationID: v.ID, CreatedAt: at, UpdatedAt: at, EndedAt: at.Add(5 * time.Second),
-			Number: v.Number, Country: "GB", From: "+447418340001", State: record.StateEnded,
-			Outcome: record.OutcomeAnswered, RingingSeen: true, AnsweredBy: v.Number, Duration: 3}
-		if err := r.st.InsertAttempt(ctx, &a); err != nil {
-			t.Fatal(err)
-		}
-	}
+	seedAnswered(t, r, 25, r.clk.Now())
 	set := alarms.Settings{Window: time.Hour, Baseline: 24 * time.Hour, MinCalls: 20, AnsweredRate: 0.2}
 	sent := &notified{}
 	w := r.svc.WatchAlarms(set, time.Hour, sent, true) // evaluated here by hand: the clock is the test's
@@ -73,6 +59,26 @@ func TestAlarmRaisedOnceThenCleared(t *testing.T) {
 	if got := strings.Join(sent.events, ","); got != "raised answered-rate all all,raised answered-rate country GB,"+
 		"cleared answered-rate all all,cleared answered-rate country GB" {
 		t.Errorf("notified %s", got)
+	}
+}
+
+// seedAnswered writes n calls answered at once (a toll-fraud range's pattern) in the half hour before now.
+func seedAnswered(t *testing.T, r *rig, n int, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	for i := range n {
+		at := now.Add(-time.Duration(30-i) * time.Minute)
+		v := record.Verification{Number: fmt.Sprintf("+4474001%05d", i), Country: "GB", CreatedAt: at, UpdatedAt: at,
+			ExpiresAt: at.Add(5 * time.Minute), Status: record.StatusExpired, MaxChecks: 3}
+		if err := r.st.CreateVerification(ctx, &v); err != nil {
+			t.Fatal(err)
+		}
+		a := record.Attempt{VerificationID: v.ID, CreatedAt: at, UpdatedAt: at, EndedAt: at.Add(5 * time.Second),
+			Number: v.Number, Country: "GB", From: "+447418340001", State: record.StateEnded,
+			Outcome: record.OutcomeAnswered, RingingSeen: true, AnsweredBy: v.Number, Duration: 3}
+		if err := r.st.InsertAttempt(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -265,6 +265,18 @@ func migrations() []migration {
 			)`,
 			`CREATE INDEX presence_by_seen ON presence (seen_at)`,
 		},
+	}, {
+		version: 9,
+		name:    "alarms announced once for every instance",
+		stmts: []string{
+			// The SQLite engine's step 12.
+			`CREATE TABLE alarm_states (
+				alarm      TEXT   PRIMARY KEY,
+				raised_at  BIGINT NOT NULL,
+				cleared_at BIGINT NOT NULL DEFAULT 0,
+				instance   TEXT   NOT NULL DEFAULT ''
+			)`,
+		},
 	}}
 }
 
