@@ -153,3 +153,14 @@ func TestThresholdsOff(t *testing.T) {
 		t.Fatalf("alarms with every threshold off: %+v", as)
 	}
 }
+
+// TestFromIDIsIDsInverse: an alarm's ID names it again, kind, scope and key, whatever the scope.
+func TestFromIDIsIDsInverse(t *testing.T) {
+	for _, a := range []Alarm{{Kind: AnsweredRate, Key: "all"}, {Kind: ConversionDrop, By: stats.ByPrefix, Key: "+44740012"},
+		{Kind: CallerIDBlocked, By: stats.ByCLI, Key: "+44741834••••"}} {
+		b := FromID(a.ID())
+		if b.Kind != a.Kind || b.By != a.By || b.Key != a.Key || b.ID() != a.ID() {
+			t.Errorf("FromID(%q) = %+v", a.ID(), b)
+		}
+	}
+}
