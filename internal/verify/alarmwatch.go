@@ -136,6 +136,7 @@ func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
 		if w.pause {
 			w.s.pauseFor(ctx, a)
 		}
+		w.s.restFor(ctx, a) // with Settings.RestCallerIDs, a caller-ID alarm rests its range (rest.go)
 		if w.notify != nil {
 			w.notify.Send("raised", a, now)
 		}
