@@ -293,7 +293,9 @@ func (f failingCounter) NthCall(context.Context, Scope, time.Time, int) (time.Ti
 }
 
 // BilledMinutes fails.
-func (f failingCounter) BilledMinutes(context.Context, time.Time, time.Time) (int, error) { return 0, f.err }
+func (f failingCounter) BilledMinutes(context.Context, time.Time, time.Time) (int, error) {
+	return 0, f.err
+}
 
 // LastLocked fails.
 func (f failingCounter) LastLocked(context.Context, string) (time.Time, error) {
