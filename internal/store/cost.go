@@ -18,7 +18,8 @@ import (
 // itself, "NEW." or "OLD." in a trigger): none for a call that never rang anything (blocked, not placed) or
 // that ended unanswered; an answered call's duration rounded up to whole minutes, at least one; and one
 // minute, its worst case, for a call whose outcome is not known yet (placing, live, or unknown), so that
-// calls in flight can never together overrun the cap.
+// calls in flight can never together overrun the cap. It is record.Attempt.BilledMinutes in SQL (the
+// dashboard's figures price with that one); the contract suite checks that both engines agree with it.
 func billedMinutes(row string) string {
 	return `CASE WHEN ` + row + `state IN ('` + string(record.StateBlocked) + `', '` + string(record.StateNotPlaced) + `') THEN 0
 		WHEN ` + row + `outcome = '` + string(record.OutcomeAnswered) + `' AND ` + row + `duration > 60 THEN (` + row + `duration + 59) / 60

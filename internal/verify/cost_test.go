@@ -83,6 +83,15 @@ func TestCostCapHoldsUnderParallelPlacements(t *testing.T) {
 	if m := spentToday(t, r); m != 100_000 {
 		t.Fatalf("after the calls rang out %s is spent, want 0.10", m)
 	}
+	// The dashboard's figures of today, priced with the service's cost, show what the cap sees.
+	midnight := r.clk.Now().Truncate(24 * time.Hour)
+	f, err := r.svc.Figures(context.Background(), midnight, r.clk.Now().Add(time.Nanosecond), nil, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := r.svc.Cost(); c.Spend(f.Billed.Calls, f.Billed.Minutes) != 100_000 || c.Format(c.DailyCap) != "0.60 EUR" {
+		t.Fatalf("the figures price today at %s (billed %+v)", c.Format(c.Spend(f.Billed.Calls, f.Billed.Minutes)), f.Billed)
+	}
 	var more []string
 	for i := range 20 {
 		more = append(more, fmt.Sprintf("+4478%02d12345%d", i, i%4))

@@ -49,6 +49,9 @@ func testBilledMinutes(t *testing.T, c *suite) {
 		if err := s.UpdateAttempt(ctx, &a); err != nil {
 			t.Fatal(err)
 		}
+		if a.BilledMinutes() != cl.minutes {
+			t.Fatalf("call %d: record.Attempt.BilledMinutes says %d, the table %d", i, a.BilledMinutes(), cl.minutes)
+		}
 		stored[i] = a
 	}
 	blocked := record.Attempt{Number: "+447400399990", State: record.StateBlocked, CreatedAt: day.Add(3 * time.Hour)}
