@@ -29,9 +29,6 @@ func MoneyOf(units float64) (Money, bool) {
 	return Money(math.Round(units * float64(MoneyUnit))), true
 }
 
-// Units is the amount as a decimal number of units.
-func (m Money) Units() float64 { return float64(m) / float64(MoneyUnit) }
-
 // String writes the amount with two decimals, more when it has them (up to six): "20.00", "0.0045".
 func (m Money) String() string {
 	neg := m < 0
