@@ -144,7 +144,7 @@ func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
 	for _, a := range cleared {
 		w.s.log.Info("alarm cleared", "alarm", a.ID())
 		w.s.audit(ctx, op, record.AuditAlarmCleared, "", 0, 0, "no longer holds: "+a.ID())
-		w.s.publish(Event{Kind: EventNotice, Notice: "alarm cleared: " + a.ID()})
+		w.s.publish(Event{Kind: EventNotice, Notice: "alarm cleared: " + a.ID() + w.s.stillRested(ctx, a)})
 		if w.notify != nil {
 			w.notify.Send("cleared", a, now)
 		}

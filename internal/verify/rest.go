@@ -215,3 +215,25 @@ func (s *Service) RestoreCallerID(ctx context.Context, op record.Operator, key s
 	s.publish(Event{Kind: EventNotice, Notice: fmt.Sprintf("caller IDs %s restored by %s", r.Key, op.Who())})
 	return r, nil
 }
+
+// stillRested is what a cleared caller-ID alarm's notice adds while its range stays rested (a range no call
+// rings from has no figures left to raise the alarm, yet stays rested until a supervisor restores it), or "".
+func (s *Service) stillRested(ctx context.Context, a alarms.Alarm) string {
+	if a.Kind != alarms.CallerIDBlocked {
+		return ""
+	}
+	key, err := RestKey(a.Key)
+	if err != nil {
+		return ""
+	}
+	rs, err := s.RestedCallerIDs(ctx)
+	if err != nil {
+		return ""
+	}
+	for _, r := range rs {
+		if r.Key == key {
+			return fmt.Sprintf("; caller IDs %s stay rested until a supervisor restores them (flashcall alarms restore %s)", key, key)
+		}
+	}
+	return ""
+}

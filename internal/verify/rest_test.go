@@ -102,6 +102,27 @@ func TestCallerIDAlarmRestsItsRange(t *testing.T) {
 	if es := r.auditOf(record.AuditCallerIDRested); len(es) != 1 {
 		t.Fatalf("%d caller-id-rested entries after a second evaluation", len(es))
 	}
+	// With no more calls from the range, the alarm clears, and says the range stays rested.
+	for len(r.events) > 0 {
+		<-r.events
+	}
+	r.clk.Advance(2 * time.Hour)
+	if found := w.Evaluate(ctx); len(found) != 0 {
+		t.Fatalf("alarms two hours on: %+v", found)
+	}
+	cleared := false
+	for len(r.events) > 0 {
+		if ev := <-r.events; ev.Kind == EventNotice && strings.Contains(ev.Notice, "alarm cleared: caller-id-blocked cli "+
+			blockedRange+"; caller IDs "+blockedRange+" stay rested until a supervisor restores them") {
+			cleared = true
+		}
+	}
+	if !cleared {
+		t.Error("no notice said the cleared alarm's range stays rested")
+	}
+	if rs, _ := r.svc.RestedCallerIDs(ctx); len(rs) != 1 {
+		t.Fatalf("rested after the alarm cleared: %+v", rs)
+	}
 	second := r.secondProcess(func(s *Settings) { withTwoRanges(t)(s); s.RestCallerIDs = false })
 	restarted := r.newService(r.svc.set, r.client)
 	for i, svc := range []*Service{r.svc, second, restarted} {
