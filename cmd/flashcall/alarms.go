@@ -7,18 +7,23 @@ import (
 	"strconv"
 
 	"github.com/flashcall/flashcall/internal/app"
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/store"
 	"github.com/flashcall/flashcall/internal/verify"
 )
 
-const alarmsSynopsis = `alarms [resume ID] [--config PATH]
+const alarmsSynopsis = `alarms [resume ID | restore RANGE] [--config PATH]
 
-Lists the pauses in force: the countries and number ranges whose new calls an alarm stopped ([alarms] pause),
-with the pause's ID, since when and which alarm. "alarms resume ID" lets calls to that one through again, for
-a supervisor (console.supervisor for this machine's user; audited as calls-resumed). The alarms themselves
-are in the audit log (alarm-raised, alarm-cleared) and on the console's dashboard (D).`
+Lists what the alarms stopped: the pauses in force (the countries and number ranges whose new calls an alarm
+stopped, [alarms] pause), with the pause's ID, since when and which alarm, and the rested caller IDs (the
+caller-ID ranges a caller-ID alarm stopped picking, [alarms] rest_caller_ids). For a supervisor
+(console.supervisor for this machine's user): "alarms resume ID" lets calls to one paused scope through again
+(audited as calls-resumed), and "alarms restore RANGE" lets the caller-ID selection pick a rested range again
+(RANGE as listed, e.g. "+44741834••••", or with x for the hidden digits, +44741834xxxx; audited as
+caller-id-restored). The alarms themselves are in the audit log (alarm-raised, alarm-cleared) and on the
+console's dashboard (D).`
 
-// runAlarms implements `flashcall alarms` and `flashcall alarms resume ID`.
+// runAlarms implements `flashcall alarms`, `flashcall alarms resume ID` and `flashcall alarms restore RANGE`.
 func runAlarms(ctx context.Context, e env) int {
 	fs, cfgPath := flagSet("alarms", alarmsSynopsis, e.stderr)
 	pos, help, err := parseArgs(fs, e.args)
@@ -27,55 +32,104 @@ func runAlarms(ctx context.Context, e env) int {
 		return exitOK
 	case err != nil:
 		return exitUsage
-	case len(pos) != 0 && (len(pos) != 2 || pos[0] != "resume"):
-		return usageError(fs, e.stderr, "usage: flashcall alarms, or flashcall alarms resume ID")
+	case len(pos) != 0 && (len(pos) != 2 || (pos[0] != "resume" && pos[0] != "restore")):
+		return usageError(fs, e.stderr, "usage: flashcall alarms, flashcall alarms resume ID, or flashcall alarms restore RANGE")
 	}
 	var id int64
-	if len(pos) == 2 {
+	var restore string
+	switch {
+	case len(pos) == 2 && pos[0] == "resume":
 		if id, err = strconv.ParseInt(pos[1], 10, 64); err != nil || id <= 0 {
 			return usageError(fs, e.stderr, "%q is not a pause's ID: use the number flashcall alarms lists", pos[1])
+		}
+	case len(pos) == 2:
+		if restore, err = verify.RestKey(pos[1]); err != nil {
+			return usageError(fs, e.stderr, "%v", err)
 		}
 	}
 	cfg, code := loadConfig(*cfgPath, e)
 	if cfg == nil {
 		return code
 	}
-	cfg.Alarms.Enabled = false // this run only reads and resumes: the running consoles raise the alarms
+	cfg.Alarms.Enabled = false // this run only reads, resumes and restores: the running consoles raise the alarms
 	a, err := app.Open(ctx, cfg, app.Options{Getenv: e.getenv, NoServer: true})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
 		return exitUsage
 	}
 	defer a.Close()
-	if id != 0 {
-		p, err := a.Service.ResumePause(ctx, localOperator(cfg, e.getenv), id)
-		var role *verify.RoleError
-		switch {
-		case errors.As(err, &role):
-			fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
-			return exitPolicy
-		case errors.Is(err, store.ErrNotFound):
-			fmt.Fprintf(e.stderr, "flashcall alarms: no pause %d is in force: flashcall alarms lists those that are\n", id)
-			return exitNotDone
-		case err != nil:
-			fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
-			return exitNotDone
-		}
-		fmt.Fprintf(e.stdout, "resumed: calls to %s %s go through again (pause %d)\n", p.Scope, p.Key, p.ID)
-		return exitOK
+	switch {
+	case id != 0:
+		return resumePause(ctx, e, a, localOperator(cfg, e.getenv), id)
+	case restore != "":
+		return restoreCallerID(ctx, e, a, localOperator(cfg, e.getenv), restore)
 	}
+	return listAlarms(ctx, e, a)
+}
+
+// resumePause ends pause id for op.
+func resumePause(ctx context.Context, e env, a *app.App, op record.Operator, id int64) int {
+	p, err := a.Service.ResumePause(ctx, op, id)
+	var role *verify.RoleError
+	switch {
+	case errors.As(err, &role):
+		fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
+		return exitPolicy
+	case errors.Is(err, store.ErrNotFound):
+		fmt.Fprintf(e.stderr, "flashcall alarms: no pause %d is in force: flashcall alarms lists those that are\n", id)
+		return exitNotDone
+	case err != nil:
+		fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
+		return exitNotDone
+	}
+	fmt.Fprintf(e.stdout, "resumed: calls to %s %s go through again (pause %d)\n", p.Scope, p.Key, p.ID)
+	return exitOK
+}
+
+// restoreCallerID ends the rest of a caller-ID range for op.
+func restoreCallerID(ctx context.Context, e env, a *app.App, op record.Operator, key string) int {
+	r, err := a.Service.RestoreCallerID(ctx, op, key)
+	var role *verify.RoleError
+	switch {
+	case errors.As(err, &role):
+		fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
+		return exitPolicy
+	case errors.Is(err, store.ErrNotFound):
+		fmt.Fprintf(e.stderr, "flashcall alarms: caller IDs %s are not rested: flashcall alarms lists those that are\n", key)
+		return exitNotDone
+	case err != nil:
+		fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
+		return exitNotDone
+	}
+	fmt.Fprintf(e.stdout, "restored: calls may ring from caller IDs %s again (rest %d)\n", r.Key, r.ID)
+	return exitOK
+}
+
+// listAlarms prints the pauses in force and the rested caller IDs.
+func listAlarms(ctx context.Context, e env, a *app.App) int {
 	ps, err := a.Service.Pauses(ctx)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
+		return exitNotDone
+	}
+	rs, err := a.Service.RestedCallerIDs(ctx)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
 		return exitNotDone
 	}
 	if len(ps) == 0 {
 		fmt.Fprintln(e.stdout, "no pause in force: calls go to every country and range the policy allows")
-		return exitOK
 	}
 	for _, p := range ps {
 		fmt.Fprintf(e.stdout, "pause %d: %s %s since %s, by the alarm %s\n", p.ID, p.Scope, p.Key,
 			p.CreatedAt.Local().Format("2006-01-02 15:04 MST"), p.Alarm)
+	}
+	if len(rs) == 0 {
+		fmt.Fprintln(e.stdout, "no caller ID rested: calls ring from the whole pool")
+	}
+	for _, r := range rs {
+		fmt.Fprintf(e.stdout, "rested caller IDs %s since %s, by the alarm %s (flashcall alarms restore %s)\n", r.Key,
+			r.CreatedAt.Local().Format("2006-01-02 15:04 MST"), r.Alarm, r.Key)
 	}
 	return exitOK
 }

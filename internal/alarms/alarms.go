@@ -117,7 +117,7 @@ func Evaluate(window, baseline stats.Figures, s Settings) []Alarm {
 			if got := r.DeliveredRate(); got < pool*s.CallerIDDrop {
 				out = append(out, Alarm{Kind: CallerIDBlocked, By: stats.ByCLI, Key: r.Key, Window: r.Counts,
 					Detail: fmt.Sprintf("caller IDs %s: %s of %d calls delivered in the last %s against %s for the "+
-						"whole pool (alarm below %s of it): a carrier has probably blocked them, so they are rested",
+						"whole pool (alarm below %s of it): a carrier has probably blocked them",
 						r.Key, stats.Percent(got), r.Ended, span(s.Window), stats.Percent(pool), stats.Percent(s.CallerIDDrop))})
 			}
 		}

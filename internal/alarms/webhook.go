@@ -22,7 +22,8 @@ type Webhook struct {
 	wg     sync.WaitGroup
 
 	mu      sync.Mutex
-	dropped int
+	dropped int // alarms dropped since the start
+	logged  int // of those, already told in the log
 	closed  bool
 }
 
@@ -93,8 +94,8 @@ func (w *Webhook) run() {
 	defer w.wg.Done()
 	for ev := range w.queue {
 		w.mu.Lock()
-		dropped := w.dropped
-		w.dropped = 0
+		dropped := w.dropped - w.logged
+		w.logged = w.dropped
 		w.mu.Unlock()
 		if dropped > 0 {
 			w.log.Warn("alarm webhook fell behind: alarms not posted", "dropped", dropped)

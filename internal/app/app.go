@@ -184,7 +184,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 		Expiry: cfg.Verify.Expiry.Duration, DefaultRegion: cfg.Call.DefaultRegion,
 		LookupWindow: cfg.Call.LookupWindow.Duration, Policy: pol, Retention: cfg.History.Retention.Duration,
 		RetentionDelete: cfg.History.RetentionMode == config.RetainDelete, Shared: true,
-		Observer: a.Metrics,
+		Observer: a.Metrics, RestCallerIDs: cfg.Alarms.Enabled && cfg.Alarms.RestCallerIDs,
 	}
 	public := strings.TrimRight(cfg.Server.PublicURL, "/")
 	if public == "" && ln != nil && cfg.UsesSimulator() {

@@ -33,7 +33,8 @@ type AlarmsConfig struct {
 	// CallerIDDrop raises an alarm when a caller-ID range's delivered rate falls below this share of the
 	// pool's (0: off); RestCallerIDs then stops picking it.
 	CallerIDDrop float64 `toml:"caller_id_drop"`
-	// RestCallerIDs stops picking a caller-ID range a carrier has probably blocked.
+	// RestCallerIDs stops picking a caller-ID range a carrier has probably blocked, until a supervisor
+	// restores it.
 	RestCallerIDs bool `toml:"rest_caller_ids"`
 	// Webhook, when set, receives every alarm raised and cleared as a JSON POST.
 	Webhook string `toml:"webhook"`

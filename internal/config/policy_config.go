@@ -61,6 +61,14 @@ type PolicyConfig struct {
 	Cooldown Span `toml:"cooldown"`
 	// DailyCap is how many calls may be placed in one day (local midnight to midnight); 0 is no cap.
 	DailyCap int `toml:"daily_cap"`
+	// PricePerCall is what placing one call costs, answered or not, in Currency (policy.Cost).
+	PricePerCall float64 `toml:"price_per_call"`
+	// PricePerAnsweredMinute is what each answered minute costs.
+	PricePerAnsweredMinute float64 `toml:"price_per_answered_minute"`
+	// Currency labels the amounts in messages.
+	Currency string `toml:"currency"`
+	// DailyCostCap is the most one day's calls may cost (local midnight to midnight); 0 is no cap.
+	DailyCostCap float64 `toml:"daily_cost_cap"`
 }
 
 // defaultPolicy returns the [policy] defaults: policy.DefaultRules.
@@ -85,6 +93,7 @@ func defaultPolicy() PolicyConfig {
 		CooldownAfter:     r.CooldownAfter,
 		Cooldown:          Span{Duration: r.Cooldown},
 		DailyCap:          r.DailyCap,
+		Currency:          r.Cost.Currency,
 	}
 }
 
@@ -128,7 +137,19 @@ func (c *Config) PolicyRules(getenv func(string) string) policy.Rules {
 		CooldownAfter:       p.CooldownAfter,
 		Cooldown:            p.Cooldown.Duration,
 		DailyCap:            p.DailyCap,
+		Cost: policy.Cost{PerCall: money(p.PricePerCall), PerMinute: money(p.PricePerAnsweredMinute),
+			Currency: p.Currency, DailyCap: money(p.DailyCostCap)},
 	}
+}
+
+// money converts an amount of the configuration to policy.Money; one that is not an amount (negative, too
+// large, not a number) becomes -1, which policy.Rules.Problems reports under its key.
+func money(units float64) policy.Money {
+	m, ok := policy.MoneyOf(units)
+	if !ok {
+		return -1
+	}
+	return m
 }
 
 // validatePolicy checks the [policy] table, reading the blocked-prefixes file: every bad line is reported

@@ -64,6 +64,11 @@ func TestBadPolicySettings(t *testing.T) {
 		{"cooldown too long", "[policy]\ncooldown = \"31d\"\n", []string{`policy.cooldown: is 31d: use between 1m and 30d`}},
 		{"cooldown in Go syntax", "[policy]\ncooldown = \"1h0m0.5s\"\n", []string{`bad.toml:2: policy.cooldown: "1h0m0.5s" is not a length of time`}},
 		{"negative cap", "[policy]\ndaily_cap = -5\n", []string{`policy.daily_cap: is -5`}},
+		{"negative price", "[policy]\nprice_per_call = -0.01\n", []string{`policy.price_per_call: is not an amount from 0 to 1000000000`}},
+		{"price as a string", "[policy]\nprice_per_answered_minute = \"0.02 EUR\"\n", []string{`bad.toml:2: policy.price_per_answered_minute`}},
+		{"cost cap without prices", "[policy]\ndaily_cost_cap = 50\n", []string{`policy.daily_cost_cap: is 50.00, but price_per_call and price_per_answered_minute are 0`}},
+		{"cost cap below one call", "[policy]\nprice_per_call = 0.5\nprice_per_answered_minute = 1\ndaily_cost_cap = 1\n",
+			[]string{`policy.daily_cost_cap: is 1.00, less than one call may cost (price_per_call + price_per_answered_minute = 1.50)`}},
 		{"retention in hours", "[history]\nretention = \"12h\"\n", []string{`history.retention: is 12h: keep numbers at least "1d"`}},
 		{"retention shorter than a window", "[history]\nretention = \"2d\"\n[policy]\nlimit_per_operator = \"100/7d\"\n",
 			[]string{`history.retention: is 2d, shorter than policy.limit_per_operator (7d): the limits would forget calls`}},
@@ -105,6 +110,10 @@ limit_per_prefix = "off"
 limit_global = "1000/1d"
 cooldown_after = 0
 daily_cap = 0
+price_per_call = 0.0045
+price_per_answered_minute = 0.02
+currency = "USD"
+daily_cost_cap = 25
 `, 0o600)
 	c, err := Load(path, nil)
 	if err != nil {
@@ -121,6 +130,7 @@ daily_cap = 0
 		AllowPremiumRate: true, BlockedPrefixes: []string{"+4470"}, BlockedPrefixesFile: filepath.Join(dir, "blocked.txt"),
 		PerNumber: policy.Limit{Count: 5, Window: time.Hour}, PerOperator: policy.Limit{Count: 60, Window: time.Hour},
 		Global: policy.Limit{Count: 1000, Window: policy.Day}, Cooldown: time.Hour,
+		Cost: policy.Cost{PerCall: 4500, PerMinute: 20000, Currency: "USD", DailyCap: 25 * policy.MoneyUnit},
 	}
 	if !reflect.DeepEqual(r, want) {
 		t.Fatalf("PolicyRules =\n%+v\nwant\n%+v", r, want)

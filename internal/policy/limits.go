@@ -33,6 +33,10 @@ type Counter interface {
 	// LastLocked returns when the newest verification of number that locked after too many wrong
 	// read-backs locked, or the zero time when none did.
 	LastLocked(ctx context.Context, number string) (time.Time, error)
+	// BilledMinutes sums the minutes billed by the calls created after since and, when until is set, at or
+	// before it: each answered call's duration rounded up to whole minutes (at least one), one minute for a
+	// call whose outcome is not known yet (its worst case), none for the others.
+	BilledMinutes(ctx context.Context, since, until time.Time) (int, error)
 }
 
 // Request is one call about to be placed.
@@ -114,7 +118,7 @@ func PrefixOf(e164 string) string {
 }
 
 // CheckLimits applies the velocity limits, the cooldowns (after undelivered calls, after a locked
-// verification) and the daily cap to req, counting calls through c.
+// verification), the daily cap and the daily cost cap to req, counting calls through c.
 // It returns nil, a *Refusal, or the counter's error. When several limits refuse, the refusal that lasts
 // longest is returned, so "try again" is never too early.
 func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error {
@@ -188,6 +192,11 @@ func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error 
 				strconv.Itoa(r.DailyCap), now, time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())))
 		}
 	}
+	ref, err := r.Cost.checkCost(ctx, sa, now)
+	if err != nil {
+		return err
+	}
+	keep(ref)
 	if worst == nil {
 		return nil
 	}

@@ -17,6 +17,7 @@ type fakeCall struct {
 	at               time.Time
 	undelivered      bool
 	ended            time.Time
+	minutes          int // billed for the cost cap
 }
 
 // fakeHistory is a Counter over a slice of calls, oldest first.
@@ -41,6 +42,17 @@ func (h *fakeHistory) CountCalls(_ context.Context, s Scope, since time.Time) (i
 	for _, c := range h.calls {
 		if h.match(s, c) && c.at.After(since) {
 			n++
+		}
+	}
+	return n, nil
+}
+
+// BilledMinutes implements Counter.
+func (h *fakeHistory) BilledMinutes(_ context.Context, since, until time.Time) (int, error) {
+	n := 0
+	for _, c := range h.calls {
+		if c.at.After(since) && (until.IsZero() || !c.at.After(until)) {
+			n += c.minutes
 		}
 	}
 	return n, nil
@@ -278,6 +290,11 @@ func (f failingCounter) CountCalls(context.Context, Scope, time.Time) (int, erro
 // NthCall fails.
 func (f failingCounter) NthCall(context.Context, Scope, time.Time, int) (time.Time, error) {
 	return time.Time{}, f.err
+}
+
+// BilledMinutes fails.
+func (f failingCounter) BilledMinutes(context.Context, time.Time, time.Time) (int, error) {
+	return 0, f.err
 }
 
 // LastLocked fails.

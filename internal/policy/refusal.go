@@ -34,6 +34,8 @@ const (
 	RuleLocked = "locked"
 	// RuleDailyCap: the day's calls are used up.
 	RuleDailyCap = "daily_cap"
+	// RuleCostCap: the day's calls, priced from the history, leave no room for one more at its worst case.
+	RuleCostCap = "daily_cost_cap"
 	// RulePaused: an alarm paused calls to the number's country or range until a supervisor resumes them
 	// (alarms.pause).
 	RulePaused = "paused"

@@ -50,6 +50,8 @@ type Rules struct {
 	Cooldown time.Duration
 	// DailyCap is how many calls may be placed in one calendar day of the service's clock (0: no cap).
 	DailyCap int
+	// Cost prices the calls for the daily cost cap (off by default).
+	Cost Cost
 }
 
 // DefaultRules are the defaults. Destinations: mobile numbers (and those that may be mobile) of every
@@ -73,6 +75,7 @@ func DefaultRules() Rules {
 		CooldownAfter:     3,
 		Cooldown:          time.Hour,
 		DailyCap:          2000,
+		Cost:              Cost{Currency: "EUR"},
 	}
 }
 
@@ -174,6 +177,7 @@ func (r Rules) Problems() []*RuleProblem {
 	if r.DailyCap < 0 {
 		add("daily_cap", "is %d: use a positive number of calls a day, or 0 for no cap", r.DailyCap)
 	}
+	r.Cost.problems(add)
 	return ps
 }
 

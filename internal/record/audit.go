@@ -68,6 +68,12 @@ const (
 	AuditPaused Action = "calls-paused"
 	// AuditResumed: a supervisor resumed calls an alarm paused (Detail: which and the pause's ID).
 	AuditResumed Action = "calls-resumed"
+	// AuditCallerIDRested: a caller-ID alarm rested a caller-ID range, or could not because it would leave a
+	// pool with no caller ID (Detail: the range, the rest's ID or why it was kept, and the alarm).
+	AuditCallerIDRested Action = "caller-id-rested"
+	// AuditCallerIDRestored: a supervisor restored a rested caller-ID range (Detail: the range and the rest's
+	// ID).
+	AuditCallerIDRestored Action = "caller-id-restored"
 )
 
 // AuditEntry is one line of the append-only audit log: who did what, when, from where. It never holds a full

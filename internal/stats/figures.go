@@ -71,6 +71,15 @@ type Figures struct {
 	MedianToVerified time.Duration
 	// By holds each breakdown asked for, its rows ordered by time for hours and days, by volume otherwise.
 	By map[Dimension][]Row
+	// Billed is what the window's calls bill as the daily cost cap counts it: priced with policy.Cost.Spend
+	// over today's window, it is the spend the cap sees.
+	Billed Billed
+}
+
+// Billed counts what the calls bill: the calls priced (record.Attempt.Priced: placing ones included) and
+// their minutes (record.Attempt.BilledMinutes: answered minutes, and one for each call not over yet).
+type Billed struct {
+	Calls, Minutes int
 }
 
 // Options say what Compute breaks the figures down by, and how keys are shown.
@@ -97,6 +106,7 @@ type counter struct {
 	since, until time.Time
 	o            Options
 	total        Counts
+	billed       Billed
 	seen         map[int64]bool // verifications already counted
 	toVerified   []time.Duration
 	by           map[Dimension]map[string]*Counts
@@ -115,6 +125,10 @@ func newCounter(since, until time.Time, o Options) *counter {
 
 // add counts one attempt.
 func (c *counter) add(r *record.StatRow) {
+	if r.Priced() {
+		c.billed.Calls++
+		c.billed.Minutes += r.BilledMinutes()
+	}
 	var n Counts
 	switch r.State {
 	case record.StateBlocked:
@@ -159,7 +173,7 @@ func (c *counter) add(r *record.StatRow) {
 
 // figures returns what was counted.
 func (c *counter) figures() Figures {
-	f := Figures{Since: c.since, Until: c.until, Total: c.total, By: map[Dimension][]Row{}}
+	f := Figures{Since: c.since, Until: c.until, Total: c.total, By: map[Dimension][]Row{}, Billed: c.billed}
 	if n := len(c.toVerified); n > 0 {
 		slices.Sort(c.toVerified)
 		f.MedianToVerified = c.toVerified[n/2]

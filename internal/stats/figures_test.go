@@ -27,6 +27,10 @@ func TestFiguresAreHandCounted(t *testing.T) {
 	if f.Total != total {
 		t.Errorf("total %+v\nwant  %+v", f.Total, total)
 	}
+	// Priced for the cost cap: the 7 calls; V2 answered (a minute) and V8 still live (its worst case, a minute).
+	if want := (stats.Billed{Calls: 7, Minutes: 2}); f.Billed != want {
+		t.Errorf("billed %+v, want %+v", f.Billed, want)
+	}
 	if f.MedianToVerified != 2*time.Minute {
 		t.Errorf("median time to verified %s, want 2m (1m and 3m)", f.MedianToVerified)
 	}

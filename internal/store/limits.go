@@ -43,6 +43,10 @@ type LimitQuerier interface {
 	// LastLocked returns the UpdatedAt of the newest verification of number that failed (locked after too
 	// many wrong read-backs), or the zero time.
 	LastLocked(ctx context.Context, number string) (time.Time, error)
+	// BilledMinutes sums the minutes billed by the calls created strictly after since and, when until is
+	// set, at or before it: an answered call's minutes (rounded up, at least one), one for a call whose
+	// outcome is not known yet (its worst case), none for the others.
+	BilledMinutes(ctx context.Context, since, until time.Time) (int, error)
 }
 
 // countedWhere selects the attempts that count as calls.
@@ -66,6 +70,9 @@ type Placement struct {
 	Tracker *Tracker
 	// TrackedAt is when Tracker's claim was made.
 	TrackedAt time.Time
+	// CallerIDRange, when set, is the range of the attempt's caller ID as a rest names it (record.Rest.Key):
+	// the placement fails with ErrCallerIDRested, writing nothing, when that range is rested.
+	CallerIDRange string
 }
 
 // txQuerier is the LimitQuerier of one write transaction.
@@ -187,6 +194,16 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check fun
 		}
 		if busy > 0 {
 			return &refused{ErrNumberBusy}
+		}
+		if p.CallerIDRange != "" {
+			var rested int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM caller_id_rests WHERE `+restedWhere,
+				p.CallerIDRange).Scan(&rested); err != nil {
+				return err
+			}
+			if rested > 0 {
+				return &refused{ErrCallerIDRested}
+			}
 		}
 		if check != nil {
 			if err := check(ctx, txQuerier{s: s, tx: tx}); err != nil {

@@ -39,6 +39,13 @@ func TestLimitQueriesUseTheirIndexes(t *testing.T) {
 			checkPlan(t, s, q, args, c.index)
 		})
 	}
+	t.Run("the day's billed minutes", func(t *testing.T) {
+		midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)
+		q, args := BilledMinutesSQL(midnight, now)
+		checkPlan(t, s, q, args, []string{"cost_buckets", "cost_buckets", "attempts_counted_by_time"})
+		q, args = BilledMinutesSQL(now, time.Time{}) // stamped after now
+		checkPlan(t, s, q, args, []string{"attempts_counted_by_time"})
+	})
 	t.Run("one live call per number", func(t *testing.T) {
 		checkPlan(t, s, `SELECT count(*) FROM attempts WHERE number = ? AND `+liveWhere, []any{"+447400123450"},
 			[]string{"attempts_live_by_number"})
@@ -66,11 +73,11 @@ func checkPlan(t *testing.T, s *Store, q string, args []any, indexes []string) {
 			t.Fatal(err)
 		}
 		plan.WriteString(detail + "\n")
-		if strings.HasPrefix(detail, "SEARCH call_buckets USING PRIMARY KEY ") {
-			used = append(used, "call_buckets")
+		if table, ok := strings.CutPrefix(detail, "SEARCH "); ok && strings.Contains(table, "_buckets USING PRIMARY KEY ") {
+			used = append(used, strings.Fields(table)[0])
 			continue
 		}
-		if !strings.Contains(detail, " attempts") && !strings.Contains(detail, " call_buckets") {
+		if !strings.Contains(detail, " attempts") && !strings.Contains(detail, "_buckets") {
 			continue
 		}
 		if !strings.HasPrefix(detail, "SEARCH ") || !strings.Contains(detail, " INDEX ") {

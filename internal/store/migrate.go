@@ -300,6 +300,42 @@ func migrations() []migration {
 				instance   TEXT    NOT NULL DEFAULT ''
 			) STRICT`,
 		},
+	}, {
+		version: 13,
+		name:    "rested caller IDs and the day's billed minutes",
+		stmts: []string{
+			// A caller-ID range a caller-ID alarm rested (a carrier has probably blocked it): no instance picks
+			// it until a supervisor restores it. At most one rest in force per range.
+			`CREATE TABLE caller_id_rests (
+				id          INTEGER PRIMARY KEY,
+				key         TEXT    NOT NULL,
+				alarm       TEXT    NOT NULL DEFAULT '',
+				reason      TEXT    NOT NULL DEFAULT '',
+				created_at  INTEGER NOT NULL,
+				restored_at INTEGER NOT NULL DEFAULT 0,
+				restored_by TEXT    NOT NULL DEFAULT ''
+			) STRICT`,
+			`CREATE UNIQUE INDEX caller_id_rests_in_force ON caller_id_rests (key) WHERE restored_at = 0`,
+			// The minutes everyone's calls bill (billedMinutes) per hour and per minute of their creation, kept
+			// by triggers as call_buckets is: the daily cost cap sums them.
+			`CREATE TABLE cost_buckets (
+				span    INTEGER NOT NULL,
+				start   INTEGER NOT NULL,
+				minutes INTEGER NOT NULL,
+				PRIMARY KEY (span, start)
+			) STRICT, WITHOUT ROWID`,
+			`INSERT INTO cost_buckets (span, start, minutes) SELECT 60000000000, created_at - created_at % 60000000000,
+				sum(` + billedMinutes("") + `) FROM attempts WHERE ` + countedWhere + ` GROUP BY 2`,
+			`INSERT INTO cost_buckets (span, start, minutes) SELECT 3600000000000, created_at - created_at % 3600000000000,
+				sum(` + billedMinutes("") + `) FROM attempts WHERE ` + countedWhere + ` GROUP BY 2`,
+			`CREATE TRIGGER cost_buckets_insert AFTER INSERT ON attempts WHEN (` + billedMinutes("NEW.") + `) != 0
+				BEGIN ` + costBucketAdd("NEW", "") + ` END`,
+			`CREATE TRIGGER cost_buckets_delete AFTER DELETE ON attempts WHEN (` + billedMinutes("OLD.") + `) != 0
+				BEGIN ` + costBucketAdd("OLD", "-") + ` END`,
+			`CREATE TRIGGER cost_buckets_update AFTER UPDATE OF state, outcome, duration, created_at ON attempts
+				WHEN (` + billedMinutes("OLD.") + `) != (` + billedMinutes("NEW.") + `) OR OLD.created_at != NEW.created_at
+				BEGIN ` + costBucketAdd("OLD", "-") + costBucketAdd("NEW", "") + ` END`,
+		},
 	}}
 }
 

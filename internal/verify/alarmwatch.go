@@ -155,6 +155,7 @@ func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
 		if w.pause {
 			w.s.pauseFor(ctx, a, w.set.Window)
 		}
+		w.s.restFor(ctx, a) // with Settings.RestCallerIDs, a caller-ID alarm rests its range (rest.go)
 		if w.notify != nil {
 			w.notify.Send("raised", a, now)
 		}
@@ -166,7 +167,7 @@ func (w *AlarmWatch) Evaluate(ctx context.Context) []alarms.Alarm {
 		}
 		w.s.log.Info("alarm cleared", "alarm", a.ID())
 		w.s.audit(ctx, op, record.AuditAlarmCleared, "", 0, 0, "no longer holds: "+a.ID())
-		w.s.publish(Event{Kind: EventNotice, Notice: "alarm cleared: " + a.ID()})
+		w.s.publish(Event{Kind: EventNotice, Notice: "alarm cleared: " + a.ID() + w.s.stillRested(ctx, a)})
 		if w.notify != nil {
 			w.notify.Send("cleared", a, now)
 		}

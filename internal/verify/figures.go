@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/stats"
 )
 
@@ -21,3 +22,8 @@ func (s *Service) Figures(ctx context.Context, since, until time.Time, by []stat
 	}
 	return stats.Compute(ctx, src, since, until, stats.Options{By: by, CodeDigits: s.set.CodeDigits, Location: loc})
 }
+
+// Cost is the pricing of the daily cost cap ([policy] price_per_call, price_per_answered_minute, currency,
+// daily_cost_cap): the dashboard prices today's figures with it (Cost().Spend(f.Billed.Calls,
+// f.Billed.Minutes)) to show what the cap sees.
+func (s *Service) Cost() policy.Cost { return s.set.Policy.Rules().Cost }

@@ -122,7 +122,7 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 			return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
 		}
 	}
-	from, err := s.pickFrom(ctx, num, used)
+	from, fromRange, err := s.pickFrom(ctx, num, used)
 	if err != nil {
 		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
 	}
@@ -139,8 +139,9 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 	// One transaction writes everything the dial needs first: the attempt, its token's hash, and this process
 	// as the tracker of its call.
 	token, hash := s.callToken()
-	err = s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a,
-		RCMLToken: hash, Tracker: &s.me, TrackedAt: now}, s.limitCheck(op, num, now))
+	err = s.insertPlacement(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a,
+		RCMLToken: hash, Tracker: &s.me, TrackedAt: now, CallerIDRange: fromRange}, s.limitCheck(op, num, now), num, used)
+	from = a.From // picked again when its range was rested meanwhile (rest.go)
 	var ref *policy.Refusal
 	switch {
 	case errors.As(err, &ref):
@@ -267,12 +268,13 @@ func (s *Service) usedFroms(ctx context.Context, verificationID int64) ([]string
 }
 
 // pickFrom chooses a caller ID for a call to num with a cryptographic random source, from the pool of num's
-// country: never with the code of the last call to this number, nor (where the pool allows) one this
-// verification has already used, so a retry always carries a new code.
-func (s *Service) pickFrom(ctx context.Context, num policy.Number, used []string) (string, error) {
+// country less its rested ranges (rest.go): never with the code of the last call to this number, nor (where
+// the pool allows) one this verification has already used, so a retry always carries a new code. It returns
+// the caller ID's range too, for Placement.CallerIDRange.
+func (s *Service) pickFrom(ctx context.Context, num policy.Number, used []string) (string, string, error) {
 	last, err := s.st.LastFrom(ctx, num.E164)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if last != "" {
 		used = append(used, last)
@@ -281,7 +283,7 @@ func (s *Service) pickFrom(ctx context.Context, num policy.Number, used []string
 	for _, f := range used {
 		avoid = append(avoid, s.codeOf(f))
 	}
-	return s.pool.For(num.Region).Pick(nil, avoid, s.set.CodeDigits), nil
+	return s.pickUnrested(ctx, num.Region, avoid)
 }
 
 // reasonOf turns a number-intake error into the text after the number.

@@ -77,6 +77,11 @@ func (c counter) LastLocked(ctx context.Context, number string) (time.Time, erro
 	return c.q.LastLocked(ctx, number)
 }
 
+// BilledMinutes implements policy.Counter.
+func (c counter) BilledMinutes(ctx context.Context, since, until time.Time) (int, error) {
+	return c.q.BilledMinutes(ctx, since, until)
+}
+
 // UndeliveredStreak implements policy.Counter.
 func (c counter) UndeliveredStreak(ctx context.Context, number string, max int) (int, time.Time, error) {
 	return c.q.UndeliveredStreak(ctx, number, max)

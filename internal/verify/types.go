@@ -64,6 +64,10 @@ type Settings struct {
 	RetentionDelete bool
 	// Observer is told of calls placed and ended, read-backs and refusals (the metrics); nil: nobody.
 	Observer Observer
+	// RestCallerIDs makes a caller-ID alarm (alarms.CallerIDBlocked) rest the range it names, in the history,
+	// until a supervisor restores it ([alarms] rest_caller_ids; rest.go). Rests in force are never picked,
+	// whatever this says.
+	RestCallerIDs bool
 	// Shared makes the service work beside the other processes that share its history (feed.go,
 	// takeover.go): it publishes their changes to its subscribers, takes over the calls of trackers gone
 	// silent, stops following calls whose lease it lost, and records a heartbeat. Every command sets it;

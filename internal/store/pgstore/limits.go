@@ -91,6 +91,16 @@ func (q txQuerier) UndeliveredStreak(ctx context.Context, number string, max int
 	return n, last, nil
 }
 
+// BilledMinutes implements store.LimitQuerier.
+func (q txQuerier) BilledMinutes(ctx context.Context, since, until time.Time) (int, error) {
+	query, args := store.BilledMinutesSQL(since, until)
+	var n int
+	if err := q.tx.QueryRow(ctx, rebind(query, 1), args...).Scan(&n); err != nil {
+		return 0, q.s.wrap("check the cost cap", err)
+	}
+	return n, nil
+}
+
 // InsertAttemptChecked is the write-ahead record of a call guarded by limits. In one transaction holding the
 // placement lock (see the package comment) it refuses a number that has a live call (store.ErrNumberBusy),
 // runs check (when not nil) against the history as it stands, then, if check returned nil, supersedes
@@ -121,6 +131,16 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p store.Placement, che
 		}
 		if busy {
 			return &refused{store.ErrNumberBusy}
+		}
+		if p.CallerIDRange != "" {
+			var rested bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM caller_id_rests WHERE key = $1 AND restored_at = 0)`,
+				p.CallerIDRange).Scan(&rested); err != nil {
+				return err
+			}
+			if rested {
+				return &refused{store.ErrCallerIDRested}
+			}
 		}
 		if check != nil {
 			if err := check(ctx, txQuerier{s: s, tx: tx}); err != nil {

@@ -277,6 +277,62 @@ func migrations() []migration {
 				instance   TEXT   NOT NULL DEFAULT ''
 			)`,
 		},
+	}, {
+		version: 10,
+		name:    "rested caller IDs and the day's billed minutes",
+		stmts: []string{
+			// The SQLite engine's step 13.
+			`CREATE TABLE caller_id_rests (
+				id          BIGSERIAL PRIMARY KEY,
+				key         TEXT   NOT NULL,
+				alarm       TEXT   NOT NULL DEFAULT '',
+				reason      TEXT   NOT NULL DEFAULT '',
+				created_at  BIGINT NOT NULL,
+				restored_at BIGINT NOT NULL DEFAULT 0,
+				restored_by TEXT   NOT NULL DEFAULT ''
+			)`,
+			`CREATE UNIQUE INDEX caller_id_rests_in_force ON caller_id_rests (key) WHERE restored_at = 0`,
+			`CREATE TABLE cost_buckets (
+				span    BIGINT NOT NULL,
+				start   BIGINT NOT NULL,
+				minutes BIGINT NOT NULL,
+				PRIMARY KEY (span, start)
+			)`,
+			`INSERT INTO cost_buckets (span, start, minutes) SELECT s.span, a.created_at - a.created_at % s.span,
+				sum(` + store.BilledMinutesOf("a.") + `)
+				FROM attempts a, (VALUES (60000000000::bigint), (3600000000000::bigint)) AS s (span)
+				WHERE a.` + store.CountedWhere + ` GROUP BY 1, 2`,
+			`CREATE FUNCTION flashcall_cost_buckets() RETURNS trigger LANGUAGE plpgsql AS $$
+			DECLARE
+				old_minutes bigint := 0;
+				new_minutes bigint := 0;
+			BEGIN
+				IF TG_OP <> 'INSERT' THEN
+					old_minutes := ` + store.BilledMinutesOf("OLD.") + `;
+				END IF;
+				IF TG_OP <> 'DELETE' THEN
+					new_minutes := ` + store.BilledMinutesOf("NEW.") + `;
+				END IF;
+				IF TG_OP = 'UPDATE' AND old_minutes = new_minutes AND OLD.created_at = NEW.created_at THEN
+					RETURN NULL;
+				END IF;
+				IF old_minutes <> 0 THEN
+					INSERT INTO cost_buckets (span, start, minutes) VALUES
+						(60000000000, OLD.created_at - OLD.created_at % 60000000000, -old_minutes),
+						(3600000000000, OLD.created_at - OLD.created_at % 3600000000000, -old_minutes)
+						ON CONFLICT (span, start) DO UPDATE SET minutes = cost_buckets.minutes + excluded.minutes;
+				END IF;
+				IF new_minutes <> 0 THEN
+					INSERT INTO cost_buckets (span, start, minutes) VALUES
+						(60000000000, NEW.created_at - NEW.created_at % 60000000000, new_minutes),
+						(3600000000000, NEW.created_at - NEW.created_at % 3600000000000, new_minutes)
+						ON CONFLICT (span, start) DO UPDATE SET minutes = cost_buckets.minutes + excluded.minutes;
+				END IF;
+				RETURN NULL;
+			END $$`,
+			`CREATE TRIGGER attempts_cost_buckets AFTER INSERT OR DELETE OR UPDATE OF state, outcome, duration, created_at
+				ON attempts FOR EACH ROW EXECUTE FUNCTION flashcall_cost_buckets()`,
+		},
 	}}
 }
 
