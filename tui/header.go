@@ -18,6 +18,14 @@ type header struct {
 	operator string
 	banner   string
 	width    int
+	drawn    *memo[headerKey] // the header as last drawn (memo.go)
+}
+
+// headerKey is everything the header is drawn from.
+type headerKey struct {
+	info             verify.Info
+	operator, banner string
+	width            int
 }
 
 // SetSize sets the header's width.
@@ -33,6 +41,10 @@ func (h header) Height() int {
 
 // View renders the header line and the banner.
 func (h header) View() string {
+	return h.drawn.get(headerKey{info: h.info, operator: h.operator, banner: h.banner, width: h.width}, h.draw)
+}
+
+func (h header) draw() string {
 	backend := h.info.Backend
 	if h.info.Simulated || backend == "" {
 		backend = "SIMULATOR"

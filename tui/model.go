@@ -66,6 +66,10 @@ type Options struct {
 	// whose read-back is open, and the read-backs the others check. Nil for a console alone. The caller
 	// joined it and leaves it.
 	Presence presence.Seat
+	// OnceASecond advances the live calls' spinner once a second instead of 12 times (the countdowns and
+	// the ring timers move once a second either way): flashcall serve sets it, since every frame of every
+	// session costs the server CPU. The local console leaves it off, for a smooth spinner.
+	OnceASecond bool
 	// Warnings are what the start-up found worth telling the operator (configuration warnings, say): the
 	// console shows them on its status bar once the history has loaded, instead of printing them to a
 	// terminal the console is about to cover.
@@ -224,11 +228,15 @@ func New(svc Service, opts Options) *Model {
 		digits = 4
 	}
 	st := &m.styles
-	m.header = header{styles: st, info: m.info, operator: opts.Operator.String(), banner: banner}
+	m.header = header{styles: st, info: m.info, operator: opts.Operator.String(), banner: banner,
+		drawn: &memo[headerKey]{}}
 	m.dialer = newDialer(st, svc.ParseNumber, opts.DisableClipboard)
 	m.dialer.check = svc.CheckDestination
 	m.dialer.SetRegion(svc.DefaultRegion())
 	m.live = newLiveList(st, digits, m.info.Timeout)
+	if opts.OnceASecond {
+		m.live.spinner.Spinner.FPS = time.Second
+	}
 	if m.info.Simulated && m.info.SimSpeed > 0 {
 		m.live.speed = m.info.SimSpeed
 	}

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"runtime"
+	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -88,6 +90,28 @@ type liveCallHelper struct {
 	done  chan struct{}
 	mu    sync.Mutex
 	marks []callMark
+	prof  *os.File // the CPU profile being written, while the call rings
+}
+
+// helperProfileEnv names a file for the live-call helper's CPU profile, from the call's placing to the
+// benchmark's reading of its marks (go test -bench SessionsLiveCall with it set in the environment).
+const helperProfileEnv = "FLASHCALL_SSHSERVE_HELPER_CPUPROFILE"
+
+// profile starts the CPU profile when the environment asks for one.
+func (h *liveCallHelper) profile() {
+	path := os.Getenv(helperProfileEnv)
+	if path == "" || h.prof != nil {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return
+	}
+	if pprof.StartCPUProfile(f) != nil {
+		f.Close()
+		return
+	}
+	h.prof = f
 }
 
 func newLiveCallHelper(svc *verify.Service) *liveCallHelper {
@@ -139,12 +163,18 @@ func (h *liveCallHelper) answer(line string) string {
 		rss, cpu := processUsage()
 		return fmt.Sprintf("USAGE %d %d %d", rss, cpu, time.Now().UnixNano())
 	case "call":
+		h.profile()
 		res, err := h.svc.Place(context.Background(), record.Operator{Name: "bench", Remote: "local"}, arg)
 		if err != nil {
 			return "ERROR " + strings.ReplaceAll(err.Error(), "\n", " ")
 		}
 		return "PLACED " + strconv.FormatInt(res.Attempt.ID, 10)
 	case "marks":
+		if h.prof != nil {
+			pprof.StopCPUProfile()
+			h.prof.Close()
+			h.prof = nil
+		}
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		var b strings.Builder
