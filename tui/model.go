@@ -282,6 +282,10 @@ func (m *Model) Close() {
 	}
 }
 
+// FrameInterval is how often the live calls' spinner advances while a call is live: once a second with
+// Options.OnceASecond, 12 times a second otherwise.
+func (m *Model) FrameInterval() time.Duration { return m.live.spinner.Spinner.FPS }
+
 // Keys returns the key map in force, with each binding enabled exactly when it works now.
 func (m *Model) Keys() KeyMap { return m.keys }
 
