@@ -97,6 +97,10 @@ type liveCallHelper struct {
 // benchmark's reading of its marks (go test -bench SessionsLiveCall with it set in the environment).
 const helperProfileEnv = "FLASHCALL_SSHSERVE_HELPER_CPUPROFILE"
 
+// helperHeapProfileEnv names a file for the live-call helper's heap profile, written when the benchmark
+// reads the marks (every session still up).
+const helperHeapProfileEnv = "FLASHCALL_SSHSERVE_HELPER_HEAPPROFILE"
+
 // profile starts the CPU profile when the environment asks for one.
 func (h *liveCallHelper) profile() {
 	path := os.Getenv(helperProfileEnv)
@@ -170,6 +174,13 @@ func (h *liveCallHelper) answer(line string) string {
 		}
 		return "PLACED " + strconv.FormatInt(res.Attempt.ID, 10)
 	case "marks":
+		if path := os.Getenv(helperHeapProfileEnv); path != "" {
+			if f, err := os.Create(path); err == nil {
+				runtime.GC()
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
 		if h.prof != nil {
 			pprof.StopCPUProfile()
 			h.prof.Close()
