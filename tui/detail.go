@@ -27,11 +27,25 @@ type detailPane struct {
 	want       timelineWant // what the newest request asks for
 	codeDigits int
 	loc        *time.Location
+	drawn      *memo[detailKey] // the pane as last drawn (memo.go)
+}
+
+// detailKey is everything the pane is drawn from.
+type detailKey struct {
+	row           record.HistoryRow
+	ok            bool
+	number        string
+	width, height int
+	timeline      *record.Transition // the cached timeline's first transition (a new load is a new slice)
+	steps         int                // and its length
+	cached        bool
+	failed        string
+	staleSeconds  int64 // how long the row has been stale, in the whole seconds the pane shows
 }
 
 func newDetailPane(st *Styles, codeDigits int, loc *time.Location) detailPane {
 	return detailPane{
-		styles: st, codeDigits: codeDigits, loc: loc,
+		styles: st, codeDigits: codeDigits, loc: loc, drawn: &memo[detailKey]{},
 		cache: map[int64][]record.Transition{}, failed: map[int64]string{},
 	}
 }
@@ -100,8 +114,23 @@ func (d detailPane) Timeline(attemptID int64) ([]record.Transition, bool) {
 
 // View renders the pane for a row, with its number as the table shows it (masked unless revealed); it
 // never takes more than the pane's height. A blocked attempt leads with the refusal, in full, and a call
-// whose tracking fails (stale) with the error, so the reason its state stopped changing is in view.
+// whose tracking fails (stale) with the error, so the reason its state stopped changing is in view. It is
+// drawn again only when something it shows has changed (memo.go).
 func (d detailPane) View(r record.HistoryRow, ok bool, number string, now time.Time) string {
+	k := detailKey{row: r, ok: ok, number: number, width: d.width, height: d.height, failed: d.failed[r.ID]}
+	if t, cached := d.cache[r.ID]; cached {
+		k.cached, k.steps = true, len(t)
+		if len(t) > 0 {
+			k.timeline = &t[0]
+		}
+	}
+	if !r.StaleSince.IsZero() {
+		k.staleSeconds = int64(now.Sub(r.StaleSince) / time.Second)
+	}
+	return d.drawn.get(k, func() string { return d.draw(r, ok, number, now) })
+}
+
+func (d detailPane) draw(r record.HistoryRow, ok bool, number string, now time.Time) string {
 	if d.height <= 0 {
 		return ""
 	}

@@ -27,6 +27,16 @@ type dialer struct {
 	number  policy.Number // valid when err == nil and value != ""
 	err     error
 	refusal *policy.Refusal // the destination rule that refuses the parsed number, nil when none does
+
+	idle *memo[idleDialer] // the empty input as last drawn: what most sessions show most of the time
+}
+
+// idleDialer is everything the empty input and its hint are drawn from.
+type idleDialer struct {
+	focused, plain bool
+	width          int
+	placeholder    string
+	region         string
 }
 
 func newDialer(st *Styles, parse func(string) (policy.Number, error), noClipboard bool) dialer {
@@ -35,7 +45,7 @@ func newDialer(st *Styles, parse func(string) (policy.Number, error), noClipboar
 	if noClipboard {
 		ti.KeyMap.Paste.SetEnabled(false)
 	}
-	return dialer{styles: st, input: ti, parse: parse}
+	return dialer{styles: st, input: ti, parse: parse, idle: &memo[idleDialer]{}}
 }
 
 // newTextInput builds a text input styled from st, with a steady cursor: a blinking cursor costs a timer
@@ -139,8 +149,17 @@ func (d *dialer) reparse() {
 	}
 }
 
-// View renders the input line and the feedback line.
+// View renders the input line and the feedback line; the empty input is drawn again only when its size,
+// focus or hint changes (memo.go).
 func (d dialer) View() string {
+	if d.input.Value() == "" && d.value == "" {
+		return d.idle.get(idleDialer{focused: d.input.Focused(), plain: d.plain, width: d.width,
+			placeholder: d.input.Placeholder, region: d.region}, d.draw)
+	}
+	return d.draw()
+}
+
+func (d dialer) draw() string {
 	in := clip(inputView(d.input, d.plain), d.width)
 	var fb string
 	switch {

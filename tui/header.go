@@ -19,7 +19,15 @@ type header struct {
 	operator string
 	banner   string
 	width    int
-	alarms   int // alarms raised now (verify.Service.ActiveAlarms)
+	alarms   int              // alarms raised now (verify.Service.ActiveAlarms)
+	drawn    *memo[headerKey] // the header as last drawn (memo.go)
+}
+
+// headerKey is everything the header is drawn from.
+type headerKey struct {
+	info             verify.Info
+	operator, banner string
+	width, alarms    int
 }
 
 // SetSize sets the header's width.
@@ -35,6 +43,10 @@ func (h header) Height() int {
 
 // View renders the header line and the banner.
 func (h header) View() string {
+	return h.drawn.get(headerKey{info: h.info, operator: h.operator, banner: h.banner, width: h.width, alarms: h.alarms}, h.draw)
+}
+
+func (h header) draw() string {
 	backend := h.info.Backend
 	if h.info.Simulated || backend == "" {
 		backend = "SIMULATOR"

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -12,8 +13,17 @@ import (
 // renderer, not from the help bubble's defaults.
 type helpView struct {
 	model  help.Model
-	height int // body lines of the full help
-	offset int // first body line of the full help shown
+	height int                 // body lines of the full help
+	offset int                 // first body line of the full help shown
+	short  *memo[shortHelpKey] // the help line as last drawn (memo.go)
+}
+
+// shortHelpKey is everything the help line is drawn from: the bindings' state and help, the number of
+// essential ones and the width.
+type shortHelpKey struct {
+	bindings string
+	must     int
+	width    int
 }
 
 func newHelpView(st *Styles) helpView {
@@ -27,7 +37,7 @@ func newHelpView(st *Styles) helpView {
 		FullDesc:       st.HelpDesc,
 		FullSeparator:  st.HelpSep,
 	}
-	return helpView{model: h}
+	return helpView{model: h, short: &memo[shortHelpKey]{}}
 }
 
 // SetSize sets the width the help may use.
@@ -38,6 +48,25 @@ func (h *helpView) SetSize(w int) { h.model.Width = w }
 func (h helpView) ShortView(k KeyMap) string {
 	all := k.ShortHelp()
 	must := k.essentials()
+	var fp strings.Builder
+	for _, b := range all {
+		if b.Enabled() {
+			fp.WriteByte('+')
+		} else {
+			fp.WriteByte('-')
+		}
+		fp.WriteString(b.Help().Key)
+		fp.WriteByte(0)
+		fp.WriteString(b.Help().Desc)
+		fp.WriteByte(0)
+	}
+	return h.short.get(shortHelpKey{bindings: fp.String(), must: len(must), width: h.model.Width}, func() string {
+		return h.drawShort(all, must)
+	})
+}
+
+// drawShort draws the help line of the bindings all, whose last len(must) are the essential ones.
+func (h helpView) drawShort(all, must []key.Binding) string {
 	rest := all[:len(all)-len(must)]
 	width := func(bs []key.Binding) int {
 		w := 0

@@ -50,6 +50,34 @@ type historyTable struct {
 
 	revealID     int64  // the one attempt whose full number is shown, 0 for none
 	revealNumber string // its number, as the service revealed it
+
+	drawnRows *memoSet[rowKey] // the rows as last drawn (memo.go)
+	drawnHead *memo[tableHead] // the title and the column header as last drawn
+}
+
+// rowKey is everything a history line is drawn from.
+type rowKey struct {
+	row                          record.HistoryRow
+	attempts                     int
+	open, sub, selected, focused bool
+	revealed                     string // the full number, when this row's is revealed
+	today                        civilDay
+	width                        int
+}
+
+// civilDay is a date: a row created today shows its time of day, an older one its date.
+type civilDay struct {
+	year  int
+	month time.Month
+	day   int
+}
+
+// tableHead is everything the title and the column header are drawn from.
+type tableHead struct {
+	title   string
+	focused bool
+	sort    record.HistorySort
+	width   int
 }
 
 // historyGroup is one verification in the window.
@@ -71,7 +99,7 @@ func newHistoryTable(st *Styles, codeDigits int, loc *time.Location, window int)
 	if window <= 0 {
 		window = DefaultHistoryWindow
 	}
-	return historyTable{window: window,
+	return historyTable{window: window, drawnRows: newMemoSet[rowKey](), drawnHead: &memo[tableHead]{},
 		styles: st, byVerif: map[int64]int{}, known: map[int64]record.HistoryRow{},
 		codeDigits: codeDigits, loc: loc, total: -1, atStart: true, atEnd: true, sort: record.SortTime,
 	}
@@ -507,12 +535,13 @@ func (h *historyTable) SetAttempts(verificationID int64, rows []record.HistoryRo
 	h.reselect(vid, aid)
 }
 
-// View renders the title, the column header and the visible rows: O(rows on screen).
+// View renders the title, the column header and the visible rows: O(rows on screen), and a row is drawn
+// again only when something it shows has changed (memo.go).
 func (h historyTable) View(now time.Time) string {
 	var b strings.Builder
-	b.WriteString(sectionTitle(h.styles, h.title(), h.focused, h.width))
-	b.WriteByte('\n')
-	b.WriteString(h.styles.ColumnHeader.Render(h.headerLine()))
+	b.WriteString(h.drawnHead.get(tableHead{title: h.title(), focused: h.focused, sort: h.sort, width: h.width}, func() string {
+		return sectionTitle(h.styles, h.title(), h.focused, h.width) + "\n" + h.styles.ColumnHeader.Render(h.headerLine())
+	}))
 	page := h.pageRows()
 	n := h.Len()
 	if n == 0 {
@@ -527,11 +556,27 @@ func (h historyTable) View(now time.Time) string {
 		b.WriteString(h.styles.Muted.Render(clip(msg, h.width)))
 		return b.String()
 	}
+	h.drawnRows.begin()
+	var today civilDay
+	today.year, today.month, today.day = now.In(h.loc).Date()
 	for i := h.offset; i < n && i < h.offset+page; i++ {
 		b.WriteByte('\n')
-		b.WriteString(h.rowLine(i, now))
+		b.WriteString(h.drawnRows.get(h.rowKey(i, today), func() string { return h.rowLine(i, now) }))
 	}
 	return b.String()
+}
+
+// rowKey is what line i is drawn from.
+func (h historyTable) rowKey(i int, today civilDay) rowKey {
+	l := h.lines[i]
+	g := &h.groups[l.group]
+	r, _ := h.rowAt(i)
+	k := rowKey{row: *r, attempts: g.attempts, open: g.open, sub: l.attempt >= 0, selected: i == h.cursor,
+		focused: h.focused, today: today, width: h.width}
+	if r.Number != "" && h.Revealed(r.ID) {
+		k.revealed = h.revealNumber
+	}
+	return k
 }
 
 // title is the section title: how many verifications, the filter and the sort.

@@ -66,6 +66,10 @@ type Options struct {
 	// whose read-back is open, and the read-backs the others check. Nil for a console alone. The caller
 	// joined it and leaves it.
 	Presence presence.Seat
+	// OnceASecond advances the live calls' spinner once a second instead of 12 times (the countdowns and
+	// the ring timers move once a second either way): flashcall serve sets it, since every frame of every
+	// session costs the server CPU. The local console leaves it off, for a smooth spinner.
+	OnceASecond bool
 	// Warnings are what the start-up found worth telling the operator (configuration warnings, say): the
 	// console shows them on its status bar once the history has loaded, instead of printing them to a
 	// terminal the console is about to cover.
@@ -225,11 +229,14 @@ func New(svc Service, opts Options) *Model {
 	}
 	st := &m.styles
 	m.header = header{styles: st, info: m.info, operator: opts.Operator.String(), banner: banner,
-		alarms: len(svc.ActiveAlarms())}
+		alarms: len(svc.ActiveAlarms()), drawn: &memo[headerKey]{}}
 	m.dialer = newDialer(st, svc.ParseNumber, opts.DisableClipboard)
 	m.dialer.check = svc.CheckDestination
 	m.dialer.SetRegion(svc.DefaultRegion())
 	m.live = newLiveList(st, digits, m.info.Timeout)
+	if opts.OnceASecond {
+		m.live.spinner.Spinner.FPS = time.Second
+	}
 	if m.info.Simulated && m.info.SimSpeed > 0 {
 		m.live.speed = m.info.SimSpeed
 	}
@@ -274,6 +281,10 @@ func (m *Model) Close() {
 		f()
 	}
 }
+
+// FrameInterval is how often the live calls' spinner advances while a call is live: once a second with
+// Options.OnceASecond, 12 times a second otherwise.
+func (m *Model) FrameInterval() time.Duration { return m.live.spinner.Spinner.FPS }
 
 // Keys returns the key map in force, with each binding enabled exactly when it works now.
 func (m *Model) Keys() KeyMap { return m.keys }

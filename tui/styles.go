@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"strconv"
+
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Styles holds every style the console draws with. It is built from one session's renderer, so a program
@@ -33,25 +36,32 @@ type Styles struct {
 }
 
 // NewStyles builds the console's styles from a renderer. A nil renderer means lipgloss's default renderer,
-// which is right for a local terminal only; every SSH session must pass its own.
+// which is right for a local terminal only; every SSH session must pass its own. Every colour is resolved
+// here, once: its light or dark variant for the terminal's background, converted to the terminal's colour
+// profile (resolveColor), so drawing a frame never converts a colour again.
 func NewStyles(r *lipgloss.Renderer) Styles {
 	if r == nil {
 		r = lipgloss.DefaultRenderer()
 	}
+	dark := r.HasDarkBackground()
+	profile := r.ColorProfile()
+	c := func(light, darkHex string) lipgloss.TerminalColor {
+		return resolveColor(profile, dark, lipgloss.AdaptiveColor{Light: light, Dark: darkHex})
+	}
 	var (
-		fg      = lipgloss.AdaptiveColor{Light: "#1A1A1A", Dark: "#E4E4E4"}
-		muted   = lipgloss.AdaptiveColor{Light: "#6B6B6B", Dark: "#8A8A8A"}
-		accent  = lipgloss.AdaptiveColor{Light: "#5A3FD0", Dark: "#9D8CFF"}
-		good    = lipgloss.AdaptiveColor{Light: "#1B7F3B", Dark: "#5FD787"}
-		warn    = lipgloss.AdaptiveColor{Light: "#9A6700", Dark: "#F2C14E"}
-		bad     = lipgloss.AdaptiveColor{Light: "#C4231C", Dark: "#FF6B6B"}
-		selBg   = lipgloss.AdaptiveColor{Light: "#DCD6FF", Dark: "#3E3670"}
-		blurBg  = lipgloss.AdaptiveColor{Light: "#E8E8E8", Dark: "#333333"}
-		headBg  = lipgloss.AdaptiveColor{Light: "#5A3FD0", Dark: "#3E3670"}
-		headFg  = lipgloss.AdaptiveColor{Light: "#FFFFFF", Dark: "#F0F0F0"}
-		banner  = lipgloss.AdaptiveColor{Light: "#7A4A00", Dark: "#F2C14E"}
-		dialog  = lipgloss.AdaptiveColor{Light: "#FFF3CD", Dark: "#5C4400"}
-		sepLine = lipgloss.AdaptiveColor{Light: "#B0B0B0", Dark: "#4A4A4A"}
+		fg      = c("#1A1A1A", "#E4E4E4")
+		muted   = c("#6B6B6B", "#8A8A8A")
+		accent  = c("#5A3FD0", "#9D8CFF")
+		good    = c("#1B7F3B", "#5FD787")
+		warn    = c("#9A6700", "#F2C14E")
+		bad     = c("#C4231C", "#FF6B6B")
+		selBg   = c("#DCD6FF", "#3E3670")
+		blurBg  = c("#E8E8E8", "#333333")
+		headBg  = c("#5A3FD0", "#3E3670")
+		headFg  = c("#FFFFFF", "#F0F0F0")
+		banner  = c("#7A4A00", "#F2C14E")
+		dialog  = c("#FFF3CD", "#5C4400")
+		sepLine = c("#B0B0B0", "#4A4A4A")
 	)
 	s := Styles{}
 	s.Header = r.NewStyle().Bold(true).Foreground(headFg).Background(headBg)
@@ -79,4 +89,24 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 	s.HelpDesc = r.NewStyle().Foreground(muted)
 	s.HelpSep = r.NewStyle().Foreground(sepLine)
 	return s
+}
+
+// resolveColor is an adaptive colour as a terminal with the profile and background draws it: the variant for
+// the background, converted to the profile (a 256-colour or 16-colour number, the hex colour itself on a
+// true-colour terminal, no colour on a monochrome one). lipgloss converts a hex colour on every Render (for
+// a 256-colour terminal, a nearest-colour search in HSLuv space); a resolved one costs nothing to draw.
+func resolveColor(p termenv.Profile, dark bool, c lipgloss.AdaptiveColor) lipgloss.TerminalColor {
+	hex := c.Light
+	if dark {
+		hex = c.Dark
+	}
+	switch tc := p.Color(hex).(type) {
+	case termenv.RGBColor:
+		return lipgloss.Color(string(tc))
+	case termenv.ANSI256Color:
+		return lipgloss.Color(strconv.Itoa(int(tc)))
+	case termenv.ANSIColor:
+		return lipgloss.Color(strconv.Itoa(int(tc)))
+	}
+	return lipgloss.NoColor{}
 }

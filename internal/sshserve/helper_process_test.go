@@ -11,19 +11,28 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/flashcall/flashcall/internal/config"
 )
 
 // helperEnv, set to an authorized_keys line, makes the test binary run a server instead of the tests.
 const helperEnv = "FLASHCALL_SSHSERVE_HELPER_KEY"
 
+// helperHistoryEnv, when set in the helper's environment, makes it a live-call benchmark's server: a history
+// of that many attempts seeded before the app opens, calls that ring for ringTimeout in real time, the
+// production history window per session and a quiet log (see livecall_helper_test.go).
+const helperHistoryEnv = "FLASHCALL_SSHSERVE_HELPER_HISTORY"
+
 // runHelperServer serves the console on the simulator for the key in $FLASHCALL_SSHSERVE_HELPER_KEY. It
 // prints "ADDR host:port" and the host key, then answers each "stats" line on standard input with the live
-// heap after a collection, the goroutine count and the session count; it exits when its input ends.
+// heap after a collection, the goroutine count and the session count (and, for a live-call benchmark, the
+// lines liveCallHelper answers); it exits when its input ends.
 func runHelperServer() int {
 	dir, err := os.MkdirTemp("", "sshserve-helper-")
 	if err != nil {
@@ -31,12 +40,31 @@ func runHelperServer() int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	b, err := openBackend(dir, 5)
+	var live *liveCallHelper
+	speed, limit := 5.0, 100
+	edit, quiet := func(*config.Config) {}, false
+	if v := os.Getenv(helperHistoryEnv); v != "" {
+		n, err := strconv.Atoi(v)
+		if err == nil {
+			err = seedHistory(filepath.Join(dir, "history.db"), n)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "seeding the history:", err)
+			return 1
+		}
+		speed, limit, quiet = 1, 0, true
+		edit = func(c *config.Config) { c.Call.Timeout = int(ringTimeout / time.Second) }
+	}
+	b, err := openBackendWith(dir, speed, edit, quiet)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer b.app.Close()
+	if quiet {
+		live = newLiveCallHelper(b.app.Service)
+		defer live.close()
+	}
 	keys := filepath.Join(dir, "authorized_keys")
 	if err := os.WriteFile(keys, []byte(os.Getenv(helperEnv)+"\n"), 0o600); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -44,7 +72,7 @@ func runHelperServer() int {
 	}
 	srv, err := New(Options{
 		Service: b.app.Service, HostKeyPath: filepath.Join(dir, "hostkey"), AuthorizedKeysPath: keys,
-		MaxSessions: 1000, HistoryLimit: 100,
+		MaxSessions: 1000, HistoryLimit: limit,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -60,9 +88,12 @@ func runHelperServer() int {
 	fmt.Printf("ADDR %s\nHOSTKEY %s", ln.Addr(), gossh.MarshalAuthorizedKey(srv.signer.PublicKey()))
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
-		if sc.Text() == "stats" {
+		switch line := sc.Text(); {
+		case line == "stats":
 			heap := heapAfterGC()
 			fmt.Printf("STATS %d %d %d\n", heap, runtime.NumGoroutine(), srv.Sessions())
+		case live != nil:
+			fmt.Println(live.answer(line))
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -88,12 +119,13 @@ type helperStats struct {
 	sessions   int
 }
 
-// startHelper runs this test binary as a server process.
-func startHelper(tb testing.TB) *helper {
+// startHelper runs this test binary as a server process; env adds to its environment.
+func startHelper(tb testing.TB, env ...string) *helper {
 	tb.Helper()
 	key := newKey(tb)
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
 	cmd.Env = append(os.Environ(), helperEnv+"="+strings.TrimSpace(authorizedLine(key, "bench")))
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {

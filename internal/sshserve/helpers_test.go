@@ -95,6 +95,12 @@ func newBackend(t testing.TB, speed float64) *backend {
 
 // openBackend opens the app on the simulator in dir, logging into a buffer.
 func openBackend(dir string, speed float64) (*backend, error) {
+	return openBackendWith(dir, speed, nil, false)
+}
+
+// openBackendWith is openBackend with the configuration adjusted by edit (when not nil) before the app opens;
+// quiet keeps only errors in the log (a benchmark's server must not grow a log buffer while it is measured).
+func openBackendWith(dir string, speed float64, edit func(*config.Config), quiet bool) (*backend, error) {
 	cfg := config.Default()
 	cfg.History.Path = filepath.Join(dir, "history.db")
 	cfg.Server.Listen = "127.0.0.1:0"
@@ -102,10 +108,17 @@ func openBackend(dir string, speed float64) (*backend, error) {
 	cfg.Call.Timeout = 60
 	cfg.Call.PollInterval = config.Duration{Duration: 200 * time.Millisecond}
 	cfg.Restcomm.AuthToken = testToken
+	if edit != nil {
+		edit(cfg)
+	}
 	logs := &syncbuf.Buffer{}
+	level := slog.LevelDebug
+	if quiet {
+		level = slog.LevelError
+	}
 	a, err := app.Open(context.Background(), cfg, app.Options{
 		Getenv: func(string) string { return "" },
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {
 		return nil, err
@@ -194,6 +207,7 @@ type terminal struct {
 
 	mu       sync.Mutex
 	out      bytes.Buffer
+	arrived  []arrival // when each read ended, in order
 	answered int
 	silent   bool          // never answers terminal queries
 	changed  chan struct{} // closed and replaced on every read
@@ -266,13 +280,23 @@ func (tm *terminal) read(r io.Reader) {
 	}
 }
 
-// add appends output, answers any new terminal query, and wakes waiters.
+// arrival is when the output up to end had been read.
+type arrival struct {
+	end int
+	at  time.Time
+}
+
+// add appends output, answers any new terminal query, and wakes waiters. Only the new bytes (and the two
+// before them, for a query split between reads) are searched for queries, so a long session costs no more
+// per read than a short one.
 func (tm *terminal) add(p []byte) {
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
+	from := max(tm.out.Len()-2, 0)
 	tm.out.Write(p)
-	if q := bytes.Count(tm.out.Bytes(), []byte("\x1b[c")); q > tm.answered && !tm.silent {
-		tm.answered = q
+	tm.arrived = append(tm.arrived, arrival{end: tm.out.Len(), at: time.Now()})
+	if q := bytes.Count(tm.out.Bytes()[from:], []byte("\x1b[c")); q > 0 && !tm.silent {
+		tm.answered += q
 		go tm.stdin.Write([]byte("\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\\x1b[?62;22c"))
 	}
 	close(tm.changed)

@@ -116,19 +116,33 @@ func chainAuditTx(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// AuditHead returns where the chain ends now.
+// AuditHead returns where the chain ends now: one lookup of the newest entry by the primary key, O(log n)
+// whatever the log's length (see HeadOfChain for why that holds the count too).
 func (s *Store) AuditHead(ctx context.Context) (AuditHead, error) {
 	var (
-		h    AuditHead
+		last int64
 		hash []byte
 	)
-	err := s.r.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0),
-		coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), x'') FROM audit`).Scan(&h.Entries, &h.LastID, &hash)
-	if err != nil {
-		return h, s.wrap("read the audit chain's head", err)
+	err := s.r.QueryRowContext(ctx, auditHeadQuery).Scan(&last, &hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return AuditHead{}, s.wrap("read the audit chain's head", err)
 	}
+	return HeadOfChain(last, hash), nil
+}
+
+// auditHeadQuery reads the newest entry: two searches of the primary key (the maximum, then its row).
+const auditHeadQuery = `SELECT id, hash FROM audit WHERE id = (SELECT max(id) FROM audit)`
+
+// HeadOfChain is the head of a chain whose newest entry has ID last and hash (0 and nil for an empty log).
+// The chain numbers its entries 1, 2, 3… in order: each entry takes the ID after the newest one's, the
+// triggers refuse deleting and replacing entries, and VerifyAudit refuses a chain numbered any other way. So
+// the newest ID is also how many entries the chain holds, and the head needs no count over the whole log. A
+// log whose entries were removed from the middle (by someone who dropped the triggers) still shows its newest
+// ID here, as the hash still shows its newest entry; VerifyAudit names the gap.
+func HeadOfChain(last int64, hash []byte) AuditHead {
+	h := AuditHead{Entries: last, LastID: last}
 	copy(h.Hash[:], hash)
-	return h, nil
+	return h
 }
 
 // VerifyAudit walks the whole chain, oldest first, and returns its head, or a *ChainError naming the first

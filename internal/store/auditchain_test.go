@@ -54,6 +54,24 @@ func TestAuditChainVerifies(t *testing.T) {
 	}
 }
 
+// The head is read by the primary key, whatever the log's length: no step of its query reads the table.
+func TestAuditHeadSearchesThePrimaryKey(t *testing.T) {
+	s := chained(t, 50)
+	plan := queryPlan(t, s, auditHeadQuery, nil)
+	for _, step := range plan {
+		if strings.Contains(step, "SCAN") {
+			t.Fatalf("the head query reads the whole log: %q", plan)
+		}
+	}
+	if !strings.Contains(strings.Join(plan, "\n"), "SEARCH audit USING INTEGER PRIMARY KEY") {
+		t.Fatalf("the head query does not search the primary key: %q", plan)
+	}
+	h, err := s.AuditHead(context.Background())
+	if err != nil || h.Entries != 50 || h.LastID != 50 {
+		t.Fatalf("head %v, %v; want 50 entries", h, err)
+	}
+}
+
 // tamper opens the database with the triggers dropped and runs stmts, as someone with the sqlite3 shell would.
 func tamper(t *testing.T, s *Store, stmts ...string) {
 	t.Helper()
