@@ -68,6 +68,11 @@ const (
 	AuditPaused Action = "calls-paused"
 	// AuditResumed: a supervisor resumed calls an alarm paused (Detail: which and the pause's ID).
 	AuditResumed Action = "calls-resumed"
+	// AuditOverridden: a supervisor lifted one rule for one number, for one call (Detail: the rule, how
+	// long the override holds, and the reason, quoted).
+	AuditOverridden Action = "override-given"
+	// AuditOverrideUsed: a placement used an override (Detail: the rule it lifted and the override's ID).
+	AuditOverrideUsed Action = "override-used"
 )
 
 // AuditEntry is one line of the append-only audit log: who did what, when, from where. It never holds a full

@@ -18,9 +18,9 @@ import (
 var undoSchema5 = append(slices.Clone(undoSchema7), `DROP TABLE trackers`, `DROP TRIGGER audit_chained`, `DROP TRIGGER audit_no_replace`,
 	`ALTER TABLE audit DROP COLUMN hash`, `ALTER TABLE audit DROP COLUMN prev_hash`)
 
-// undoSchema10 takes a current database back to schema 9 (no presence of step 11; limits counted without
-// the generated columns of step 10).
-var undoSchema10 = []string{`DROP TABLE presence`, `DROP TRIGGER call_buckets_insert`, `DROP TRIGGER call_buckets_delete`,
+// undoSchema10 takes a current database back to schema 9 (no overrides of step 13, no presence of step 11;
+// limits counted without the generated columns of step 10).
+var undoSchema10 = []string{`DROP TABLE overrides`, `DROP TABLE presence`, `DROP TRIGGER call_buckets_insert`, `DROP TRIGGER call_buckets_delete`,
 	`DROP TRIGGER call_buckets_update_old`, `DROP TRIGGER call_buckets_update_new`, `DROP TABLE call_buckets`, `DROP TABLE retention_mark`, `DROP INDEX verifications_open`, `DROP INDEX attempts_counted_by_prefix`, `DROP INDEX attempts_counted_by_time`,
 	`DROP INDEX attempts_counted_by_number`, `DROP INDEX attempts_live_by_number`,
 	`DROP INDEX attempts_counted_by_person`, `ALTER TABLE attempts DROP COLUMN person`, `ALTER TABLE attempts DROP COLUMN prefix`}

@@ -43,6 +43,9 @@ type LimitQuerier interface {
 	// LastLocked returns the UpdatedAt of the newest verification of number that failed (locked after too
 	// many wrong read-backs), or the zero time.
 	LastLocked(ctx context.Context, number string) (time.Time, error)
+	// UseOverride uses the oldest pending override of rule for number at t, if there is one: it is marked
+	// used in this transaction and linked to the attempt the placement inserts (see record.Override).
+	UseOverride(ctx context.Context, number, rule string, t time.Time) (bool, error)
 }
 
 // countedWhere selects the attempts that count as calls.
@@ -70,8 +73,9 @@ type Placement struct {
 
 // txQuerier is the LimitQuerier of one write transaction.
 type txQuerier struct {
-	s  *Store
-	tx *sql.Tx
+	s    *Store
+	tx   *sql.Tx
+	used *[]int64 // the overrides UseOverride used
 }
 
 // CountCalls implements LimitQuerier.
@@ -188,8 +192,9 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check fun
 		if busy > 0 {
 			return &refused{ErrNumberBusy}
 		}
+		var lifted []int64
 		if check != nil {
-			if err := check(ctx, txQuerier{s: s, tx: tx}); err != nil {
+			if err := check(ctx, txQuerier{s: s, tx: tx, used: &lifted}); err != nil {
 				return &refused{err}
 			}
 		}
@@ -216,6 +221,9 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check fun
 		a.VerificationID = vid
 		var err error
 		if aid, err = insertAttemptTx(ctx, tx, a, record.StatePlacing, record.SourceCreate, ""); err != nil {
+			return err
+		}
+		if err := linkOverrides(ctx, tx, lifted, aid); err != nil {
 			return err
 		}
 		if p.RCMLToken != nil {

@@ -44,8 +44,25 @@ func (s *Service) Pauses(ctx context.Context) ([]record.Pause, error) {
 }
 
 // pausedRefusal is the refusal for a number whose country or range is paused, or nil; an error when the
-// pauses cannot be read (then nothing is placed either: a pause is never bypassed by a fault).
+// pauses cannot be read (then nothing is placed either: a pause is never bypassed by a fault). A number with
+// a supervisor's override of the pause waiting passes here: the placement's transaction uses the override
+// (pauseInTx), or refuses if another placement used it first.
 func (s *Service) pausedRefusal(ctx context.Context, num policy.Number) (*policy.Refusal, error) {
+	ref, err := s.pauseOf(ctx, num)
+	if err != nil || ref == nil {
+		return ref, err
+	}
+	switch lifted, err := s.pendingOverride(ctx, num.E164, policy.RulePaused); {
+	case err != nil:
+		return nil, err
+	case lifted:
+		return nil, nil
+	}
+	return ref, nil
+}
+
+// pauseOf is the refusal of the pause in force for num's country or range, or nil.
+func (s *Service) pauseOf(ctx context.Context, num policy.Number) (*policy.Refusal, error) {
 	ps, err := s.Pauses(ctx)
 	if err != nil {
 		return nil, err

@@ -139,7 +139,8 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 	// One transaction writes everything the dial needs first: the attempt, its token's hash, and this process
 	// as the tracker of its call.
 	token, hash := s.callToken()
-	err = s.st.InsertAttemptChecked(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a,
+	lctx, lifted := withLiftLog(ctx) // the rules overrides lift for this call (override.go)
+	err = s.st.InsertAttemptChecked(lctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a,
 		RCMLToken: hash, Tracker: &s.me, TrackedAt: now}, s.limitCheck(op, num, now))
 	var ref *policy.Refusal
 	switch {
@@ -156,6 +157,7 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 	case err != nil:
 		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
 	}
+	s.overridesUsed(ctx, op, a, lifted)
 	if fresh {
 		s.scheduleExpiry(v)
 	}

@@ -265,6 +265,32 @@ func migrations() []migration {
 			)`,
 			`CREATE INDEX presence_by_seen ON presence (seen_at)`,
 		},
+	}, {
+		// PLACEHOLDER for another branch's step 9: the lead replaces it with that step at merge.
+		version: 9,
+		name:    "reserved",
+		stmts:   []string{`SELECT 1`},
+	}, {
+		version: 10,
+		name:    "supervisors' overrides",
+		stmts: []string{
+			// The SQLite engine's step 13.
+			`CREATE TABLE overrides (
+				id              BIGSERIAL PRIMARY KEY,
+				number          TEXT   NOT NULL,
+				rule            TEXT   NOT NULL,
+				reason          TEXT   NOT NULL,
+				given_by        TEXT   NOT NULL,
+				verification_id BIGINT NOT NULL DEFAULT 0,
+				created_at      BIGINT NOT NULL,
+				expires_at      BIGINT NOT NULL,
+				used_at         BIGINT NOT NULL DEFAULT 0,
+				attempt_id      BIGINT NOT NULL DEFAULT 0
+			)`,
+			`CREATE INDEX overrides_pending ON overrides (number, rule, expires_at) WHERE used_at = 0`,
+			`CREATE INDEX overrides_by_verification ON overrides (verification_id) WHERE verification_id <> 0`,
+			`CREATE INDEX overrides_by_attempt ON overrides (attempt_id) WHERE attempt_id <> 0`,
+		},
 	}}
 }
 

@@ -88,6 +88,7 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"TrackingUnderConcurrency", testTrackingConcurrent},
 		{"StatRows", testStatRows},
 		{"Pauses", testPauses},
+		{"Overrides", testOverrides},
 		{"Presence", testPresence},
 		{"ChangedSince", testChangedSince},
 		{"Instances", testInstances},
