@@ -32,6 +32,7 @@ type overrideState struct {
 	refused overrideTarget // the last refusal of a number typed here, while it may be lifted
 	target  overrideTarget // what the open prompt lifts
 	input   textinput.Model
+	problem string // why enter gave nothing, shown in the prompt until the next key
 }
 
 // overrideMsg is the reply to Override.
@@ -56,6 +57,18 @@ func refusalTarget(err error, number string) overrideTarget {
 		return overrideTarget{}
 	}
 	return overrideTarget{number: number, rule: ref.Rule}
+}
+
+// refusedNumber is the E.164 number a refused placement was for: number when known, else input parsed.
+func (m *Model) refusedNumber(input, number string) string {
+	if number != "" {
+		return number
+	}
+	n, err := m.svc.ParseNumber(input)
+	if err != nil {
+		return ""
+	}
+	return n.E164
 }
 
 // blockedTarget is what an override could lift for a blocked attempt.
@@ -121,9 +134,15 @@ func (m *Model) reasonKey(msg tea.KeyMsg) tea.Cmd {
 		return tea.Batch(m.closeReason(), m.status.Set(fmt.Sprintf("lifting policy.%s for %s…", t.rule, shownNumber(t.number)), noticeInfo),
 			m.cmds.override(t, reason))
 	case msg.Type == tea.KeyEnter:
-		return m.status.Set("type the reason first: an override needs one (it goes to the audit log)", noticeError)
+		m.over.problem = "type the reason first: an override needs one (it goes to the audit log)"
+		m.relayout()
+		return nil
 	case key.Matches(msg, k.Back):
 		return tea.Batch(m.closeReason(), m.status.Set("no override given", noticeInfo))
+	}
+	if m.over.problem != "" {
+		m.over.problem = ""
+		m.relayout()
 	}
 	var cmd tea.Cmd
 	m.over.input, cmd = m.over.input.Update(msg)
@@ -133,7 +152,7 @@ func (m *Model) reasonKey(msg tea.KeyMsg) tea.Cmd {
 // closeReason closes the prompt and returns where it was opened from.
 func (m *Model) closeReason() tea.Cmd {
 	m.over.input.Blur()
-	m.over.target = overrideTarget{}
+	m.over.target, m.over.problem = overrideTarget{}, ""
 	cmd := m.setFocus(m.back)
 	m.relayout()
 	return cmd
@@ -147,6 +166,9 @@ func (m *Model) reasonLines() []string {
 	lines := wrapMax(q, m.width-1, maxStatusLines-1)
 	for i := range lines {
 		lines[i] = m.styles.Dialog.Render(fit(" "+lines[i], m.width))
+	}
+	if m.over.problem != "" {
+		lines = append(lines, m.styles.Bad.Render(clip(" ✗ "+m.over.problem, m.width)))
 	}
 	m.over.input.Width = max(1, m.width-len(m.over.input.Prompt)-2)
 	return append(lines, m.over.input.View())
@@ -182,4 +204,21 @@ func (c commands) override(t overrideTarget, reason string) tea.Cmd {
 		o, err := c.svc.Override(ctx, c.op, t.number, t.rule, reason)
 		return overrideMsg{target: t, o: o, err: err}
 	}
+}
+
+// overrideSteps shows a verification's overrides as timeline steps: given (on the verification it was given
+// on) and used (by the attempt that used it), the reason quoted.
+func overrideSteps(os []record.Override, verificationID int64) []record.Transition {
+	var out []record.Transition
+	for _, o := range os {
+		if o.VerificationID == verificationID {
+			out = append(out, record.Transition{At: o.CreatedAt, Status: "override given", Source: record.SourceOperator,
+				Detail: fmt.Sprintf("policy.%s lifted for one call by %s: %s", o.Rule, orDash(o.By), record.Quote(o.Reason))})
+		}
+		if !o.UsedAt.IsZero() && o.AttemptID != 0 {
+			out = append(out, record.Transition{AttemptID: o.AttemptID, At: o.UsedAt, Status: "override used",
+				Source: record.SourcePolicy, Detail: fmt.Sprintf("policy.%s lifted for this call (override %d, by %s)", o.Rule, o.ID, orDash(o.By))})
+		}
+	}
+	return out
 }

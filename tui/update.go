@@ -487,7 +487,7 @@ func (m *Model) placed(msg placedMsg) tea.Cmd {
 		if number == "" {
 			number = msg.res.Attempt.Number
 		}
-		m.over.refused = refusalTarget(msg.err, number) // o lifts it (override.go)
+		m.over.refused = refusalTarget(msg.err, m.refusedNumber(msg.input, number)) // o lifts it (override.go)
 		var ref *policy.Refusal
 		if !msg.retry && !msg.supersede && !errors.As(msg.err, &ref) && m.dialer.Value() == "" {
 			// A call that could not be placed for now (a call to the number still live, Restcomm or the
