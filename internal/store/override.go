@@ -132,6 +132,16 @@ func (s *Store) OverridesOf(ctx context.Context, verificationID int64) ([]record
 	return out, nil
 }
 
+// PurgeOverridesSQL is the retention of overrides created before a cut (one placeholder), for both engines:
+// anonymised, their number emptied (the timeline keeps them); deleted otherwise. An override holds for
+// minutes, so none that could still be used is touched.
+func PurgeOverridesSQL(anonymise bool) string {
+	if anonymise {
+		return `UPDATE overrides SET number = '' WHERE created_at < ? AND number != ''`
+	}
+	return `DELETE FROM overrides WHERE created_at < ?`
+}
+
 // UseOverride implements LimitQuerier: it marks the oldest pending override of rule for number used at t.
 func (q txQuerier) UseOverride(ctx context.Context, number, rule string, t time.Time) (bool, error) {
 	var id int64

@@ -139,3 +139,52 @@ func testOverrides(t *testing.T, c *suite) {
 		t.Fatalf("a lapsed override was used: %v", err)
 	}
 }
+
+// testOverridesRetention: the retention anonymises the overrides given before its cut (PurgeBatch and Purge
+// alike), and deleting removes them; a newer override is kept as it is.
+func testOverridesRetention(t *testing.T, c *suite) {
+	ctx := t.Context()
+	for _, anonymise := range []bool{true, false} {
+		for _, batch := range []bool{true, false} {
+			s := c.open(t)
+			os := overridesOf(t, s)
+			v := record.Verification{Number: "+447700900123", CreatedAt: at(0), UpdatedAt: at(0), ExpiresAt: at(0), Status: record.StatusBlocked}
+			if err := s.CreateVerification(ctx, &v); err != nil {
+				t.Fatal(err)
+			}
+			old := record.Override{Number: v.Number, Rule: "cooldown", Reason: "old", By: "dave", CreatedAt: at(0), ExpiresAt: at(time.Minute)}
+			young := record.Override{Number: v.Number, Rule: "locked", Reason: "young", By: "dave", CreatedAt: at(2 * time.Hour),
+				ExpiresAt: at(3 * time.Hour)}
+			for _, o := range []*record.Override{&old, &young} {
+				if err := os.AddOverride(ctx, o); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var err error
+			if batch {
+				_, _, err = s.PurgeBatch(ctx, at(time.Hour), anonymise, 10)
+			} else {
+				_, err = s.Purge(ctx, at(time.Hour), anonymise)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.OverridesOf(ctx, v.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[int64]string{old.ID: "", young.ID: v.Number}
+			if !anonymise {
+				delete(want, old.ID)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("anonymise %v, batch %v: overrides after the retention %+v, want %v", anonymise, batch, got, want)
+			}
+			for _, o := range got {
+				if n, ok := want[o.ID]; !ok || o.Number != n {
+					t.Fatalf("anonymise %v, batch %v: override %d has number %q, want %q", anonymise, batch, o.ID, o.Number, n)
+				}
+			}
+		}
+	}
+}

@@ -89,6 +89,7 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"StatRows", testStatRows},
 		{"Pauses", testPauses},
 		{"Overrides", testOverrides},
+		{"OverridesRetention", testOverridesRetention},
 		{"Presence", testPresence},
 		{"ChangedSince", testChangedSince},
 		{"Instances", testInstances},
