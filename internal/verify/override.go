@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -95,7 +96,7 @@ func (s *Service) Override(ctx context.Context, op record.Operator, number, rule
 		return nil, fmt.Errorf("%w: %v", ErrHistory, err)
 	}
 	s.audit(ctx, op, record.AuditOverridden, num.E164, o.VerificationID, 0, fmt.Sprintf("policy.%s lifted for one call "+
-		"within %s (override %d): %s", rule, policy.FormatWindow(OverrideValidity), o.ID, record.Quote(why)))
+		"within %s (override %d): %s", rule, policy.FormatWindow(OverrideValidity), o.ID, quoteReason(why)))
 	s.log.Info("override given", "rule", rule, "number", record.MaskNumber(num.E164), "operator", op.String(), "override", o.ID)
 	s.publish(Event{Kind: EventNotice, Notice: fmt.Sprintf("%s lifted policy.%s for the next call to %s", op.Who(), rule,
 		record.MaskNumber(num.E164))})
@@ -123,6 +124,10 @@ func overrideReason(reason string) (string, error) {
 	}
 	return cleaned, nil
 }
+
+// quoteReason quotes a cleaned reason whole (record.Quote would cut it to 40 characters): the audit log keeps
+// what the supervisor wrote.
+func quoteReason(reason string) string { return strconv.QuoteToGraphic(reason) }
 
 // liftLog collects the rules overrides lifted during one placement; the placement audits them once its
 // write has committed.

@@ -152,6 +152,13 @@ func TestOverrideIsForSupervisorsWithAReason(t *testing.T) {
 	if o, err := r.svc.Override(ctx, supervisor, number, policy.RuleCooldown, "ok \x1b[31mred\x1b[0m"); err != nil || strings.ContainsRune(o.Reason, 0x1b) {
 		t.Fatalf("an escape sequence in the reason: %+v, %v", o, err)
 	}
+	long := strings.Repeat("customer called back ", 9) + "end"
+	if _, err := r.svc.Override(ctx, supervisor, number, policy.RuleLocked, long); err != nil {
+		t.Fatal(err)
+	}
+	if given := r.auditOf(record.AuditOverridden); len(given) != 2 || !strings.Contains(given[1].Detail, `"`+long+`"`) {
+		t.Fatalf("the long reason is not audited whole: %+v", given)
+	}
 }
 
 // TestOverrideOfOneRuleLeavesTheOthers: an override of the per-number limit does not let through a call the

@@ -16,7 +16,9 @@ import (
 
 // Pauses. A conversion alarm (alarms.ConversionDrop) with [alarms] pause on stops new calls to its country or
 // number range: the pause is stored in the history, so every instance on it refuses them, until a supervisor
-// resumes it (audited both ways). Place and Supersede read the pauses in force before anything is written.
+// resumes it (audited both ways). Place and Supersede read the pauses in force before anything is written,
+// and every placement (retries too) reads them again inside the transaction that writes its attempt
+// (pauseInTx, override.go), where a supervisor's override of the pause is used.
 
 // PauseStore is the pauses' part of a history engine (both have it).
 type PauseStore interface {
