@@ -46,6 +46,9 @@ type LimitQuerier interface {
 	// UseOverride uses the oldest pending override of rule for number at t, if there is one: it is marked
 	// used in this transaction and linked to the attempt the placement inserts (see record.Override).
 	UseOverride(ctx context.Context, number, rule string, t time.Time) (bool, error)
+	// ActivePauses returns the pauses in force, oldest first, read in this transaction (a placement must not
+	// wait for a second connection while it holds the placement lock).
+	ActivePauses(ctx context.Context) ([]record.Pause, error)
 }
 
 // countedWhere selects the attempts that count as calls.

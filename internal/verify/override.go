@@ -160,12 +160,16 @@ func lifter(q store.LimitQuerier, number string, now time.Time) policy.Lifter {
 }
 
 // pauseInTx applies the pauses inside the placement's transaction: a pause in force refuses the call unless
-// an override of the pause is used for it. It reads the pauses again, so that a pause raised since intake
-// holds too.
-func (s *Service) pauseInTx(ctx context.Context, num policy.Number, lift policy.Lifter) error {
-	ref, err := s.pauseOf(ctx, num)
-	if err != nil || ref == nil {
+// an override of the pause is used for it. It reads the pauses again, through the transaction, so that a
+// pause raised since intake holds too.
+func pauseInTx(ctx context.Context, q store.LimitQuerier, num policy.Number, lift policy.Lifter) error {
+	ps, err := q.ActivePauses(ctx)
+	if err != nil {
 		return err
+	}
+	ref := pauseIn(ps, num)
+	if ref == nil {
+		return nil
 	}
 	switch ok, err := lift(ctx, policy.RulePaused); {
 	case err != nil:

@@ -69,6 +69,11 @@ func (s *Service) pauseOf(ctx context.Context, num policy.Number) (*policy.Refus
 	if err != nil {
 		return nil, err
 	}
+	return pauseIn(ps, num), nil
+}
+
+// pauseIn is the refusal of the pause among ps for num's country or range, or nil.
+func pauseIn(ps []record.Pause, num policy.Number) *policy.Refusal {
 	prefix := ""
 	if n := len(num.E164); n > stats.PrefixHidden {
 		prefix = num.E164[:n-stats.PrefixHidden]
@@ -77,10 +82,10 @@ func (s *Service) pauseOf(ctx context.Context, num policy.Number) (*policy.Refus
 		if (p.Scope == record.PauseCountry && p.Key == num.Region) || (p.Scope == record.PausePrefix && p.Key == prefix) {
 			return &policy.Refusal{Rule: policy.RulePaused, Reason: fmt.Sprintf("calls to %s %s are paused since %s "+
 				"by the alarm %s (pause %d), until a supervisor resumes them (flashcall alarms resume %d)",
-				p.Scope, p.Key, p.CreatedAt.Format("2006-01-02 15:04 MST"), p.Alarm, p.ID, p.ID)}, nil
+				p.Scope, p.Key, p.CreatedAt.Format("2006-01-02 15:04 MST"), p.Alarm, p.ID, p.ID)}
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // pauseFor pauses the scope of a conversion alarm, audited; a scope paused already stays as it is.

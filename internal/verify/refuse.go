@@ -55,7 +55,7 @@ func (s *Service) refuse(ctx context.Context, op record.Operator, num policy.Num
 func (s *Service) limitCheck(op record.Operator, num policy.Number, now time.Time) func(context.Context, store.LimitQuerier) error {
 	return func(ctx context.Context, q store.LimitQuerier) error {
 		lift := lifter(q, num.E164, now) // overrides: see override.go
-		if err := s.pauseInTx(ctx, num, lift); err != nil {
+		if err := pauseInTx(ctx, q, num, lift); err != nil {
 			return err
 		}
 		return s.set.Policy.CheckLimits(ctx, counter{q}, policy.Request{Number: num.E164, Operator: op.Who(), Now: now,
