@@ -56,7 +56,9 @@ func (s *Store) ActivePauses(ctx context.Context) ([]record.Pause, error) {
 }
 
 // ActivePauses implements LimitQuerier.
-func (q txQuerier) ActivePauses(ctx context.Context) ([]record.Pause, error) { return activePauses(ctx, q.tx) }
+func (q txQuerier) ActivePauses(ctx context.Context) ([]record.Pause, error) {
+	return activePauses(ctx, q.tx)
+}
 
 // activePauses reads the pauses in force through q.
 func activePauses(ctx context.Context, q interface {

@@ -66,7 +66,9 @@ func (s *Store) ActivePauses(ctx context.Context) ([]record.Pause, error) {
 }
 
 // ActivePauses implements store.LimitQuerier: the pauses in force read in the placement's transaction.
-func (q txQuerier) ActivePauses(ctx context.Context) ([]record.Pause, error) { return activePauses(ctx, q.tx) }
+func (q txQuerier) ActivePauses(ctx context.Context) ([]record.Pause, error) {
+	return activePauses(ctx, q.tx)
+}
 
 // activePauses reads the pauses in force through q.
 func activePauses(ctx context.Context, q interface {
