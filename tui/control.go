@@ -77,6 +77,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.teamKey(msg)
 	case focusDashboard:
 		return m.dashboardKey(msg)
+	case focusReason:
+		return m.reasonKey(msg)
 	case focusFilter:
 		switch {
 		case key.Matches(msg, k.ApplyFilter):
@@ -102,6 +104,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.EnterCode):
 			// No number holds a letter, so c is never typing: it opens the read-back a notice offers.
 			return m.nextReadBack()
+		case pressed(k.Override, msg) && m.dialer.Value() == "" && m.over.refused.rule != "":
+			// o likewise: it lifts the rule that just refused the number (supervisors).
+			return m.openOverride(m.over.refused)
 		case msg.Type == tea.KeyEnter:
 			// Enter with nothing dialable: say why instead of doing nothing.
 			return m.notCalled()
@@ -227,6 +232,11 @@ func (m *Model) historyKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.relayout()
 	case key.Matches(msg, k.Reveal):
 		return m.toggleReveal(), true
+	case key.Matches(msg, k.Override):
+		if t, ok := m.overrideHere(); ok {
+			return m.openOverride(t), true
+		}
+		return nil, true
 	default:
 		r, ok := m.history.Selected()
 		if !ok {
@@ -304,7 +314,7 @@ func (m *Model) globalKey(msg tea.KeyMsg) tea.Cmd {
 // typing reports whether a text input has the keyboard, where runes are text rather than keys.
 func (m *Model) typing() bool {
 	switch m.focus {
-	case focusInput, focusCode, focusFilter:
+	case focusInput, focusCode, focusFilter, focusReason:
 		return true
 	case focusAudit:
 		return m.audit.Filtering()
@@ -480,6 +490,11 @@ func (m *Model) keysFor(f focus) {
 		k.ApplyFilter.SetEnabled(true)
 		k.ClearFilter.SetEnabled(true)
 		return
+	case focusReason:
+		k.GiveOverride.SetEnabled(m.over.input.Value() != "")
+		k.Back.SetEnabled(true)
+		k.Back.SetHelp("esc", "no override")
+		return
 	case focusInput:
 		_, dialable := m.dialer.Number()
 		k.Call.SetEnabled(dialable)
@@ -492,6 +507,7 @@ func (m *Model) keysFor(f focus) {
 		if m.code.open {
 			k.EnterCode.SetHelp("c", "back to the code")
 		}
+		m.overrideKeys()
 		return
 	case focusCode:
 		k.SubmitCode.SetEnabled(m.code.Complete() && !m.code.checking)
@@ -575,6 +591,7 @@ func (m *Model) keysFor(f focus) {
 				k.Details.SetHelp("d", m.keys.Details.Help().Desc)
 				k.EnterCode.SetHelp("c/enter", "enter code")
 			}
+			m.overrideKeys()
 			// Reveal needs a supervisor, a number to reveal (not an anonymised row) and no reveal of it on its way.
 			k.Reveal.SetEnabled(m.isSupervisor() && r.Number != "" && m.revealFor != r.ID)
 			if m.history.Revealed(r.ID) {

@@ -9,6 +9,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/barchart"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/stats"
 )
 
@@ -30,11 +31,19 @@ type dashboardData struct {
 	Alarms []string
 }
 
+// dashPauses is the pauses the dashboard lists, and which is selected.
+type dashPauses struct {
+	list       []record.Pause
+	sel        int
+	supervisor bool // who looks may resume them
+}
+
 // dashboard renders dashboardData at a size.
 type dashboard struct {
 	styles        Styles
 	loc           *time.Location
 	data          dashboardData
+	pauses        dashPauses
 	loaded        bool
 	width, height int
 }
@@ -52,6 +61,43 @@ func (d *dashboard) SetSize(w, h int) { d.width, d.height = w, h }
 
 // SetData replaces what the dashboard shows.
 func (d *dashboard) SetData(data dashboardData) { d.data, d.loaded = data, true }
+
+// SetPauses replaces the pauses listed, sel the selected one; supervisor says whether who looks may resume
+// them.
+func (d *dashboard) SetPauses(ps []record.Pause, sel int, supervisor bool) {
+	d.pauses = dashPauses{list: ps, sel: sel, supervisor: supervisor}
+}
+
+// maxPauseLines is how many pauses the dashboard lists at once (the selected one always among them).
+const maxPauseLines = 3
+
+// pauseLines lists the pauses in force under a title that says how to resume them; none when there are none.
+func (d dashboard) pauseLines() []string {
+	ps := d.pauses.list
+	if len(ps) == 0 {
+		return nil
+	}
+	how := "↑↓ select · u resume"
+	if !d.pauses.supervisor {
+		how = "a supervisor resumes them (u)"
+	}
+	out := []string{d.styles.Bad.Render(clip(fmt.Sprintf("%d pause(s) in force: new calls there are refused · %s", len(ps), how), d.width))}
+	first := min(max(d.pauses.sel-maxPauseLines+1, 0), max(len(ps)-maxPauseLines, 0))
+	for i := first; i < min(first+maxPauseLines, len(ps)); i++ {
+		p := ps[i]
+		mark := "  "
+		if i == d.pauses.sel {
+			mark = "› "
+		}
+		text := clip(fmt.Sprintf("%spause %d: %s %s since %s, by the alarm %s", mark, p.ID, p.Scope, p.Key,
+			p.CreatedAt.In(d.loc).Format("Jan 2 15:04"), p.Alarm), d.width)
+		if i == d.pauses.sel {
+			text = d.styles.Selected.Render(fit(text, d.width))
+		}
+		out = append(out, text)
+	}
+	return out
+}
 
 // View renders the dashboard in exactly its size.
 func (d dashboard) View() string {
@@ -83,6 +129,7 @@ func (d dashboard) View() string {
 		{"locked", strconv.Itoa(t.Locked), d.styles.Bad},
 	}
 	lines = append(lines, d.tileRows(tiles)...)
+	lines = append(lines, d.pauseLines()...)
 	footer := d.liveLine()
 	rest := d.height - len(lines) - 1
 	chartH := min(max(rest/2, 0), 14)

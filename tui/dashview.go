@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/stats"
 )
 
@@ -20,9 +21,12 @@ var dashBreakdowns = []stats.Dimension{stats.ByCountry, stats.ByCLI, stats.ByOpe
 
 // figuresMsg carries figures read for the dashboard; seq tells a stale reply from the newest.
 type figuresMsg struct {
-	seq uint64
-	f   stats.Figures
-	err error
+	seq    uint64
+	f      stats.Figures
+	pauses []record.Pause // the pauses in force (pausesErr when they could not be read)
+	err    error
+
+	pausesErr error
 }
 
 // dashTickMsg asks for the dashboard's figures again.
@@ -35,6 +39,8 @@ type dashState struct {
 	by     int    // index in dashBreakdowns
 	seq    uint64 // the newest request
 	open   bool
+	pauses []record.Pause // the pauses in force, as last read
+	sel    int            // the pause selected (dashpause.go)
 }
 
 // openDashboard shows the dashboard and reads its figures.
@@ -63,7 +69,8 @@ func (m *Model) loadFigures() tea.Cmd {
 		c, cancel := ctx()
 		defer cancel()
 		f, err := svc.Figures(c, since, until, by, loc)
-		return figuresMsg{seq: seq, f: f, err: err}
+		ps, perr := svc.Pauses(c)
+		return figuresMsg{seq: seq, f: f, err: err, pauses: ps, pausesErr: perr}
 	}
 }
 
@@ -83,8 +90,10 @@ func (m *Model) figures(msg figuresMsg) tea.Cmd {
 	if m.seat != nil {
 		operators = len(m.seat.Members())
 	}
+	m.setPauses(msg.pauses, msg.pausesErr)
 	m.dash.view.SetData(dashboardData{Figures: msg.f, Window: m.dash.window, By: dashBreakdowns[m.dash.by],
 		Live: m.live.Len(), Operators: operators, Alarms: alarmText})
+	m.showPauses()
 	seq := m.dash.seq
 	return tea.Tick(dashRefresh, func(time.Time) tea.Msg { return dashTickMsg{seq: seq} })
 }
@@ -110,6 +119,12 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.DashBreakdown):
 		m.dash.by = (m.dash.by + 1) % len(dashBreakdowns)
 		return m.loadFigures()
+	case key.Matches(msg, k.Up):
+		m.selectPause(-1)
+	case key.Matches(msg, k.Down):
+		m.selectPause(+1)
+	case pressed(k.ResumePause, msg):
+		return m.askResume()
 	case key.Matches(msg, k.Help):
 		m.back = focusDashboard
 		return m.setFocus(focusHelp)
@@ -134,4 +149,5 @@ func (m *Model) dashboardKeys() {
 	k.Help.SetEnabled(true)
 	k.Quit.SetEnabled(true)
 	k.Team.SetEnabled(true)
+	m.pauseKeys()
 }

@@ -4,6 +4,9 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/flashcall/flashcall/internal/policy"
+	"github.com/flashcall/flashcall/internal/verify"
 )
 
 // KeyDoc is one line of the key reference: the keys of a binding and what they do in one pane.
@@ -45,6 +48,11 @@ func (k KeyMap) Reference() []KeyGroup {
 			doc(k.EnterCode, "open the read-back of the oldest delivered call waiting (back to the open one, if any): no number holds a letter"),
 			doc(k.Back, "clear the number"),
 			doc(k.Help, "all keys, while nothing is typed"),
+			sup(k.Override, "after a refusal by a cooldown, a limit, a lock or a pause, while nothing is typed: lift that rule for the next call to the number, with a reason (audited)"),
+		}},
+		{Pane: "override reason", Keys: []KeyDoc{
+			doc(k.GiveOverride, "give the override: the number may be called once, within "+policy.FormatWindow(verify.OverrideValidity)+", despite the rule"),
+			keys("no override", "esc"),
 		}},
 		{Pane: "read-back", Keys: []KeyDoc{
 			doc(k.SubmitCode, "check the digits the customer read back (the code takes digits only)"),
@@ -71,6 +79,7 @@ func (k KeyMap) Reference() []KeyGroup {
 			doc(k.Cancel, "cancel the verification (asks first)"),
 			sup(k.Supersede, "start a fresh verification instead of the open one (asks first, audited)"),
 			sup(k.Reveal, "reveal this row's number (audited; hidden again when you move)"),
+			sup(k.Override, "on a blocked row: lift the rule that refused it for the next call to the number, with a reason (audited)"),
 			doc(k.Copy, "copy the call SID, or the number while it is revealed (audited), to your clipboard (OSC 52)"),
 		)},
 		{Pane: "filter", Keys: []KeyDoc{
@@ -79,6 +88,7 @@ func (k KeyMap) Reference() []KeyGroup {
 		}},
 		{Pane: "verification view", Keys: append(move("top", "bottom"),
 			doc(k.EnterCode, "enter the customer's digits, while the verification waits for them"),
+			sup(k.Override, "of a refused verification: lift the rule that refused it for the next call, with a reason (audited)"),
 			keys("close the view", "i", "esc"),
 		)},
 		{Pane: "who is connected", Keys: append(move("top", "bottom"),
@@ -87,6 +97,8 @@ func (k KeyMap) Reference() []KeyGroup {
 		{Pane: "dashboard", Keys: []KeyDoc{
 			doc(k.DashWindow, "the time window: last hour, today, 7 days, 30 days"),
 			doc(k.DashBreakdown, "the breakdown: country, caller ID, operator, line type, result"),
+			keys("select a pause in force", "up", "k", "down", "j"),
+			sup(k.ResumePause, "resume calls to the selected pause's country or range (asks first, audited)"),
 			keys("close the dashboard", "D", "esc"),
 		}},
 		{Pane: "audit log", Keys: append(move("newest", "oldest"),

@@ -24,8 +24,12 @@ type KeyMap struct {
 	// Sort sorts the history on the next column: time, number, result, operator.
 	Sort key.Binding
 	// Dashboard opens (and closes) the supervisor's dashboard; DashWindow switches its time window and
-	// DashBreakdown its breakdown.
-	Dashboard, DashWindow, DashBreakdown key.Binding
+	// DashBreakdown its breakdown; ResumePause resumes the pause selected on it (a supervisor's, after a
+	// confirmation).
+	Dashboard, DashWindow, DashBreakdown, ResumePause key.Binding
+	// Override opens the reason prompt that lifts, for the next call to a refused number, the rule that
+	// refused it (supervisors); GiveOverride gives it.
+	Override, GiveOverride key.Binding
 	// EnterCode opens the read-back entry: for the selected verification in the lists (enter does too on the
 	// row of a delivered call whose read-back waits), for the oldest waiting one from the number input (no
 	// number holds a letter). SubmitCode checks the digits.
@@ -96,6 +100,9 @@ func DefaultKeyMap() KeyMap {
 		Dashboard:     key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "dashboard")),
 		DashWindow:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time window")),
 		DashBreakdown: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "breakdown")),
+		ResumePause:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "resume calls")),
+		Override:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "override refusal")),
+		GiveOverride:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "give override")),
 		Copy:          key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy SID")),
 		Yes:           key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:            key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no")),
@@ -111,9 +118,9 @@ func DefaultKeyMap() KeyMap {
 func (k KeyMap) ShortHelp() []key.Binding {
 	return append([]key.Binding{
 		k.Yes, k.No,
-		k.Call, k.SubmitCode, k.ApplyFilter, k.ClearFilter,
-		k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal,
-		k.Details, k.Inspect, k.Filter, k.Unfold, k.Fold, k.Sort, k.Copy, k.DashWindow, k.DashBreakdown,
+		k.Call, k.SubmitCode, k.ApplyFilter, k.ClearFilter, k.GiveOverride,
+		k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal, k.Override,
+		k.Details, k.Inspect, k.Filter, k.Unfold, k.Fold, k.Sort, k.Copy, k.DashWindow, k.DashBreakdown, k.ResumePause,
 		k.Audit, k.Team, k.Dashboard,
 		k.NextFocus, k.Back,
 	}, k.essentials()...)
@@ -132,7 +139,8 @@ func (k KeyMap) essentials() []key.Binding {
 // FullHelp is the help shown by `?`, in columns: actions, movement, panes and views, and the rest.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Call, k.SubmitCode, k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal},
+		{k.Call, k.SubmitCode, k.EnterCode, k.HangUp, k.Retry, k.NoCall, k.Cancel, k.Supersede, k.Reveal, k.Override,
+			k.GiveOverride, k.ResumePause},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Details, k.Inspect, k.Filter, k.ApplyFilter, k.ClearFilter, k.Unfold, k.Fold, k.Sort, k.Copy, k.Audit, k.Team, k.Dashboard,
 			k.DashWindow, k.DashBreakdown, k.NextFocus, k.PrevFocus, k.Back},
@@ -145,6 +153,6 @@ func (k *KeyMap) all() []*key.Binding {
 	return []*key.Binding{
 		&k.Call, &k.NextFocus, &k.PrevFocus, &k.Back, &k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End,
 		&k.Details, &k.Filter, &k.ApplyFilter, &k.ClearFilter, &k.Unfold, &k.Fold, &k.Sort, &k.EnterCode, &k.SubmitCode, &k.HangUp,
-		&k.Retry, &k.NoCall, &k.Cancel, &k.Supersede, &k.Reveal, &k.Audit, &k.Inspect, &k.Team, &k.Dashboard, &k.DashWindow, &k.DashBreakdown, &k.Copy, &k.Yes, &k.No, &k.Help, &k.Quit, &k.ForceQuit,
+		&k.Retry, &k.NoCall, &k.Cancel, &k.Supersede, &k.Reveal, &k.Audit, &k.Inspect, &k.Team, &k.Dashboard, &k.DashWindow, &k.DashBreakdown, &k.ResumePause, &k.Override, &k.GiveOverride, &k.Copy, &k.Yes, &k.No, &k.Help, &k.Quit, &k.ForceQuit,
 	}
 }

@@ -140,7 +140,7 @@ func (m *Model) pane() focus {
 	switch {
 	case m.focus == focusConfirm && m.confirm.quit:
 		return m.confirm.back
-	case m.focus == focusConfirm, m.focus == focusHelp:
+	case m.focus == focusConfirm, m.focus == focusHelp, m.focus == focusReason:
 		return m.back
 	}
 	return m.focus
@@ -234,6 +234,8 @@ func (m *Model) bottomLines() []string {
 		return lines
 	case focusFilter:
 		return []string{m.filter.View()}
+	case focusReason:
+		return m.reasonLines()
 	}
 	return splitLines(m.status.View())
 }
@@ -245,6 +247,8 @@ func (m *Model) bottomHeight() int {
 		return max(1, len(m.confirmLines()))
 	case focusFilter:
 		return 1
+	case focusReason:
+		return len(m.reasonLines())
 	}
 	return m.status.Height()
 }

@@ -92,6 +92,7 @@ const (
 	focusVerification
 	focusPresence
 	focusDashboard
+	focusReason // the reason prompt of a supervisor's override (override.go)
 )
 
 // String names the focus, for tests and logs.
@@ -119,6 +120,8 @@ func (f focus) String() string {
 		return "presence"
 	case focusDashboard:
 		return "dashboard"
+	case focusReason:
+		return "reason"
 	}
 	return "unknown"
 }
@@ -165,6 +168,7 @@ type Model struct {
 	inspect verificationView // the verification view (i)
 	team    teamView         // who is connected (w)
 	dash    dashState        // the supervisor's dashboard (D)
+	over    overrideState    // a supervisor's override (o) of a refused number
 
 	viewBack focus // where the verification view and the presence screen return to
 	codeBack focus // where the keyboard was when the read-back was opened: it returns there
@@ -253,6 +257,7 @@ func New(svc Service, opts Options) *Model {
 	m.audit = newAuditView(st, m.loc)
 	m.audit.plain = plainProfile(m.renderer)
 	m.inspect = newVerificationView(st, digits, m.loc)
+	m.over.input = newOverrideInput(st)
 	m.dash.view = newDashboard(*st, m.loc)
 	m.team = newTeamView(st, m.loc)
 	if m.seat != nil {
@@ -303,6 +308,7 @@ func (m *Model) setFocus(f focus) tea.Cmd {
 	m.audit.Blur()
 	m.inspect.Blur()
 	m.team.Blur()
+	m.over.input.Blur()
 	m.focus = f
 	switch f {
 	case focusInput:

@@ -71,6 +71,13 @@ type Service interface {
 	Figures(ctx context.Context, since, until time.Time, by []stats.Dimension, loc *time.Location) (stats.Figures, error)
 	// ActiveAlarms returns the alarms that hold now.
 	ActiveAlarms() []alarms.Alarm
+	// Override lifts one rule for the next call to a number, with a reason (audited); only a supervisor
+	// may (anyone else gets a *verify.RoleError).
+	Override(ctx context.Context, op record.Operator, number, rule, reason string) (*record.Override, error)
+	// Pauses returns the pauses alarms put in force, for the dashboard.
+	Pauses(ctx context.Context) ([]record.Pause, error)
+	// ResumePause ends a pause (audited); only a supervisor may (anyone else gets a *verify.RoleError).
+	ResumePause(ctx context.Context, op record.Operator, id int64) (*record.Pause, error)
 }
 
 // The service must keep satisfying the interface the console is written against.

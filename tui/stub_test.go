@@ -35,6 +35,8 @@ type stubService struct {
 	superRes verify.Result
 	superErr error
 	checks   map[int64][]record.Check // verification -> read-backs Checks returns
+	pauses   []record.Pause
+	overErr  error // what Override returns (nil: the override is given)
 }
 
 func newStub() *stubService {
@@ -298,4 +300,39 @@ func (s *stubService) ActiveAlarms() []alarms.Alarm {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.alarms
+}
+
+func (s *stubService) Override(_ context.Context, op record.Operator, number, rule, reason string) (*record.Override, error) {
+	s.record("override %s %s %q by %s", number, rule, reason, op.Name)
+	if !op.IsSupervisor() {
+		return nil, &verify.RoleError{What: "lifting a rule for one number (override)", Operator: op.String()}
+	}
+	if s.overErr != nil {
+		return nil, s.overErr
+	}
+	return &record.Override{ID: 1, Number: number, Rule: rule, Reason: reason, By: op.String(), CreatedAt: testStart,
+		ExpiresAt: testStart.Add(verify.OverrideValidity)}, nil
+}
+
+func (s *stubService) Pauses(context.Context) ([]record.Pause, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]record.Pause(nil), s.pauses...), nil
+}
+
+func (s *stubService) ResumePause(_ context.Context, op record.Operator, id int64) (*record.Pause, error) {
+	s.record("resume %d by %s", id, op.Name)
+	if !op.IsSupervisor() {
+		return nil, &verify.RoleError{What: "resuming calls an alarm paused", Operator: op.String()}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, p := range s.pauses {
+		if p.ID == id {
+			s.pauses = append(s.pauses[:i], s.pauses[i+1:]...)
+			p.ResumedBy, p.ResumedAt = op.String(), testStart
+			return &p, nil
+		}
+	}
+	return nil, store.ErrNotFound
 }

@@ -88,6 +88,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case figuresMsg:
 		add(m.figures(msg))
+	case overrideMsg:
+		add(m.overridden(msg))
+	case resumedMsg:
+		add(m.resumed(msg))
 	case dashTickMsg:
 		add(m.dashTick(msg))
 	case timelineDueMsg:
@@ -485,6 +489,7 @@ func (m *Model) placed(msg placedMsg) tea.Cmd {
 		if number == "" {
 			number = msg.res.Attempt.Number
 		}
+		m.over.refused = refusalTarget(msg.err, m.refusedNumber(msg.input, number)) // o lifts it (override.go)
 		var ref *policy.Refusal
 		if !msg.retry && !msg.supersede && !errors.As(msg.err, &ref) && m.dialer.Value() == "" {
 			// A call that could not be placed for now (a call to the number still live, Restcomm or the

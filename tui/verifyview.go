@@ -197,7 +197,8 @@ func (v verificationView) body(now time.Time, readers []string) []string {
 	}
 
 	out = append(out, "", st.Title.Render("  Timeline"))
-	tl := timelineOf(d.Transitions, d.Checks)
+	tl := append(timelineOf(d.Transitions, d.Checks), overrideSteps(d.Overrides, ver.ID)...)
+	sort.SliceStable(tl, func(i, j int) bool { return tl[i].At.Before(tl[j].At) })
 	if len(tl) == 0 {
 		out = append(out, st.Muted.Render("  no transitions recorded"))
 	}

@@ -31,6 +31,10 @@ func (m *Model) verificationKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.EnterCode):
 		v := m.inspect.data.Verification
 		return m.openCode(v.ID, v.Number, v.ExpiresAt)
+	case pressed(k.Override, msg):
+		if t, ok := m.overrideHere(); ok {
+			return m.openOverride(t)
+		}
 	case key.Matches(msg, k.Help):
 		m.back = focusVerification
 		return m.setFocus(focusHelp)
@@ -97,6 +101,7 @@ func (m *Model) viewKeys(f focus) {
 	k.Inspect.SetHelp("i", "close")
 	v := m.inspect.data.Verification
 	k.EnterCode.SetEnabled(m.inspect.loaded && v.Status == record.StatusAwaitingCode && !m.busy[v.ID])
+	m.overrideKeys()
 }
 
 // copyKeys words and enables y for a row: its number while revealed (a supervisor's reveal), else its SID.

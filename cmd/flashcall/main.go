@@ -47,6 +47,7 @@ func commands() []command {
 		{"history", "export the history: history export --format csv|json [--since DATE] [--reveal]", runHistory},
 		{"report", "the supervisor's figures over a span, by country, caller ID, operator, hour, day, line type or result", runReport},
 		{"alarms", "the pauses alarms put in force; alarms resume ID lets calls through again (supervisors)", runAlarms},
+		{"override", "lift one rule for the next call to a number: override NUMBER --rule RULE --reason TEXT (supervisors)", runOverride},
 		{"audit", "export or verify the audit log: audit export --format csv|json [--since DATE]; audit verify", runAuditCommand},
 		{"rcml", "print the RCML document Restcomm plays when a customer answers", runRCML},
 		{"doctor", "check configuration, credentials and the RCML URL", runDoctor},

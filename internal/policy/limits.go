@@ -47,6 +47,9 @@ type Request struct {
 	Operator string
 	// Now is the time of the service's clock; its location sets where a day starts for the daily cap.
 	Now time.Time
+	// Lift, when set, is asked about each rule that would refuse the call: an override it uses lifts that
+	// rule for this call. Nil lifts nothing.
+	Lift Lifter
 	// Started is when this process first read its clock. History stamped after Now was written before the
 	// clock was set back; it counts as if written at Started (Now when zero), so that a step back neither
 	// refuses calls until the clock catches up nor frees the calls just made.
@@ -132,9 +135,22 @@ func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error 
 		started = now
 	}
 	sa := stepAware{c: c, now: now, started: started}
-	var worst *Refusal
+	var (
+		worst   *Refusal
+		liftErr error
+	)
 	keep := func(ref *Refusal) {
-		if ref != nil && (worst == nil || ref.RetryAfter.After(worst.RetryAfter)) {
+		if ref == nil || liftErr != nil {
+			return
+		}
+		if req.Lift != nil {
+			lifted, err := req.Lift(ctx, ref.Rule)
+			if err != nil || lifted {
+				liftErr = err
+				return
+			}
+		}
+		if worst == nil || ref.RetryAfter.After(worst.RetryAfter) {
 			worst = ref
 		}
 	}
@@ -197,7 +213,10 @@ func (p *Policy) CheckLimits(ctx context.Context, c Counter, req Request) error 
 		return err
 	}
 	keep(ref)
-	if worst == nil {
+	switch {
+	case liftErr != nil:
+		return liftErr
+	case worst == nil:
 		return nil
 	}
 	return worst

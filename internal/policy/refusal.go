@@ -68,7 +68,7 @@ func refusal(rule, reason string, now, after time.Time) *Refusal {
 // 9m30s (after 09:10:00 UTC)".
 func (r *Refusal) Error() string {
 	var b strings.Builder
-	b.WriteString("refused by policy.")
+	b.WriteString(refusedBy)
 	b.WriteString(r.Rule)
 	b.WriteString(": ")
 	b.WriteString(r.Reason)

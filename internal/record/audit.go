@@ -74,6 +74,11 @@ const (
 	// AuditCallerIDRestored: a supervisor restored a rested caller-ID range (Detail: the range and the rest's
 	// ID).
 	AuditCallerIDRestored Action = "caller-id-restored"
+	// AuditOverridden: a supervisor lifted one rule for one number, for one call (Detail: the rule, how
+	// long the override holds, and the reason, quoted).
+	AuditOverridden Action = "override-given"
+	// AuditOverrideUsed: a placement used an override (Detail: the rule it lifted and the override's ID).
+	AuditOverrideUsed Action = "override-used"
 )
 
 // AuditEntry is one line of the append-only audit log: who did what, when, from where. It never holds a full

@@ -18,9 +18,10 @@ import (
 var undoSchema5 = append(slices.Clone(undoSchema7), `DROP TABLE trackers`, `DROP TRIGGER audit_chained`, `DROP TRIGGER audit_no_replace`,
 	`ALTER TABLE audit DROP COLUMN hash`, `ALTER TABLE audit DROP COLUMN prev_hash`)
 
-// undoSchema10 takes a current database back to schema 9 (no rests nor cost counters of step 13, no alarm
-// states of step 12, no presence of step 11; limits counted without the generated columns of step 10).
-var undoSchema10 = []string{`DROP TRIGGER cost_buckets_insert`, `DROP TRIGGER cost_buckets_delete`,
+// undoSchema10 takes a current database back to schema 9 (no overrides of step 14, no rests nor cost
+// counters of step 13, no alarm states of step 12, no presence of step 11; limits counted without the
+// generated columns of step 10).
+var undoSchema10 = []string{`DROP TABLE overrides`, `DROP TRIGGER cost_buckets_insert`, `DROP TRIGGER cost_buckets_delete`,
 	`DROP TRIGGER cost_buckets_update`, `DROP TABLE cost_buckets`, `DROP TABLE caller_id_rests`, `DROP TABLE alarm_states`,
 	`DROP TABLE presence`, `DROP TRIGGER call_buckets_insert`, `DROP TRIGGER call_buckets_delete`,
 	`DROP TRIGGER call_buckets_update_old`, `DROP TRIGGER call_buckets_update_new`, `DROP TABLE call_buckets`, `DROP TABLE retention_mark`, `DROP INDEX verifications_open`, `DROP INDEX attempts_counted_by_prefix`, `DROP INDEX attempts_counted_by_time`,

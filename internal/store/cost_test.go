@@ -35,7 +35,7 @@ func TestCostCountersFilledOnUpgrade(t *testing.T) {
 	}
 	s.Close()
 	db := rawDB(t, path)
-	for _, stmt := range append(undoSchema10[:5:5], `PRAGMA user_version = 12`) {
+	for _, stmt := range append(undoSchema10[:6:6], `PRAGMA user_version = 12`) {
 		if _, err := db.Exec(stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}

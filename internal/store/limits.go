@@ -47,6 +47,12 @@ type LimitQuerier interface {
 	// set, at or before it: an answered call's minutes (rounded up, at least one), one for a call whose
 	// outcome is not known yet (its worst case), none for the others.
 	BilledMinutes(ctx context.Context, since, until time.Time) (int, error)
+	// UseOverride uses the oldest pending override of rule for number at t, if there is one: it is marked
+	// used in this transaction and linked to the attempt the placement inserts (see record.Override).
+	UseOverride(ctx context.Context, number, rule string, t time.Time) (bool, error)
+	// ActivePauses returns the pauses in force, oldest first, read in this transaction (a placement must not
+	// wait for a second connection while it holds the placement lock).
+	ActivePauses(ctx context.Context) ([]record.Pause, error)
 }
 
 // countedWhere selects the attempts that count as calls.
@@ -77,8 +83,9 @@ type Placement struct {
 
 // txQuerier is the LimitQuerier of one write transaction.
 type txQuerier struct {
-	s  *Store
-	tx *sql.Tx
+	s    *Store
+	tx   *sql.Tx
+	used *[]int64 // the overrides UseOverride used
 }
 
 // CountCalls implements LimitQuerier.
@@ -205,8 +212,9 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check fun
 				return &refused{ErrCallerIDRested}
 			}
 		}
+		var lifted []int64
 		if check != nil {
-			if err := check(ctx, txQuerier{s: s, tx: tx}); err != nil {
+			if err := check(ctx, txQuerier{s: s, tx: tx, used: &lifted}); err != nil {
 				return &refused{err}
 			}
 		}
@@ -233,6 +241,9 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p Placement, check fun
 		a.VerificationID = vid
 		var err error
 		if aid, err = insertAttemptTx(ctx, tx, a, record.StatePlacing, record.SourceCreate, ""); err != nil {
+			return err
+		}
+		if err := linkOverrides(ctx, tx, lifted, aid); err != nil {
 			return err
 		}
 		if p.RCMLToken != nil {

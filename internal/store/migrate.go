@@ -336,6 +336,28 @@ func migrations() []migration {
 				WHEN (` + billedMinutes("OLD.") + `) != (` + billedMinutes("NEW.") + `) OR OLD.created_at != NEW.created_at
 				BEGIN ` + costBucketAdd("OLD", "-") + costBucketAdd("NEW", "") + ` END`,
 		},
+	}, {
+		version: 14,
+		name:    "supervisors' overrides",
+		stmts: []string{
+			// One rule lifted for one number and one call (record.Override); used_at and attempt_id are set by
+			// the placement that uses it, in its own transaction.
+			`CREATE TABLE overrides (
+				id              INTEGER PRIMARY KEY,
+				number          TEXT    NOT NULL,
+				rule            TEXT    NOT NULL,
+				reason          TEXT    NOT NULL,
+				given_by        TEXT    NOT NULL,
+				verification_id INTEGER NOT NULL DEFAULT 0,
+				created_at      INTEGER NOT NULL,
+				expires_at      INTEGER NOT NULL,
+				used_at         INTEGER NOT NULL DEFAULT 0,
+				attempt_id      INTEGER NOT NULL DEFAULT 0
+			) STRICT`,
+			`CREATE INDEX overrides_pending ON overrides (number, rule, expires_at) WHERE used_at = 0`,
+			`CREATE INDEX overrides_by_verification ON overrides (verification_id) WHERE verification_id != 0`,
+			`CREATE INDEX overrides_by_attempt ON overrides (attempt_id) WHERE attempt_id != 0`,
+		},
 	}}
 }
 

@@ -48,24 +48,36 @@ func (s *Store) AddPause(ctx context.Context, p *record.Pause) error {
 
 // ActivePauses returns the pauses in force, oldest first.
 func (s *Store) ActivePauses(ctx context.Context) ([]record.Pause, error) {
-	const op = "read pauses"
-	rows, err := s.r.QueryContext(ctx, `SELECT `+pauseColumns+` FROM pauses WHERE resumed_at = 0 ORDER BY created_at, id`)
+	ps, err := activePauses(ctx, s.r)
 	if err != nil {
-		return nil, s.wrap(op, err)
+		return nil, s.wrap("read pauses", err)
+	}
+	return ps, nil
+}
+
+// ActivePauses implements LimitQuerier.
+func (q txQuerier) ActivePauses(ctx context.Context) ([]record.Pause, error) {
+	return activePauses(ctx, q.tx)
+}
+
+// activePauses reads the pauses in force through q.
+func activePauses(ctx context.Context, q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}) ([]record.Pause, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+pauseColumns+` FROM pauses WHERE resumed_at = 0 ORDER BY created_at, id`)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []record.Pause
 	for rows.Next() {
 		p, err := scanPause(rows)
 		if err != nil {
-			return nil, s.wrap(op, err)
+			return nil, err
 		}
 		out = append(out, *p)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, s.wrap(op, err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // ResumePause ends the pause id, by whom and when; ErrNotFound when there is no such pause in force.

@@ -33,6 +33,9 @@ func (s *Store) Purge(ctx context.Context, before time.Time, anonymise bool) (in
 			res sql.Result
 			err error
 		)
+		if _, err := tx.ExecContext(ctx, PurgeOverridesSQL(anonymise), cut); err != nil {
+			return err
+		}
 		if anonymise {
 			res, err = tx.ExecContext(ctx, `UPDATE attempts SET number = '', error = ''
 				WHERE created_at < ? AND number != '' AND NOT `+liveWhere, cut)

@@ -62,6 +62,9 @@ const PurgeBatchLimit = 100
 func (s *Store) PurgeBatch(ctx context.Context, before time.Time, anonymise bool, limit int) (n int, more bool, err error) {
 	mode := RetentionMode(anonymise)
 	err = s.write(ctx, "purge history", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, PurgeOverridesSQL(anonymise), nanos(before)); err != nil {
+			return err
+		}
 		var mark int64
 		if err := tx.QueryRowContext(ctx, PurgeMarkSQL, mode).Scan(&mark); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err

@@ -16,7 +16,9 @@ import (
 
 // Pauses. A conversion alarm (alarms.ConversionDrop) with [alarms] pause on stops new calls to its country or
 // number range: the pause is stored in the history, so every instance on it refuses them, until a supervisor
-// resumes it (audited both ways). Place and Supersede read the pauses in force before anything is written.
+// resumes it (audited both ways). Place and Supersede read the pauses in force before anything is written,
+// and every placement (retries too) reads them again inside the transaction that writes its attempt
+// (pauseInTx, override.go), where a supervisor's override of the pause is used.
 
 // PauseStore is the pauses' part of a history engine (both have it).
 type PauseStore interface {
@@ -46,12 +48,34 @@ func (s *Service) Pauses(ctx context.Context) ([]record.Pause, error) {
 }
 
 // pausedRefusal is the refusal for a number whose country or range is paused, or nil; an error when the
-// pauses cannot be read (then nothing is placed either: a pause is never bypassed by a fault).
+// pauses cannot be read (then nothing is placed either: a pause is never bypassed by a fault). A number with
+// a supervisor's override of the pause waiting passes here: the placement's transaction uses the override
+// (pauseInTx), or refuses if another placement used it first.
 func (s *Service) pausedRefusal(ctx context.Context, num policy.Number) (*policy.Refusal, error) {
+	ref, err := s.pauseOf(ctx, num)
+	if err != nil || ref == nil {
+		return ref, err
+	}
+	switch lifted, err := s.pendingOverride(ctx, num.E164, policy.RulePaused); {
+	case err != nil:
+		return nil, err
+	case lifted:
+		return nil, nil
+	}
+	return ref, nil
+}
+
+// pauseOf is the refusal of the pause in force for num's country or range, or nil.
+func (s *Service) pauseOf(ctx context.Context, num policy.Number) (*policy.Refusal, error) {
 	ps, err := s.Pauses(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return pauseIn(ps, num), nil
+}
+
+// pauseIn is the refusal of the pause among ps for num's country or range, or nil.
+func pauseIn(ps []record.Pause, num policy.Number) *policy.Refusal {
 	prefix := ""
 	if n := len(num.E164); n > stats.PrefixHidden {
 		prefix = num.E164[:n-stats.PrefixHidden]
@@ -60,10 +84,10 @@ func (s *Service) pausedRefusal(ctx context.Context, num policy.Number) (*policy
 		if (p.Scope == record.PauseCountry && p.Key == num.Region) || (p.Scope == record.PausePrefix && p.Key == prefix) {
 			return &policy.Refusal{Rule: policy.RulePaused, Reason: fmt.Sprintf("calls to %s %s are paused since %s "+
 				"by the alarm %s (pause %d), until a supervisor resumes them (flashcall alarms resume %d)",
-				p.Scope, p.Key, p.CreatedAt.Format("2006-01-02 15:04 MST"), p.Alarm, p.ID, p.ID)}, nil
+				p.Scope, p.Key, p.CreatedAt.Format("2006-01-02 15:04 MST"), p.Alarm, p.ID, p.ID)}
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // pauseFor pauses the scope of a conversion alarm, audited; a scope paused already stays as it is. A scope a

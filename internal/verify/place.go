@@ -139,7 +139,8 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 	// One transaction writes everything the dial needs first: the attempt, its token's hash, and this process
 	// as the tracker of its call.
 	token, hash := s.callToken()
-	err = s.insertPlacement(ctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a,
+	lctx, lifted := withLiftLog(ctx) // the rules overrides lift for this call (override.go)
+	err = s.insertPlacement(lctx, store.Placement{Verification: &v, Supersede: sup, Attempt: &a,
 		RCMLToken: hash, Tracker: &s.me, TrackedAt: now, CallerIDRange: fromRange}, s.limitCheck(op, num, now), num, used)
 	from = a.From // picked again when its range was rested meanwhile (rest.go)
 	var ref *policy.Refusal
@@ -157,6 +158,7 @@ func (s *Service) dial(ctx context.Context, op record.Operator, v record.Verific
 	case err != nil:
 		return Result{}, fmt.Errorf("%w: %v", ErrHistory, err)
 	}
+	s.overridesUsed(ctx, op, a, lifted)
 	if fresh {
 		s.scheduleExpiry(v)
 	}

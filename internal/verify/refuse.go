@@ -54,8 +54,12 @@ func (s *Service) refuse(ctx context.Context, op record.Operator, num policy.Num
 // limitCheck is the check InsertAttemptChecked runs inside its write transaction.
 func (s *Service) limitCheck(op record.Operator, num policy.Number, now time.Time) func(context.Context, store.LimitQuerier) error {
 	return func(ctx context.Context, q store.LimitQuerier) error {
+		lift := lifter(q, num.E164, now) // overrides: see override.go
+		if err := pauseInTx(ctx, q, num, lift); err != nil {
+			return err
+		}
 		return s.set.Policy.CheckLimits(ctx, counter{q}, policy.Request{Number: num.E164, Operator: op.Who(), Now: now,
-			Started: s.started})
+			Started: s.started, Lift: lift})
 	}
 }
 

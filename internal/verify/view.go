@@ -19,6 +19,8 @@ type VerificationView struct {
 	Checks []record.Check
 	// Transitions are the state changes of all its attempts, oldest first.
 	Transitions []record.Transition
+	// Overrides are the supervisors' overrides given on it or used by its attempts, oldest first.
+	Overrides []record.Override
 }
 
 // Inspect returns a verification with its attempts, read-backs and transitions, for the verification view.
@@ -43,6 +45,9 @@ func (s *Service) Inspect(ctx context.Context, verificationID int64) (Verificati
 		out.Transitions = append(out.Transitions, ts...)
 	}
 	sort.SliceStable(out.Transitions, func(i, j int) bool { return out.Transitions[i].At.Before(out.Transitions[j].At) })
+	if out.Overrides, err = s.overridesOf(ctx, verificationID); err != nil {
+		return VerificationView{}, err
+	}
 	return out, nil
 }
 

@@ -14,8 +14,9 @@ import (
 
 // txQuerier is the store.LimitQuerier of one placement's transaction, which holds the placement lock.
 type txQuerier struct {
-	s  *Store
-	tx pgx.Tx
+	s    *Store
+	tx   pgx.Tx
+	used *[]int64 // the overrides UseOverride used
 }
 
 // CountCalls implements store.LimitQuerier.
@@ -142,8 +143,9 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p store.Placement, che
 				return &refused{store.ErrCallerIDRested}
 			}
 		}
+		var lifted []int64
 		if check != nil {
-			if err := check(ctx, txQuerier{s: s, tx: tx}); err != nil {
+			if err := check(ctx, txQuerier{s: s, tx: tx, used: &lifted}); err != nil {
 				return &refused{err}
 			}
 		}
@@ -170,6 +172,9 @@ func (s *Store) InsertAttemptChecked(ctx context.Context, p store.Placement, che
 		a.VerificationID = vid
 		var err error
 		if aid, err = insertAttemptTx(ctx, tx, a, record.StatePlacing, record.SourceCreate, ""); err != nil {
+			return err
+		}
+		if err := linkOverrides(ctx, tx, lifted, aid); err != nil {
 			return err
 		}
 		if p.RCMLToken != nil {

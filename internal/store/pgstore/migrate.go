@@ -333,6 +333,27 @@ func migrations() []migration {
 			`CREATE TRIGGER attempts_cost_buckets AFTER INSERT OR DELETE OR UPDATE OF state, outcome, duration, created_at
 				ON attempts FOR EACH ROW EXECUTE FUNCTION flashcall_cost_buckets()`,
 		},
+	}, {
+		version: 11,
+		name:    "supervisors' overrides",
+		stmts: []string{
+			// The SQLite engine's step 14.
+			`CREATE TABLE overrides (
+				id              BIGSERIAL PRIMARY KEY,
+				number          TEXT   NOT NULL,
+				rule            TEXT   NOT NULL,
+				reason          TEXT   NOT NULL,
+				given_by        TEXT   NOT NULL,
+				verification_id BIGINT NOT NULL DEFAULT 0,
+				created_at      BIGINT NOT NULL,
+				expires_at      BIGINT NOT NULL,
+				used_at         BIGINT NOT NULL DEFAULT 0,
+				attempt_id      BIGINT NOT NULL DEFAULT 0
+			)`,
+			`CREATE INDEX overrides_pending ON overrides (number, rule, expires_at) WHERE used_at = 0`,
+			`CREATE INDEX overrides_by_verification ON overrides (verification_id) WHERE verification_id <> 0`,
+			`CREATE INDEX overrides_by_attempt ON overrides (attempt_id) WHERE attempt_id <> 0`,
+		},
 	}}
 }
 

@@ -29,6 +29,9 @@ func (s *Store) Purge(ctx context.Context, before time.Time, anonymise bool) (in
 			tag pgconn.CommandTag
 			err error
 		)
+		if _, err := tx.Exec(ctx, rebind(store.PurgeOverridesSQL(anonymise), 1), cut); err != nil {
+			return err
+		}
 		if anonymise {
 			tag, err = tx.Exec(ctx, `UPDATE attempts SET number = '', error = ''
 				WHERE created_at < $1 AND number <> '' AND NOT `+store.LiveWhere, cut)

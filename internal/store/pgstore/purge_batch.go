@@ -15,6 +15,9 @@ import (
 func (s *Store) PurgeBatch(ctx context.Context, before time.Time, anonymise bool, limit int) (n int, more bool, err error) {
 	mode := store.RetentionMode(anonymise)
 	err = s.write(ctx, "purge history", func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, rebind(store.PurgeOverridesSQL(anonymise), 1), store.Nanos(before)); err != nil {
+			return err
+		}
 		var mark int64
 		if err := tx.QueryRow(ctx, rebind(store.PurgeMarkSQL, 1), mode).Scan(&mark); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err

@@ -93,6 +93,8 @@ func Run(t *testing.T, open func(t *testing.T) verify.Store, opts ...Option) {
 		{"RestedCallerIDNeverPlacedAfterTheRest", testRestedPlacement},
 		{"BilledMinutes", testBilledMinutes},
 		{"CostCapNeverExceededUnderConcurrency", testCostCap},
+		{"Overrides", testOverrides},
+		{"OverridesRetention", testOverridesRetention},
 		{"Presence", testPresence},
 		{"ChangedSince", testChangedSince},
 		{"Instances", testInstances},
