@@ -70,17 +70,8 @@ func runAlarms(ctx context.Context, e env) int {
 // resumePause ends pause id for op.
 func resumePause(ctx context.Context, e env, a *app.App, op record.Operator, id int64) int {
 	p, err := a.Service.ResumePause(ctx, op, id)
-	var role *verify.RoleError
-	switch {
-	case errors.As(err, &role):
-		fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
-		return exitPolicy
-	case errors.Is(err, store.ErrNotFound):
-		fmt.Fprintf(e.stderr, "flashcall alarms: no pause %d is in force: flashcall alarms lists those that are\n", id)
-		return exitNotDone
-	case err != nil:
-		fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
-		return exitNotDone
+	if err != nil {
+		return supervisorActionFailed(e, err, fmt.Sprintf("no pause %d is in force", id))
 	}
 	fmt.Fprintf(e.stdout, "resumed: calls to %s %s go through again (pause %d)\n", p.Scope, p.Key, p.ID)
 	return exitOK
@@ -89,20 +80,28 @@ func resumePause(ctx context.Context, e env, a *app.App, op record.Operator, id 
 // restoreCallerID ends the rest of a caller-ID range for op.
 func restoreCallerID(ctx context.Context, e env, a *app.App, op record.Operator, key string) int {
 	r, err := a.Service.RestoreCallerID(ctx, op, key)
+	if err != nil {
+		return supervisorActionFailed(e, err, fmt.Sprintf("caller IDs %s are not rested", key))
+	}
+	fmt.Fprintf(e.stdout, "restored: calls may ring from caller IDs %s again (rest %d)\n", r.Key, r.ID)
+	return exitOK
+}
+
+// supervisorActionFailed says why a resume or a restore did not happen and returns the exit code: a
+// non-supervisor's refusal exits as a policy refusal, nothing to act on (notFound says what) or a history
+// fault as not done.
+func supervisorActionFailed(e env, err error, notFound string) int {
 	var role *verify.RoleError
 	switch {
 	case errors.As(err, &role):
 		fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
 		return exitPolicy
 	case errors.Is(err, store.ErrNotFound):
-		fmt.Fprintf(e.stderr, "flashcall alarms: caller IDs %s are not rested: flashcall alarms lists those that are\n", key)
-		return exitNotDone
-	case err != nil:
-		fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
+		fmt.Fprintf(e.stderr, "flashcall alarms: %s: flashcall alarms lists those that are\n", notFound)
 		return exitNotDone
 	}
-	fmt.Fprintf(e.stdout, "restored: calls may ring from caller IDs %s again (rest %d)\n", r.Key, r.ID)
-	return exitOK
+	fmt.Fprintf(e.stderr, "flashcall alarms: %v\n", err)
+	return exitNotDone
 }
 
 // listAlarms prints the pauses in force and the rested caller IDs.
