@@ -87,6 +87,22 @@ func TestConversionDropPausesARange(t *testing.T) {
 	if n := countSimCalls(t, addr, dropLatest); n != 0 {
 		t.Fatalf("the paused range was dialled %d times", n)
 	}
+	// The dashboard names the alarm and lists the pause (the console's user is its local supervisor). Nothing
+	// is live: tab goes from the (empty: a refused number does not come back) number input to the history,
+	// where D opens the dashboard. (No escape before another key: a terminal reads the two as alt+key.)
+	s.Keys("Tab")
+	s.Keys("D")
+	s.Watch(15*time.Second, "the dashboard with the alarm and the pause", func(screen string) bool {
+		return strings.Contains(screen, "Dashboard · last hour") && strings.Contains(screen, "1 pause(s) in force") &&
+			strings.Contains(screen, "conversion-drop prefix +44740012")
+	})
+	if path := os.Getenv("FLASHCALL_CAPTURE_DASHBOARD"); path != "" {
+		_ = os.WriteFile(path, []byte(s.Screen()), 0o600) // for the README's screen capture
+	}
+	s.Keys("D") // closed: back to the history
+	s.Wait(`▶ History`, 10*time.Second)
+	s.Keys("Tab") // and to the (empty) number input
+	s.Wait(`o override refusal`, 10*time.Second)
 	scrapes = append(scrapes, scrape(t, curl, listen))
 	if !strings.Contains(scrapes[2], `flashcall_policy_refusals_total{rule="paused"} 1`) {
 		t.Errorf("/metrics does not count the refusal:\n%s", grepLines(scrapes[2], "flashcall_policy"))
