@@ -9,6 +9,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/barchart"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/flashcall/flashcall/internal/policy"
 	"github.com/flashcall/flashcall/internal/record"
 	"github.com/flashcall/flashcall/internal/stats"
 )
@@ -29,6 +30,8 @@ type dashboardData struct {
 	Live, Operators int
 	// Alarms are the alarms raised now, in words (empty: none).
 	Alarms []string
+	// Cost prices the window's calls (no tile when nothing is priced).
+	Cost policy.Cost
 }
 
 // dashPauses is the pauses the dashboard lists, and which is selected.
@@ -128,6 +131,9 @@ func (d dashboard) View() string {
 		{"blocked by policy", strconv.Itoa(t.Blocked), d.styles.Warn},
 		{"locked", strconv.Itoa(t.Locked), d.styles.Bad},
 	}
+	if c := d.data.Cost; c.PerCall > 0 || c.PerMinute > 0 {
+		tiles = append(tiles, d.costTile(c, f.Billed))
+	}
 	lines = append(lines, d.tileRows(tiles)...)
 	lines = append(lines, d.pauseLines()...)
 	footer := d.liveLine()
@@ -152,6 +158,20 @@ const answeredGoal = 0.03
 type tile struct {
 	label, value string
 	style        lipgloss.Style
+}
+
+// costTile prices the window's calls as the daily cost cap does (every call not over yet at its worst
+// case); over today it also says the cap and turns to a warning from four fifths of it.
+func (d dashboard) costTile(c policy.Cost, b stats.Billed) tile {
+	spend := c.Spend(b.Calls, b.Minutes)
+	t := tile{"cost", c.Format(spend), d.styles.Text}
+	if c.DailyCap > 0 && d.data.Window == stats.Today {
+		t.label = "cost (cap " + c.DailyCap.String() + ")"
+		if spend*5 >= c.DailyCap*4 {
+			t.style = d.styles.Bad
+		}
+	}
+	return t
 }
 
 // tileRows lays the tiles out in rows of as many as fit (two lines each: the label, then the value).

@@ -92,7 +92,7 @@ func (m *Model) figures(msg figuresMsg) tea.Cmd {
 	}
 	m.setPauses(msg.pauses, msg.pausesErr)
 	m.dash.view.SetData(dashboardData{Figures: msg.f, Window: m.dash.window, By: dashBreakdowns[m.dash.by],
-		Live: m.live.Len(), Operators: operators, Alarms: alarmText})
+		Live: m.live.Len(), Operators: operators, Alarms: alarmText, Cost: m.svc.Cost()})
 	m.showPauses()
 	seq := m.dash.seq
 	return tea.Tick(dashRefresh, func(time.Time) tea.Msg { return dashTickMsg{seq: seq} })

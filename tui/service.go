@@ -71,6 +71,8 @@ type Service interface {
 	Figures(ctx context.Context, since, until time.Time, by []stats.Dimension, loc *time.Location) (stats.Figures, error)
 	// ActiveAlarms returns the alarms that hold now.
 	ActiveAlarms() []alarms.Alarm
+	// Cost is the configured pricing and daily cost cap: the dashboard prices its window's calls with it.
+	Cost() policy.Cost
 	// Override lifts one rule for the next call to a number, with a reason (audited); only a supervisor
 	// may (anyone else gets a *verify.RoleError).
 	Override(ctx context.Context, op record.Operator, number, rule, reason string) (*record.Override, error)

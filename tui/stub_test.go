@@ -25,6 +25,7 @@ type stubService struct {
 	events   chan verify.Event
 	calls    []string
 	figures  stats.Figures
+	cost     policy.Cost
 	alarms   []alarms.Alarm
 	placeRes verify.Result
 	placeErr error
@@ -294,6 +295,9 @@ func (s *stubService) Figures(_ context.Context, since, until time.Time, by []st
 	defer s.mu.Unlock()
 	return s.figures, nil // the figures as seeded, their own span included
 }
+
+// Cost returns the stub's pricing.
+func (s *stubService) Cost() policy.Cost { return s.cost }
 
 // ActiveAlarms returns the stub's alarms.
 func (s *stubService) ActiveAlarms() []alarms.Alarm {

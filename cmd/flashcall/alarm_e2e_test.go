@@ -55,7 +55,7 @@ func TestConversionDropPausesARange(t *testing.T) {
 	}
 	seedConverting(t, filepath.Join(h.dir, ".local/share/flashcall/history.db"))
 
-	s := tmuxtest.Start(t, 200, 60, h.env, binary, "--config", cfg)
+	s := tmuxtest.Start(t, 120, 44, h.env, binary, "--config", cfg)
 	s.Wait(`History \(80\)`, 15*time.Second)
 	scrapes := []string{scrape(t, curl, listen)}
 
