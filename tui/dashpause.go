@@ -86,6 +86,16 @@ func (m *Model) resumed(msg resumedMsg) tea.Cmd {
 	if msg.err != nil {
 		return tea.Batch(append(cmds, m.status.Set(fmt.Sprintf("pause %d not resumed: %v", msg.id, msg.err), noticeError))...)
 	}
+	// The resumed pause leaves the list at once, with the notice; the read just started confirms the rest.
+	kept := make([]record.Pause, 0, len(m.dash.pauses))
+	for _, p := range m.dash.pauses {
+		if p.ID != msg.id {
+			kept = append(kept, p)
+		}
+	}
+	m.setPauses(kept, nil)
+	m.showPauses()
+	m.pauseKeys()
 	return tea.Batch(append(cmds, m.status.Set(fmt.Sprintf("calls to %s %s resumed (pause %d)", msg.p.Scope, msg.p.Key, msg.p.ID), noticeGood))...)
 }
 

@@ -89,6 +89,10 @@ func TestFlowSupervisorResumesAPauseOnTheDashboard(t *testing.T) {
 	h.waitFor(tm, "Resume calls to prefix +44740012 (pause 1, by the alarm conversion-drop prefix", "Audited.")
 	tm.Send(runes("y"))
 	h.waitFor(tm, "/calls to prefix \\+44740012 resumed/")
+	// A read of the dashboard that starts now (t: today) finds the pause resumed; its figures are on screen
+	// when the title names the new window.
+	tm.Send(runes("t"))
+	h.waitFor(tm, "Dashboard · today")
 	if ps, err := h.svc.Pauses(context.Background()); err != nil || len(ps) != 0 {
 		t.Fatalf("pauses after the resume: %+v, %v", ps, err)
 	}
