@@ -105,6 +105,7 @@ func (s *Service) merge(attemptID int64, c *restcomm.Call, source record.Source)
 	if final {
 		delete(s.bySID, a.CallSID)
 		delete(s.live, a.ID)
+		s.endedHere(a.ID, now)
 		s.callback.Forget(a.CallSID) // a long-running server must not remember every call it ever saw
 	}
 	s.mu.Unlock()
@@ -168,6 +169,7 @@ func (s *Service) finish(attemptID int64, outcome record.Outcome, note string) {
 	a := t.attempt
 	delete(s.bySID, a.CallSID)
 	delete(s.live, attemptID)
+	s.endedHere(attemptID, now)
 	s.callback.Forget(a.CallSID)
 	s.mu.Unlock()
 	a.State = record.StateEnded
@@ -253,6 +255,14 @@ func (s *Service) addTransition(ctx context.Context, attemptID int64, status str
 	tr := s.transition(attemptID, status, source, detail)
 	if err := s.st.AddTransition(ctx, tr); err != nil {
 		s.log.Error("transition write failed", "attempt", attemptID, "err", err)
+	}
+}
+
+// endedHere notes, with a shared history, that this process ended attempt id's call at now, before the end
+// is written: the feed then leaves it to this process (trackedIDs). The caller holds s.mu.
+func (s *Service) endedHere(id int64, now time.Time) {
+	if s.set.Shared {
+		s.ended[id] = now
 	}
 }
 

@@ -221,12 +221,22 @@ func (s *Service) look(ctx context.Context, publish bool) {
 	}
 }
 
-// trackedIDs returns the attempts this process follows.
+// trackedIDs returns the attempts this process follows, and those whose calls it ended lately.
 func (s *Service) trackedIDs() map[int64]bool {
+	now := s.clk.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ids := make(map[int64]bool, len(s.live))
+	ids := make(map[int64]bool, len(s.live)+len(s.ended))
 	for id := range s.live {
+		ids[id] = true
+	}
+	// A call this process ended is still its own while the feed may read its end: this process published it
+	// (after counting it), so the feed must not publish it again, nor before.
+	for id, at := range s.ended {
+		if now.Sub(at) > 2*feedLookback {
+			delete(s.ended, id)
+			continue
+		}
 		ids[id] = true
 	}
 	return ids

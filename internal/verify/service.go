@@ -85,6 +85,7 @@ type Service struct {
 
 	mu               sync.Mutex
 	live             map[int64]*tracked // attempt ID -> live (or unknown-outcome) attempt
+	ended            map[int64]time.Time // own calls that ended lately: the feed leaves their changes to this process
 	bySID            map[string]int64   // call SID -> attempt ID
 	dialling         map[string]bool    // E.164 numbers with a create in flight
 	expiries         map[int64]clock.Timer
@@ -176,7 +177,7 @@ func New(d Deps) (*Service, error) {
 	return &Service{
 		calls: d.Calls, st: d.Store, clk: clk, set: s, info: info, log: log, reqTO: reqTO,
 		ctx: ctx, cancel: cancel, pool: pool, started: clk.Now(), me: newTracker(),
-		live: map[int64]*tracked{}, bySID: map[string]int64{}, dialling: map[string]bool{},
+		live: map[int64]*tracked{}, ended: map[int64]time.Time{}, bySID: map[string]int64{}, dialling: map[string]bool{},
 		expiries: map[int64]clock.Timer{}, subs: map[int]chan Event{}, fleet: newFleet(),
 	}, nil
 }
