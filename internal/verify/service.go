@@ -84,10 +84,10 @@ type Service struct {
 	fleet *fleet // the other processes sharing the history: the feed of their changes, the lease (feed.go)
 
 	mu               sync.Mutex
-	live             map[int64]*tracked // attempt ID -> live (or unknown-outcome) attempt
+	live             map[int64]*tracked  // attempt ID -> live (or unknown-outcome) attempt
 	ended            map[int64]time.Time // own calls that ended lately: the feed leaves their changes to this process
-	bySID            map[string]int64   // call SID -> attempt ID
-	dialling         map[string]bool    // E.164 numbers with a create in flight
+	bySID            map[string]int64    // call SID -> attempt ID
+	dialling         map[string]bool     // E.164 numbers with a create in flight
 	expiries         map[int64]clock.Timer
 	subs             map[int]chan Event
 	nextSub          int
