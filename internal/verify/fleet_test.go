@@ -86,28 +86,6 @@ func TestFeedShowsAnotherProcessesCall(t *testing.T) {
 	}
 }
 
-// TestOwnCallsEndPublishedOnce: with a shared history, the end of a call this process followed is published
-// once, by this process, after it was counted: the feed, which reads every change in the history, does not
-// publish it again as another process's, neither as it lands nor while it stays within the feed's look-back.
-func TestOwnCallsEndPublishedOnce(t *testing.T) {
-	r := newRig(t, shared)
-	events, stop := r.svc.Subscribe()
-	defer stop()
-	res := r.place("+447400123450") // ends in 0: rings until the timeout
-	var ends int
-	for range 3 * int(feedLookback/time.Second) { // well past the end and the look-back behind it
-		r.advance(time.Second)
-		for _, a := range attemptEvents(drain(events), res.Attempt.ID) {
-			if a.State == record.StateEnded {
-				ends++
-			}
-		}
-	}
-	if ends != 1 {
-		t.Fatalf("the call's end was published %d times, want once", ends)
-	}
-}
-
 // kill stops a service as SIGKILL would: no release of its claims, no final write.
 func kill(s *Service) {
 	s.mu.Lock()
