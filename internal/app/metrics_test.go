@@ -36,7 +36,7 @@ func scrapeMetrics(t *testing.T, a *App) string {
 // TestMetricsMoveWithACall: /metrics on server.listen shows a call placed and ended, the Restcomm requests
 // it took and the refusals, and holds no phone number or caller ID.
 func TestMetricsMoveWithACall(t *testing.T) {
-	a, clk, _ := openSim(t, "Your phone number has been confirmed.")
+	a, clk, logs := openSim(t, "Your phone number has been confirmed.")
 	before := scrapeMetrics(t, a)
 	if strings.Contains(before, "flashcall_calls_placed_total{") {
 		t.Fatalf("a call counted before any was placed:\n%s", before)
@@ -82,7 +82,7 @@ func TestMetricsMoveWithACall(t *testing.T) {
 		"flashcall_live_calls 0",
 	} {
 		if !strings.Contains(after, want) {
-			t.Errorf("/metrics lacks %s", want)
+			t.Errorf("/metrics lacks %s:\n%s\n%s", want, grepMetrics(after, "flashcall_calls"), logs.String())
 		}
 	}
 	a1 := res.Attempt
@@ -94,4 +94,15 @@ func TestMetricsMoveWithACall(t *testing.T) {
 	if regexp.MustCompile(`\{[^}]*\d{5,}[^}]*\}`).MatchString(after) {
 		t.Error("a label holds a long digit string")
 	}
+}
+
+// grepMetrics returns the lines of a scrape that start with prefix.
+func grepMetrics(text, prefix string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

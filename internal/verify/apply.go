@@ -237,6 +237,15 @@ func (s *Service) settle(m *store.VerificationChange) {
 	m.V.UpdatedAt = s.clk.Now()
 }
 
+// endedHereLately reports whether this process ended attempt id's call within the feed's look-backs (with a
+// shared history): a read of the unfinished calls taken just before the end was written still lists it.
+func (s *Service) endedHereLately(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.ended[id]
+	return ok
+}
+
 // isTracked reports whether an attempt is in the live set.
 func (s *Service) isTracked(id int64) bool {
 	s.mu.Lock()

@@ -142,8 +142,8 @@ func (s *Service) takeOver(ctx context.Context) {
 	}
 	now := s.clk.Now()
 	for _, a := range un {
-		if endedUnknown(a) || s.isTracked(a.ID) {
-			continue
+		if endedUnknown(a) || s.isTracked(a.ID) || s.endedHereLately(a.ID) {
+			continue // followed here, or ended here since the list was read: never taken over twice
 		}
 		if a.State == record.StatePlacing && now.Sub(a.CreatedAt) < trackerStale {
 			// Written a moment ago: its process may not have recorded its claim yet (it does so before
